@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+export const portNumber = z.coerce
+  .number({ invalid_type_error: 'must be a port number' })
+  .int('must be an integer')
+  .min(1, 'must be 1-65535')
+  .max(65535, 'must be 1-65535');
+
+export const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port');
+
+const nonEmpty = z.string().min(1, 'is required');
+
+/** Comma-separated host:port list of Kafka brokers, plus the client id and an optional topic prefix. */
+export const kafkaEnv = z.object({
+  KAFKA_BROKERS: z
+    .string({ required_error: 'is required (comma-separated host:port list)' })
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .pipe(z.array(hostPort).min(1, 'needs at least one broker')),
+  // Lets several isolated deployments (or test suites) share one Kafka cluster.
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold letters, digits, . _ -').default(''),
+});
+
+export interface KafkaConfig {
+  brokers: string[];
+  topicPrefix: string;
+}
+
+export const databaseEnv = z.object({
+  DATABASE_URL: z
+    .string({ required_error: 'is required (postgres://user:password@host:port/database)' })
+    .url('must be a postgres:// URL'),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier'),
+});
+
+export const keycloakEnv = z.object({
+  KEYCLOAK_URL: z.string({ required_error: 'is required (e.g. http://127.0.0.1:8180)' }).url('must be a URL'),
+  KEYCLOAK_REALM: nonEmpty.default('tradewarden'),
+  // Tokens must name this audience; the realm maps it into every client's tokens.
+  KEYCLOAK_AUDIENCE: nonEmpty.default('tradewarden-api'),
+});
+
+export interface KeycloakConfig {
+  url: string;
+  realm: string;
+  audience: string;
+}
+
+/** The service's own confidential client, for calling other services with its service-account token. */
+export const serviceAccountEnv = z.object({
+  SERVICE_CLIENT_ID: z.string({ required_error: 'is required' }).min(1, 'is required'),
+  SERVICE_CLIENT_SECRET: z.string({ required_error: 'is required (no default: a secret)' }).min(1, 'is required'),
+});
+
+export interface ServiceAccountConfig {
+  clientId: string;
+  clientSecret: string;
+}
+
+export const grpcListenEnv = z.object({
+  GRPC_HOST: z.string().default('127.0.0.1'),
+  GRPC_PORT: portNumber,
+});
+
+export const telemetryEnv = z.object({
+  // When unset, spans are still created (trace ids flow through events) but nothing is exported.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL').optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+});
+
+export interface TelemetryConfig {
+  otlpEndpoint?: string;
+}

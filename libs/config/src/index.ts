@@ -1,0 +1,12 @@
+export { loadConfig, ConfigError } from './load-config';
+export {
+  databaseEnv,
+  grpcListenEnv,
+  kafkaEnv,
+  keycloakEnv,
+  serviceAccountEnv,
+  telemetryEnv,
+  portNumber,
+  hostPort,
+} from './common-env';
+export type { KafkaConfig, KeycloakConfig, ServiceAccountConfig, TelemetryConfig } from './common-env';

@@ -1,0 +1,6 @@
+export { createServiceDataSource, runMigrationsExclusively } from './service-data-source';
+export type { ServiceDataSourceOptions } from './service-data-source';
+export { provisionServiceSchema, ensureDatabase, quoteIdent } from './provision';
+export type { ServiceSchemaSpec } from './provision';
+export { DatabaseModule, DATA_SOURCE } from './database.module';
+export { isUniqueViolation } from './pg-errors';

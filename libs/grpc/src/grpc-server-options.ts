@@ -1,0 +1,44 @@
+import type { Server } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import { protoFile, protoRoot } from '@tradewarden/proto';
+import type { ServingStatusRegistry } from './health';
+
+export interface GrpcServerSpec {
+  /** Proto package(s) served, e.g. 'tradewarden.intake.v1'. */
+  packages: string[];
+  /** Proto files relative to proto/, e.g. 'tradewarden/intake/v1/intake.proto'. */
+  protoFiles: string[];
+  host: string;
+  port: number;
+  health: ServingStatusRegistry;
+}
+
+/**
+ * NestJS gRPC transport options shared by every service: the schema loaded from proto/ with the conversions the
+ * ts-proto code expects (int64 as strings, enums as numbers, defaults filled), plus the standard health service and
+ * server reflection (so grpcurl and grpc_health_probe work without local protos).
+ */
+export function grpcServerOptions(spec: GrpcServerSpec): GrpcOptions {
+  return {
+    transport: Transport.GRPC,
+    options: {
+      package: spec.packages,
+      protoPath: spec.protoFiles.map((file) => protoFile(file)),
+      url: `${spec.host}:${spec.port}`,
+      loader: {
+        includeDirs: [protoRoot()],
+        longs: String,
+        enums: Number,
+        defaults: true,
+        oneofs: true,
+        arrays: true,
+        objects: true,
+      },
+      onLoadPackageDefinition: (packageDefinition, server: Pick<Server, 'addService'>) => {
+        new ReflectionService(packageDefinition).addToServer(server);
+        spec.health.implementation.addToServer(server as Server);
+      },
+    },
+  };
+}

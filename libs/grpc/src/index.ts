@@ -1,0 +1,10 @@
+export { grpcServerOptions } from './grpc-server-options';
+export type { GrpcServerSpec } from './grpc-server-options';
+export { GrpcAuthGuard, TOKEN_VERIFIER, ACCESS_DENIED_RECORDER, ServiceRoleOnly } from './grpc-auth.guard';
+export type { AccessDeniedRecorder } from './grpc-auth.guard';
+export { callerOf, rememberCaller } from './caller-context';
+export { rpcError, GrpcExceptionFilter } from './rpc-errors';
+export type { GrpcErrorMapper } from './rpc-errors';
+export { createGrpcClient, unaryCall, bearerMetadata } from './grpc-client';
+export type { GrpcClient, ServiceDefinitionOf } from './grpc-client';
+export { ServingStatusRegistry } from './health';

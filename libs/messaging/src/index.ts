@@ -1,0 +1,16 @@
+export { Topics, topicName } from './topics';
+export type { TopicBase } from './topics';
+export { createKafka, ensureTopics } from './kafka-client';
+export type { TopicSpec } from './kafka-client';
+export { buildEnvelope, encodeEnvelope, decodeEnvelope, payloadCase } from './envelope';
+export type { EnvelopePayload, BuildEnvelopeOptions } from './envelope';
+export { OutboxMessage } from './outbox-message.entity';
+export { ProcessedEvent } from './processed-event.entity';
+export { DeadLetter } from './dead-letter.entity';
+export { CreateMessagingTables1764201600000 } from './migrations/1764201600000-create-messaging-tables';
+export { OutboxWriter } from './outbox-writer';
+export { OutboxRelay } from './outbox-relay';
+export type { OutboxRelayOptions } from './outbox-relay';
+export { EventConsumer } from './event-consumer';
+export type { EventConsumerOptions, EventHandler, ConsumedEvent } from './event-consumer';
+export { messagingEntities } from './messaging-entities';

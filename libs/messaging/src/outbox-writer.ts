@@ -1,0 +1,41 @@
+import type { EntityManager } from 'typeorm';
+import type { eventsV1 } from '@tradewarden/proto';
+import { encodeEnvelope } from './envelope';
+import { OutboxMessage } from './outbox-message.entity';
+
+/**
+ * Adds events to the outbox inside the caller's transaction: the event exists if and only if the state change
+ * committed. The relay publishes it afterwards.
+ */
+export class OutboxWriter {
+  constructor(private readonly topicPrefix: string) {}
+
+  async add(manager: EntityManager, topic: string, key: string, envelope: eventsV1.EventEnvelope): Promise<void> {
+    await this.addAll(manager, [{ topic, key, envelope }]);
+  }
+
+  async addAll(
+    manager: EntityManager,
+    events: ReadonlyArray<{ topic: string; key: string; envelope: eventsV1.EventEnvelope }>,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const rows = events.map(({ topic, key, envelope }) => {
+      const headers: Record<string, string> = {
+        'event-id': envelope.eventId,
+        'event-type': envelope.eventType,
+      };
+      if (envelope.traceparent) headers['traceparent'] = envelope.traceparent;
+      return manager.create(OutboxMessage, {
+        eventId: envelope.eventId,
+        eventType: envelope.eventType,
+        topic: this.topicPrefix ? `${this.topicPrefix}.${topic}` : topic,
+        messageKey: key,
+        payload: encodeEnvelope(envelope),
+        headers,
+        publishedAt: null,
+      });
+    });
+    // Insert in order: the bigserial id is the publication order.
+    for (const row of rows) await manager.insert(OutboxMessage, row);
+  }
+}

@@ -1,0 +1,3 @@
+export { startTelemetry } from './start-telemetry';
+export type { TelemetryOptions, TelemetryHandle } from './start-telemetry';
+export { withSpan, currentTraceId, injectTraceHeaders, extractTraceContext, runInContext } from './trace-context';
