@@ -7,3 +7,4 @@ export { startKafka, KAFKA_VERSION } from './kafka-server';
 export type { KafkaServer, KafkaServerOptions } from './kafka-server';
 export { startKeycloak, KEYCLOAK_VERSION, REALM_FILE } from './keycloak-server';
 export type { KeycloakServer, KeycloakServerOptions } from './keycloak-server';
+export { demoRealm } from './demo-realm';

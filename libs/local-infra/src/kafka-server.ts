@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startManagedProcess, runToCompletion } from './managed-process';
@@ -30,14 +30,19 @@ export interface KafkaServer {
 
 function ensureBrokerJars(): string {
   const root = workspaceRoot();
+  const pom = join(root, 'infra', 'kafka', 'pom.xml');
   const libs = join(root, '.cache', `kafka-${KAFKA_VERSION}`, 'libs');
-  if (!existsSync(libs) || !readdirSync(libs).some((file) => file.startsWith('kafka_2.13-'))) {
+  // The marker names the pom's hash: editing the pom (a dependency bump) refetches instead of mixing jar sets.
+  const marker = join(libs, `.complete-${createHash('sha256').update(readFileSync(pom)).digest('hex').slice(0, 16)}`);
+  if (!existsSync(marker)) {
     requireJavaAndMaven();
+    rmSync(libs, { recursive: true, force: true });
     runToCompletion(
       'mvn',
       ['-B', '-q', '-f', join(root, 'infra', 'kafka', 'pom.xml'), `-Dkafka.version=${KAFKA_VERSION}`, 'process-resources'],
       `fetching Kafka ${KAFKA_VERSION} from Maven Central`,
     );
+    writeFileSync(marker, new Date().toISOString());
   }
   return libs;
 }
@@ -84,12 +89,12 @@ export async function startKafka(options: KafkaServerOptions): Promise<KafkaServ
   writeFileSync(propertiesFile, brokerProperties(options, logDir));
   const classpath = `${libs}/*`;
   const heap = options.heapMb ?? 512;
-  const jvm = [`-Xms128m`, `-Xmx${heap}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn'];
+  const jvm = [`-Xms128m`, `-Xmx${heap}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info'];
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const clusterId = randomBytes(16).toString('base64url');
     runToCompletion(
       javaBinary(),
-      [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--ignore-formatted'],
+      [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propertiesFile, '--ignore-formatted'],
       'formatting Kafka storage',
     );
   }

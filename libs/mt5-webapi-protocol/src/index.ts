@@ -1,0 +1,5 @@
+export { webApiPasswordHash, answerRandom, randomChallenge } from './auth-hash';
+export { parseRetcode, MtRetcode, retcodeText } from './retcode';
+export type { ParsedRetcode } from './retcode';
+export { MtDealAction, MtBalanceType } from './enums';
+export type { WebApiUser, WebApiTradeAccount, WebApiDeal } from './records';

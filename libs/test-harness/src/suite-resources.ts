@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { ensureDatabase, provisionServiceSchema } from '@tradewarden/database';
+import { fetchPasswordGrantToken } from '@tradewarden/auth';
+import { demoRealm } from '@tradewarden/local-infra';
+import { HARNESS_ENV } from './harness-env';
+
+export interface HarnessServers {
+  databaseAdminUrl: string;
+  kafkaBrokers: string[];
+  keycloakUrl: string;
+  realm: string;
+}
+
+export function harnessServers(): HarnessServers {
+  const read = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: integration tests must run through the jest "integration" project`);
+    return value;
+  };
+  return {
+    databaseAdminUrl: read(HARNESS_ENV.databaseAdminUrl),
+    kafkaBrokers: read(HARNESS_ENV.kafkaBrokers).split(','),
+    keycloakUrl: read(HARNESS_ENV.keycloakUrl),
+    realm: 'tradewarden',
+  };
+}
+
+const suffix = () => randomBytes(4).toString('hex');
+
+/** A fresh database for one suite; returns the superuser URL of it. */
+export async function createSuiteDatabase(suite: string): Promise<string> {
+  const name = `tw_${suite.replace(/[^a-z0-9]/g, '_')}_${suffix()}`;
+  const adminUrl = new URL(harnessServers().databaseAdminUrl);
+  await ensureDatabase(adminUrl.toString(), name);
+  adminUrl.pathname = `/${name}`;
+  return adminUrl.toString();
+}
+
+/** Provisions a service's role and schema in a suite database, as the launcher does; returns the service's own URL. */
+export async function provisionServiceDatabase(suiteDatabaseAdminUrl: string, service: string): Promise<{ url: string; schema: string }> {
+  const role = `tw_${service}`;
+  const password = `test-${service}-password`;
+  await provisionServiceSchema(suiteDatabaseAdminUrl, { role, password, schema: service });
+  const url = new URL(suiteDatabaseAdminUrl);
+  url.username = role;
+  url.password = password;
+  return { url: url.toString(), schema: service };
+}
+
+/** A topic prefix no other suite (or earlier run) uses. */
+export function suiteTopicPrefix(suite: string): string {
+  return `test.${suite.replace(/[^A-Za-z0-9-]/g, '-')}.${suffix()}`;
+}
+
+/** A real Keycloak access token for a demo user, through the CLI's public client. */
+export async function userToken(username: string): Promise<string> {
+  const servers = harnessServers();
+  return fetchPasswordGrantToken(servers.keycloakUrl, servers.realm, 'tradewarden-cli', username, demoRealm.userPassword(username));
+}
+
+/** Demo client credentials of one of Tradewarden's service clients (tradewarden-<service>). */
+export function serviceAccount(service: string): { clientId: string; clientSecret: string } {
+  const clientId = `tradewarden-${service}`;
+  return { clientId, clientSecret: demoRealm.clientSecret(clientId) };
+}
+
+/** Retries an assertion until it passes or the timeout expires (for effects that travel through Kafka). */
+export async function eventually<T>(assertion: () => Promise<T>, timeoutMs = 30000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await assertion();
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+  throw lastError;
+}
