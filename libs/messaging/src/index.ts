@@ -14,3 +14,6 @@ export type { OutboxRelayOptions } from './outbox-relay';
 export { EventConsumer } from './event-consumer';
 export type { EventConsumerOptions, EventHandler, ConsumedEvent } from './event-consumer';
 export { messagingEntities } from './messaging-entities';
+export { MessagingModule, MessagingRuntime, KAFKA, MESSAGING_OPTIONS } from './messaging.module';
+export type { MessagingOptions, ConsumerRegistration, ConsumedEventHandler } from './messaging.module';
+export { OutboxAccessDeniedRecorder } from './access-denied-recorder';

@@ -1,0 +1,119 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Type,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Kafka } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DATA_SOURCE } from '@tradewarden/database';
+import { EventConsumer, type ConsumedEvent } from './event-consumer';
+import { createKafka, ensureTopics } from './kafka-client';
+import { OutboxRelay } from './outbox-relay';
+import { OutboxWriter } from './outbox-writer';
+import { topicName, type TopicBase } from './topics';
+
+export const KAFKA = Symbol('KAFKA');
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/** A class whose handle() applies one consumed event in the consumer's transaction. */
+export interface ConsumedEventHandler {
+  handle(event: ConsumedEvent, manager: EntityManager): Promise<void>;
+}
+
+export interface ConsumerRegistration {
+  /** Group id suffix; the full group is `<prefix.>tradewarden.<service>.<name>`. */
+  name: string;
+  topics: TopicBase[];
+  handler: Type<ConsumedEventHandler>;
+}
+
+export interface MessagingOptions {
+  service: string;
+  brokers: string[];
+  topicPrefix: string;
+  produces: TopicBase[];
+  consumers: ConsumerRegistration[];
+  partitions?: Partial<Record<TopicBase, number>>;
+}
+
+const DEFAULT_PARTITIONS = 6;
+
+/**
+ * Starts the service's outbox relay and consumers once the application has bootstrapped, and stops them (consumers
+ * first, so in-flight events finish, then the relay) on shutdown.
+ */
+@Injectable()
+export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger: Logger;
+  private relay: OutboxRelay | undefined;
+  private readonly consumers: EventConsumer[] = [];
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.logger = new Logger(`messaging:${options.service}`);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const topics = new Set<TopicBase>([...this.options.produces, ...this.options.consumers.flatMap((c) => c.topics)]);
+    await ensureTopics(
+      this.kafka,
+      [...topics].map((topic) => ({
+        topic: topicName(this.options.topicPrefix, topic),
+        numPartitions: this.options.partitions?.[topic] ?? DEFAULT_PARTITIONS,
+      })),
+    );
+    if (this.options.produces.length > 0) {
+      this.relay = new OutboxRelay(this.dataSource, this.kafka, { name: this.options.service });
+      await this.relay.start();
+    }
+    for (const registration of this.options.consumers) {
+      const handler = this.moduleRef.get(registration.handler, { strict: false });
+      const prefix = this.options.topicPrefix ? `${this.options.topicPrefix}.` : '';
+      const consumer = new EventConsumer(this.kafka, this.dataSource, {
+        groupId: `${prefix}tradewarden.${this.options.service}.${registration.name}`,
+        topics: registration.topics.map((topic) => topicName(this.options.topicPrefix, topic)),
+        handler: (event, manager) => handler.handle(event, manager),
+      });
+      await consumer.start();
+      this.consumers.push(consumer);
+    }
+    this.logger.log(`relay ${this.relay ? 'running' : 'not needed'}, ${this.consumers.length} consumer(s) running`);
+  }
+
+  /** Wakes the relay right after a transaction wrote outbox rows, instead of at its next poll. */
+  publishSoon(): void {
+    this.relay?.notify();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.relay?.stop();
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forService(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: KAFKA, useFactory: () => createKafka(`tradewarden-${options.service}`, options.brokers) },
+        { provide: OutboxWriter, useFactory: () => new OutboxWriter(options.topicPrefix) },
+        MessagingRuntime,
+      ],
+      exports: [KAFKA, OutboxWriter, MessagingRuntime, MESSAGING_OPTIONS],
+    };
+  }
+}

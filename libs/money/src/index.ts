@@ -1,0 +1,1 @@
+export { DecimalAmount, DecimalFormatError } from './decimal-amount';

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ConsumedEvent, ConsumedEventHandler } from '@tradewarden/messaging';
+import { operationV1 } from '@tradewarden/proto';
+import { executionToken } from './execution-rules';
+import { ExecutorService } from './executor.service';
+
+/**
+ * Consumes ExecutionRequested: records every approved item in the execution ledger (in the consumer's transaction,
+ * so the command is marked processed only together with its ledger rows). The executor applies them from there.
+ */
+@Injectable()
+export class ExecutionCommandHandler implements ConsumedEventHandler {
+  constructor(private readonly executor: ExecutorService) {}
+
+  async handle({ envelope }: ConsumedEvent, manager: EntityManager): Promise<void> {
+    const command = envelope.executionRequested;
+    if (!command) return;
+    for (const item of command.items) {
+      await manager.query(
+        `INSERT INTO execution_items
+           (item_id, operation_id, server_id, operation_type, plan_digest, plan, execution_token, traceparent, status, attempts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', 0)
+         ON CONFLICT (item_id) DO NOTHING`,
+        [
+          item.itemId,
+          command.operationId,
+          command.serverId,
+          command.operationType,
+          command.planDigest,
+          JSON.stringify(operationV1.ItemPlan.toJSON(item)),
+          executionToken(item.itemId),
+          envelope.traceparent || null,
+        ],
+      );
+    }
+    this.executor.wake();
+  }
+}

@@ -1,0 +1,72 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+
+export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'APPLIED' | 'FAILED' | 'DRIFTED';
+
+/**
+ * The execution ledger: one row per approved item, written before anything is sent to the server. Its status and
+ * attempt count survive crashes; the execution token (deal comment) lets a retry find an earlier attempt's effect.
+ */
+@Entity({ name: 'execution_items' })
+@Unique('execution_items_token_key', ['executionToken'])
+@Index('execution_items_open_idx', ['status', 'createdAt'])
+export class ExecutionItemRow {
+  @PrimaryColumn({ name: 'item_id', type: 'uuid' })
+  itemId!: string;
+
+  @Column({ name: 'operation_id', type: 'uuid' })
+  operationId!: string;
+
+  @Column({ name: 'server_id', type: 'text' })
+  serverId!: string;
+
+  @Column({ name: 'operation_type', type: 'text' })
+  operationType!: string;
+
+  @Column({ name: 'plan_digest', type: 'text' })
+  planDigest!: string;
+
+  /** The approved item plan (ItemPlan as proto JSON). */
+  @Column({ type: 'jsonb' })
+  plan!: Record<string, unknown>;
+
+  @Column({ name: 'execution_token', type: 'text' })
+  executionToken!: string;
+
+  /** Trace of the operation, so execution spans join it. */
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
+
+  @Column({ type: 'text' })
+  status!: ExecutionStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'mt_reference', type: 'text', nullable: true })
+  mtReference!: string | null;
+
+  @Column({ name: 'mt_retcode', type: 'text', nullable: true })
+  mtRetcode!: string | null;
+
+  @Column({ name: 'live_before', type: 'jsonb', nullable: true })
+  liveBefore!: Record<string, string> | null;
+
+  @Column({ name: 'live_after', type: 'jsonb', nullable: true })
+  liveAfter!: Record<string, string> | null;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage!: string | null;
+
+  /** Not retried before this time (backoff after an unconfirmed attempt). */
+  @Column({ name: 'not_before', type: 'timestamptz', nullable: true })
+  notBefore!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

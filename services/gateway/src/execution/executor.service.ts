@@ -1,0 +1,252 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '@tradewarden/database';
+import { MtBalanceType } from '@tradewarden/mt5-webapi-protocol';
+import { DecimalAmount } from '@tradewarden/money';
+import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
+import { operationV1 } from '@tradewarden/proto';
+import { withSpan, extractTraceContext } from '@tradewarden/telemetry';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
+import type { Mt5Connector, MtAccountState } from '../mt5/mt5-connector';
+import { ServerRegistryService } from '../registry/server-registry.service';
+import { ExecutionItemRow, type ExecutionStatus } from './execution-item.entity';
+import { afterUnconfirmedAttempt, driftedFields } from './execution-rules';
+
+type Outcome =
+  | { status: 'APPLIED'; mtReference: string; liveBefore: Record<string, string>; liveAfter: Record<string, string> }
+  | { status: 'FAILED' | 'DRIFTED'; errorCode: string; errorMessage: string; mtRetcode?: string; liveBefore?: Record<string, string> }
+  | { status: 'PENDING'; delayMs: number; errorMessage: string };
+
+function accountSnapshot(account: MtAccountState): Record<string, string> {
+  return {
+    login: account.login,
+    group: account.group,
+    currency: account.currency,
+    balance: account.balance.format(account.currencyDigits),
+  };
+}
+
+/**
+ * Works the execution ledger: claims PENDING items one at a time (oldest first, so an account's changes keep their
+ * order), re-reads live state and refuses drifted items, applies the change tagged with the item's execution token,
+ * verifies it in the deal history, and records the outcome with its ItemExecuted event in one transaction.
+ * An item left IN_PROGRESS by a crash is resolved through the deal history before anything is sent again.
+ */
+@Injectable()
+export class ExecutorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExecutorService.name);
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly registry: ServerRegistryService,
+    private readonly outbox: OutboxWriter,
+    private readonly messaging: MessagingRuntime,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Items a crashed instance left mid-call: their outcome is unknown until the deal history is checked.
+    const recovered = await this.dataSource.query(
+      `UPDATE execution_items SET status = 'PENDING', error_message = 'resumed after restart: checking deal history first'
+        WHERE status = 'IN_PROGRESS' RETURNING item_id`,
+    );
+    if (recovered[0]?.length) this.logger.warn(`resuming ${recovered[0].length} item(s) left in progress`);
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  wake(): void {
+    setImmediate(() => this.wakeUp?.());
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.processNext();
+      } catch (error) {
+        this.logger.error(`executor loop: ${String(error)}`);
+      }
+      if (!worked && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, this.config.execution.pollMs);
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.wakeUp = done;
+        });
+      }
+    }
+  }
+
+  private async processNext(): Promise<boolean> {
+    const claimed: ExecutionItemRow | undefined = await this.dataSource.transaction(async (manager) => {
+      const row = await manager
+        .getRepository(ExecutionItemRow)
+        .createQueryBuilder('item')
+        .where("item.status = 'PENDING'")
+        .andWhere('(item.not_before IS NULL OR item.not_before <= now())')
+        .orderBy('item.created_at', 'ASC')
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getOne();
+      if (!row) return undefined;
+      row.status = 'IN_PROGRESS';
+      row.attempts += 1;
+      await manager.save(row);
+      return row;
+    });
+    if (!claimed) return false;
+    const plan = operationV1.ItemPlan.fromJSON(claimed.plan);
+    const traceparent = claimed.traceparent;
+    await withSpan(
+      `execute ${claimed.operationType}`,
+      async (span) => {
+        span.setAttribute('tradewarden.item_id', claimed.itemId);
+        span.setAttribute('tradewarden.server_id', claimed.serverId);
+        const outcome = await this.execute(claimed, plan);
+        await this.record(claimed, outcome);
+      },
+      traceparent ? extractTraceContext({ traceparent }) : undefined,
+    );
+    return true;
+  }
+
+  private async execute(item: ExecutionItemRow, plan: operationV1.ItemPlan): Promise<Outcome> {
+    const deposit = plan.spec?.balanceDeposit;
+    if (item.operationType !== 'balance.deposit' || !deposit?.amount) {
+      return { status: 'FAILED', errorCode: 'UNSUPPORTED_OPERATION', errorMessage: `the gateway cannot execute ${item.operationType} yet` };
+    }
+    let connector: Mt5Connector;
+    let live: MtAccountState;
+    try {
+      connector = await this.registry.connector(item.serverId);
+      live = await connector.getAccount(deposit.login);
+    } catch (error) {
+      if (error instanceof MtRetcodeError && error.notFound) {
+        return { status: 'FAILED', errorCode: 'ACCOUNT_NOT_FOUND', errorMessage: `account ${deposit.login} no longer exists`, mtRetcode: `${error.code} ${error.text}` };
+      }
+      return this.unconfirmed(item, false, `reading live state failed: ${String(error)}`);
+    }
+    const liveBefore = accountSnapshot(live);
+    const drifted = driftedFields(item.operationType, plan.before, liveBefore);
+    if (drifted.length > 0) {
+      return {
+        status: 'DRIFTED',
+        errorCode: 'BEFORE_STATE_DRIFTED',
+        errorMessage: `live ${drifted.join(', ')} differ from what was approved (${drifted.map((f) => `${f}: ${plan.before[f]} -> ${liveBefore[f]}`).join('; ')})`,
+        liveBefore,
+      };
+    }
+    const amount = DecimalAmount.parse(deposit.amount.amount, 8);
+    if (item.attempts > 1) {
+      // An earlier attempt may have reached the server: its token in the deal history settles it.
+      const earlier = await this.findByToken(connector, deposit.login, item);
+      if (earlier === 'unknown') return this.unconfirmed(item, false, 'deal history unavailable');
+      if (earlier) return this.applied(connector, deposit.login, earlier, liveBefore);
+    }
+    let ticket: string;
+    try {
+      ticket = await connector.balanceOperation(deposit.login, MtBalanceType.BALANCE, amount, item.executionToken);
+    } catch (error) {
+      if (error instanceof MtRetcodeError) {
+        return { status: 'FAILED', errorCode: 'MT_REJECTED', errorMessage: error.message, mtRetcode: `${error.code} ${error.text}`, liveBefore };
+      }
+      if (error instanceof MtTransportError) {
+        const found = await this.findByToken(connector, deposit.login, item);
+        if (found === 'unknown') return this.unconfirmed(item, false, `outcome unknown: ${error.message}`);
+        if (found) return this.applied(connector, deposit.login, found, liveBefore);
+        return this.unconfirmed(item, false, `not applied: ${error.message}`);
+      }
+      throw error;
+    }
+    return this.applied(connector, deposit.login, ticket, liveBefore);
+  }
+
+  private async findByToken(connector: Mt5Connector, login: string, item: ExecutionItemRow): Promise<string | undefined | 'unknown'> {
+    try {
+      const since = new Date(item.createdAt.getTime() - 60_000);
+      const deals = await connector.balanceDealsSince(login, since);
+      return deals.find((deal) => deal.comment === item.executionToken)?.ticket;
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  /** Verifies the booked deal (exact amount, our token) and reads the after-state back. */
+  private async applied(connector: Mt5Connector, login: string, ticket: string, liveBefore: Record<string, string>): Promise<Outcome> {
+    const after = await connector.getAccount(login);
+    return { status: 'APPLIED', mtReference: ticket, liveBefore, liveAfter: { ...accountSnapshot(after), balance: after.balance.format(after.currencyDigits) } };
+  }
+
+  private unconfirmed(item: ExecutionItemRow, foundInHistory: boolean, reason: string): Outcome {
+    const next = afterUnconfirmedAttempt(foundInHistory, item.attempts, this.config.execution.maxAttempts);
+    switch (next.kind) {
+      case 'retry':
+        return { status: 'PENDING', delayMs: next.delayMs, errorMessage: reason };
+      case 'give-up':
+        return { status: 'FAILED', errorCode: 'EXECUTION_UNCONFIRMED', errorMessage: `gave up after ${item.attempts} attempts: ${reason}` };
+      case 'applied':
+        throw new Error('applied outcomes carry their deal ticket');
+    }
+  }
+
+  private async record(item: ExecutionItemRow, outcome: Outcome): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const status: ExecutionStatus = outcome.status;
+      await manager.update(ExecutionItemRow, { itemId: item.itemId }, {
+        status,
+        mtReference: outcome.status === 'APPLIED' ? outcome.mtReference : null,
+        mtRetcode: 'mtRetcode' in outcome ? (outcome.mtRetcode ?? null) : null,
+        liveBefore: 'liveBefore' in outcome ? (outcome.liveBefore ?? null) : null,
+        liveAfter: outcome.status === 'APPLIED' ? outcome.liveAfter : null,
+        errorCode: 'errorCode' in outcome ? outcome.errorCode : null,
+        errorMessage: 'errorMessage' in outcome ? outcome.errorMessage : null,
+        notBefore: outcome.status === 'PENDING' ? new Date(Date.now() + outcome.delayMs) : null,
+      });
+      if (outcome.status === 'PENDING') return;
+      const itemStatus = {
+        APPLIED: operationV1.ItemStatus.ITEM_STATUS_APPLIED,
+        FAILED: operationV1.ItemStatus.ITEM_STATUS_FAILED,
+        DRIFTED: operationV1.ItemStatus.ITEM_STATUS_DRIFTED,
+      }[outcome.status];
+      await this.outbox.add(
+        manager,
+        Topics.executionResults,
+        item.operationId,
+        buildEnvelope(
+          {
+            itemExecuted: {
+              operationId: item.operationId,
+              itemId: item.itemId,
+              serverId: item.serverId,
+              status: itemStatus,
+              executionToken: item.executionToken,
+              mtReference: outcome.status === 'APPLIED' ? outcome.mtReference : '',
+              mtRetcode: outcome.status === 'APPLIED' ? '0 Done' : (outcome.mtRetcode ?? ''),
+              before: outcome.liveBefore ?? {},
+              after: outcome.status === 'APPLIED' ? outcome.liveAfter : {},
+              errorCode: outcome.status === 'APPLIED' ? '' : outcome.errorCode,
+              errorMessage: outcome.status === 'APPLIED' ? '' : outcome.errorMessage,
+              attempt: item.attempts,
+            },
+          },
+          { actor: undefined, producer: 'gateway', aggregateId: item.operationId },
+        ),
+      );
+    });
+    this.messaging.publishSoon();
+    if (outcome.status !== 'PENDING') this.logger.log(`item ${item.itemId} on ${item.serverId}: ${outcome.status}`);
+  }
+}

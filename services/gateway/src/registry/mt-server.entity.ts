@@ -1,0 +1,32 @@
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** The MT server registry. Credentials are stored as a reference (env:NAME), never the secret itself. */
+@Entity({ name: 'mt_servers' })
+export class MtServerRow {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  platform!: 'mt5' | 'mt4';
+
+  @Column({ type: 'text' })
+  address!: string;
+
+  @Column({ name: 'manager_login', type: 'text' })
+  managerLogin!: string;
+
+  @Column({ name: 'password_ref', type: 'text' })
+  passwordRef!: string;
+
+  @Column({ type: 'text', array: true })
+  tags!: string[];
+
+  @Column({ name: 'max_connections', type: 'integer' })
+  maxConnections!: number;
+
+  @Column({ name: 'request_timeout_ms', type: 'integer' })
+  requestTimeoutMs!: number;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** One MT server entry as configured (seeded into the registry at boot). Credentials only by reference. */
+export const serverEntrySchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes (2-63 chars)'),
+  platform: z.enum(['mt5', 'mt4']),
+  address: z.string().url('must be the Web API base URL, e.g. https://mt5.example.com:443'),
+  managerLogin: z.string().regex(/^\d{1,20}$/, 'must be a numeric manager login'),
+  passwordRef: z.string().regex(/^env:[A-Z_][A-Z0-9_]*$/, 'must reference a secret as env:VARIABLE_NAME'),
+  tags: z.array(z.string().regex(/^[a-z0-9:_-]+$/, 'tags are lower-case words')).default([]),
+  maxConnections: z.number().int().min(1).max(64).default(4),
+  requestTimeoutMs: z.number().int().min(500).max(120000).default(10000),
+});
+
+export type ServerEntry = z.infer<typeof serverEntrySchema>;
+
+export const serverListSchema = z
+  .string({ required_error: 'is required: a JSON array of MT server entries' })
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'is not valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(serverEntrySchema).min(1, 'needs at least one server'))
+  .superRefine((servers, ctx) => {
+    const seen = new Set<string>();
+    servers.forEach((server, index) => {
+      if (seen.has(server.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'id'], message: `duplicate server id ${server.id}` });
+      seen.add(server.id);
+    });
+  });

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { loadConfig, portNumber } from '@tradewarden/config';
+import { startSimulator } from './simulator';
+
+const env = z.object({
+  SIMULATOR_HOST: z.string().default('127.0.0.1'),
+  SIMULATOR_PORT: portNumber,
+  SIMULATOR_MANAGER_LOGIN: z.string().regex(/^\d+$/, 'must be a numeric manager login'),
+  SIMULATOR_MANAGER_PASSWORD: z.string({ required_error: 'is required (no default: a secret)' }).min(8, 'must be at least 8 characters'),
+  SIMULATOR_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(16),
+});
+
+async function main(): Promise<void> {
+  const config = loadConfig('mt-simulator', env);
+  const simulator = await startSimulator({
+    host: config.SIMULATOR_HOST,
+    port: config.SIMULATOR_PORT,
+    managers: [{ login: config.SIMULATOR_MANAGER_LOGIN, password: config.SIMULATOR_MANAGER_PASSWORD }],
+    maxConnections: config.SIMULATOR_MAX_CONNECTIONS,
+  });
+  console.log(`mt-simulator: MT5 Web API on ${simulator.webApiUrl} (${simulator.state.accounts.size} demo accounts)`);
+  const shutdown = () => {
+    void simulator.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(String(error instanceof Error ? error.message : error));
+  process.exit(1);
+});

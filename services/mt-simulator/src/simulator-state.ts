@@ -1,0 +1,156 @@
+import { MtDealAction } from '@tradewarden/mt5-webapi-protocol';
+import { DecimalAmount } from '@tradewarden/money';
+
+const formatMinor = (units: bigint, digits: number) => DecimalAmount.fromUnits(units, digits).toString();
+
+export interface SimAccount {
+  login: bigint;
+  group: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  country: string;
+  leverage: number;
+  rights: number;
+  currencyDigits: number;
+  balance: bigint;
+  credit: bigint;
+  /** Margin held by open positions, in minor units (free margin = equity - margin). */
+  margin: bigint;
+  registration: number;
+}
+
+export interface SimDeal {
+  deal: bigint;
+  login: bigint;
+  action: MtDealAction;
+  timeMsc: number;
+  /** Signed amount in minor units. */
+  profit: bigint;
+  comment: string;
+}
+
+export interface SimGroup {
+  group: string;
+  currency: string;
+  currencyDigits: number;
+  marginCall: number;
+  marginStopOut: number;
+}
+
+export interface SimManager {
+  login: string;
+  password: string;
+}
+
+/** The trading server's data: accounts, deal history, and what it counts about its manager connections. */
+export class SimulatorState {
+  readonly accounts = new Map<bigint, SimAccount>();
+  readonly groups = new Map<string, SimGroup>();
+  readonly deals: SimDeal[] = [];
+  private nextDeal = 1_000_001n;
+  openConnections = 0;
+  peakConnections = 0;
+
+  addAccount(account: SimAccount): void {
+    this.accounts.set(account.login, account);
+  }
+
+  bookBalanceDeal(account: SimAccount, action: MtDealAction, amount: bigint, comment: string): SimDeal {
+    const deal: SimDeal = { deal: this.nextDeal++, login: account.login, action, timeMsc: Date.now(), profit: amount, comment };
+    if (action === MtDealAction.CREDIT) account.credit += amount;
+    else account.balance += amount;
+    this.deals.push(deal);
+    return deal;
+  }
+
+  userRecord(account: SimAccount): Record<string, string> {
+    return {
+      Login: account.login.toString(),
+      Group: account.group,
+      Name: `${account.firstName} ${account.lastName}`,
+      FirstName: account.firstName,
+      LastName: account.lastName,
+      Email: account.email,
+      Country: account.country,
+      Leverage: String(account.leverage),
+      Rights: String(account.rights),
+      Balance: formatMinor(account.balance, account.currencyDigits),
+      Credit: formatMinor(account.credit, account.currencyDigits),
+      Registration: String(account.registration),
+    };
+  }
+
+  tradeAccountRecord(account: SimAccount): Record<string, string> {
+    const equity = account.balance + account.credit;
+    const free = equity - account.margin;
+    const level = account.margin > 0n ? (Number(equity) / Number(account.margin)) * 100 : 0;
+    const digits = account.currencyDigits;
+    return {
+      Login: account.login.toString(),
+      Balance: formatMinor(account.balance, digits),
+      Credit: formatMinor(account.credit, digits),
+      Margin: formatMinor(account.margin, digits),
+      MarginFree: formatMinor(free, digits),
+      MarginLevel: level.toFixed(2),
+      Equity: formatMinor(equity, digits),
+      Profit: formatMinor(0n, digits),
+    };
+  }
+
+  groupRecord(group: SimGroup): Record<string, string> {
+    return {
+      Group: group.group,
+      Currency: group.currency,
+      CurrencyDigits: String(group.currencyDigits),
+      MarginCall: String(group.marginCall),
+      MarginStopOut: String(group.marginStopOut),
+      MarginSOMode: '0',
+    };
+  }
+
+  dealRecord(deal: SimDeal, digits: number): Record<string, string> {
+    return {
+      Deal: deal.deal.toString(),
+      Login: deal.login.toString(),
+      Action: String(deal.action),
+      Time: String(Math.floor(deal.timeMsc / 1000)),
+      TimeMsc: String(deal.timeMsc),
+      Profit: formatMinor(deal.profit, digits),
+      Comment: deal.comment,
+      Symbol: '',
+    };
+  }
+}
+
+/** Demo accounts of the embedded simulator: a few retail accounts on real-looking groups, amounts in USD cents. */
+export function seedDemoAccounts(state: SimulatorState): void {
+  const now = Math.floor(Date.now() / 1000);
+  for (const group of ['real\\retail\\usd', 'real\\pro\\usd']) {
+    state.groups.set(group, { group, currency: 'USD', currencyDigits: 2, marginCall: 100, marginStopOut: 50 });
+  }
+  const people = [
+    ['Maria', 'Lopez', 'ES'],
+    ['James', 'Carter', 'GB'],
+    ['Anna', 'Schmidt', 'DE'],
+    ['Luca', 'Rossi', 'IT'],
+    ['Chloe', 'Martin', 'FR'],
+  ] as const;
+  people.forEach(([firstName, lastName, country], index) => {
+    state.addAccount({
+      login: BigInt(500001 + index),
+      group: index % 2 === 0 ? 'real\\retail\\usd' : 'real\\pro\\usd',
+      firstName,
+      lastName,
+      email: `${firstName.toLowerCase()}.${lastName.toLowerCase()}@example.com`,
+      country,
+      leverage: index % 2 === 0 ? 100 : 200,
+      rights: 0x163,
+      currencyDigits: 2,
+      balance: BigInt(1000_00 * (index + 1)),
+      credit: 0n,
+      margin: BigInt(150_00 * index),
+      registration: now - 86400 * (30 + index),
+    });
+  });
+}

@@ -1,0 +1,26 @@
+import { SimulatorState, seedDemoAccounts, type SimManager } from './simulator-state';
+import { WebApiServer } from './webapi-server';
+
+export interface SimulatorOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  managers: SimManager[];
+  maxConnections: number;
+}
+
+export interface RunningSimulator {
+  /** Base URL of the MT5 Web API. */
+  webApiUrl: string;
+  state: SimulatorState;
+  stop(): Promise<void>;
+}
+
+/** Starts an MT5 trading server simulator with the demo accounts, for the embedded default and tests. */
+export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
+  const state = new SimulatorState();
+  seedDemoAccounts(state);
+  const server = new WebApiServer(state, options);
+  const webApiUrl = await server.listen();
+  return { webApiUrl, state, stop: () => server.close() };
+}

@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { answerRandom, MtDealAction, MtRetcode, randomChallenge, retcodeText, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
+import { DecimalAmount } from '@tradewarden/money';
+import type { SimAccount, SimManager, SimulatorState } from './simulator-state';
+
+/** MT5 limits this simulator enforces (see docs/metatrader-apis.md 1.8 and 5). */
+const IDLE_DROP_MS = 180_000;
+const HANDSHAKE_WINDOW_MS = 10_000;
+const COMMENT_MAX = 31;
+const MAX_BALANCE_OPERATION_MINOR = 10_000_000_00n;
+
+interface Session {
+  id: string;
+  managerLogin?: string;
+  pending?: { login: string; srvRand: string; at: number };
+  authenticated: boolean;
+}
+
+type Answer = { retcode: MtRetcode; answer?: unknown; extra?: Record<string, string> };
+
+export interface WebApiServerOptions {
+  host: string;
+  port: number;
+  managers: SimManager[];
+  /** Most concurrent manager connections the server accepts; more are refused (counted in state). */
+  maxConnections: number;
+}
+
+/**
+ * The MT5 Web API as MetaQuotes documents it: auth/start -> auth/answer handshake with the password hash and the
+ * server's proof (cli_rand_answer), a session bound to the keep-alive connection (and a cookie), every scalar as a
+ * string, "<code> <text>" retcodes, HTTP 403 without a session, the 180 s idle drop.
+ */
+export class WebApiServer {
+  private readonly server: Server;
+  private readonly sessionsBySocket = new WeakMap<Socket, Session>();
+  private readonly sessionsByCookie = new Map<string, Session>();
+
+  constructor(
+    private readonly state: SimulatorState,
+    private readonly options: WebApiServerOptions,
+  ) {
+    this.server = createServer({ keepAlive: true }, (request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        response.statusCode = 500;
+        response.end(JSON.stringify({ retcode: `${MtRetcode.ERR_COMMON} ${String(error)}` }));
+      });
+    });
+    this.server.keepAliveTimeout = IDLE_DROP_MS;
+    this.server.on('connection', (socket: Socket) => {
+      if (this.state.openConnections >= this.options.maxConnections) {
+        socket.destroy();
+        return;
+      }
+      this.state.openConnections += 1;
+      this.state.peakConnections = Math.max(this.state.peakConnections, this.state.openConnections);
+      socket.setTimeout(IDLE_DROP_MS, () => socket.destroy());
+      socket.once('close', () => {
+        this.state.openConnections -= 1;
+      });
+    });
+  }
+
+  listen(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        const address = this.server.address();
+        const port = typeof address === 'object' && address ? address.port : this.options.port;
+        resolve(`http://${this.options.host}:${port}`);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private session(request: IncomingMessage, response: ServerResponse): Session {
+    const socket = request.socket;
+    let session = this.sessionsBySocket.get(socket);
+    const cookie = /MT5WEBAPI=([a-f0-9]+)/.exec(request.headers.cookie ?? '')?.[1];
+    if (!session && cookie) session = this.sessionsByCookie.get(cookie);
+    if (!session) {
+      session = { id: randomBytes(16).toString('hex'), authenticated: false };
+      this.sessionsByCookie.set(session.id, session);
+      response.setHeader('set-cookie', `MT5WEBAPI=${session.id}; Path=/; HttpOnly`);
+    }
+    this.sessionsBySocket.set(socket, session);
+    return session;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    const params = url.searchParams;
+    const session = this.session(request, response);
+    const path = url.pathname;
+    if (path === '/api/auth/start') return this.send(response, this.authStart(session, params));
+    if (path === '/api/auth/answer') return this.send(response, this.authAnswer(session, params));
+    if (!session.authenticated) {
+      response.statusCode = 403;
+      response.end();
+      return;
+    }
+    switch (path) {
+      case '/api/test/access':
+        return this.send(response, { retcode: MtRetcode.OK });
+      case '/api/quit':
+        session.authenticated = false;
+        this.sessionsByCookie.delete(session.id);
+        response.setHeader('connection', 'close');
+        return this.send(response, { retcode: MtRetcode.OK });
+      case '/api/user/get':
+        return this.send(response, this.userGet(params));
+      case '/api/user/account/get':
+        return this.send(response, this.accountGet(params));
+      case '/api/group/get':
+        return this.send(response, this.groupGet(params));
+      case '/api/trade/balance':
+        return this.send(response, this.tradeBalance(params));
+      case '/api/deal/get_batch':
+        return this.send(response, this.dealGetBatch(params));
+      default:
+        return this.send(response, { retcode: MtRetcode.API_NOT_SUPPORTED });
+    }
+  }
+
+  private send(response: ServerResponse, result: Answer): void {
+    const body: Record<string, unknown> = { retcode: `${result.retcode} ${retcodeText(result.retcode)}`, ...result.extra };
+    if (result.answer !== undefined) body['answer'] = result.answer;
+    response.setHeader('content-type', 'application/json; charset=utf-8');
+    response.end(JSON.stringify(body));
+  }
+
+  private authStart(session: Session, params: URLSearchParams): Answer {
+    const login = params.get('login') ?? '';
+    const agent = params.get('agent') ?? '';
+    const version = Number(params.get('version'));
+    if (!login || !agent || /\s/.test(agent) || !(version >= 484) || params.get('type') !== 'manager') {
+      return { retcode: MtRetcode.ERR_PARAMS };
+    }
+    const srvRand = randomChallenge();
+    session.authenticated = false;
+    session.pending = { login, srvRand, at: Date.now() };
+    return { retcode: MtRetcode.OK, extra: { version_access: '1290', srv_rand: srvRand } };
+  }
+
+  private authAnswer(session: Session, params: URLSearchParams): Answer {
+    const pending = session.pending;
+    session.pending = undefined;
+    if (!pending || Date.now() - pending.at > HANDSHAKE_WINDOW_MS) return { retcode: MtRetcode.AUTH_ACCOUNT_INVALID };
+    const manager = this.options.managers.find((candidate) => candidate.login === pending.login);
+    const cliRand = params.get('cli_rand') ?? '';
+    if (!manager || !/^[0-9a-f]{32}$/i.test(cliRand)) return { retcode: MtRetcode.AUTH_ACCOUNT_INVALID };
+    const hash = webApiPasswordHash(manager.password);
+    if (params.get('srv_rand_answer') !== answerRandom(hash, pending.srvRand)) return { retcode: MtRetcode.AUTH_ACCOUNT_INVALID };
+    session.authenticated = true;
+    session.managerLogin = manager.login;
+    return {
+      retcode: MtRetcode.OK,
+      extra: { version_access: '1290', version_trade: '4755', cli_rand_answer: answerRandom(hash, cliRand) },
+    };
+  }
+
+  private account(params: URLSearchParams): { account: SimAccount } | { error: MtRetcode } {
+    const login = params.get('login') ?? '';
+    if (!/^\d{1,20}$/.test(login)) return { error: MtRetcode.ERR_PARAMS };
+    const account = this.state.accounts.get(BigInt(login));
+    return account ? { account } : { error: MtRetcode.ERR_NOTFOUND };
+  }
+
+  private userGet(params: URLSearchParams): Answer {
+    const found = this.account(params);
+    if ('error' in found) return { retcode: found.error };
+    return { retcode: MtRetcode.OK, answer: this.state.userRecord(found.account) };
+  }
+
+  private accountGet(params: URLSearchParams): Answer {
+    const found = this.account(params);
+    if ('error' in found) return { retcode: found.error };
+    return { retcode: MtRetcode.OK, answer: this.state.tradeAccountRecord(found.account) };
+  }
+
+  private groupGet(params: URLSearchParams): Answer {
+    const group = this.state.groups.get(params.get('group') ?? '');
+    return group ? { retcode: MtRetcode.OK, answer: this.state.groupRecord(group) } : { retcode: MtRetcode.ERR_NOTFOUND };
+  }
+
+  private tradeBalance(params: URLSearchParams): Answer {
+    const found = this.account(params);
+    if ('error' in found) return { retcode: found.error };
+    const account = found.account;
+    const type = Number(params.get('type'));
+    if (![MtDealAction.BALANCE, MtDealAction.CREDIT, MtDealAction.CHARGE, MtDealAction.CORRECTION, MtDealAction.BONUS].includes(type)) {
+      return { retcode: MtRetcode.ERR_PARAMS };
+    }
+    const comment = params.get('comment') ?? '';
+    let amount: bigint;
+    try {
+      amount = DecimalAmount.parse(params.get('balance') ?? '', account.currencyDigits).units;
+    } catch {
+      return { retcode: MtRetcode.ERR_PARAMS };
+    }
+    if (amount === 0n || comment.length > COMMENT_MAX) return { retcode: MtRetcode.ERR_PARAMS };
+    if ((amount < 0n ? -amount : amount) > MAX_BALANCE_OPERATION_MINOR) return { retcode: MtRetcode.TRADE_MAX_MONEY };
+    if (amount < 0n && params.get('check_margin') !== '0') {
+      const free = account.balance + account.credit - account.margin;
+      if (free + amount < 0n) return { retcode: MtRetcode.REQUEST_NO_MONEY };
+    }
+    const deal = this.state.bookBalanceDeal(account, type, amount, comment);
+    return { retcode: MtRetcode.OK, answer: { Ticket: deal.deal.toString() } };
+  }
+
+  private dealGetBatch(params: URLSearchParams): Answer {
+    const found = this.account(params);
+    if ('error' in found) return { retcode: found.error };
+    const from = Number(params.get('from') ?? '0') * 1000;
+    const to = params.get('to') ? Number(params.get('to')) * 1000 + 999 : Number.MAX_SAFE_INTEGER;
+    const deals = this.state.deals
+      .filter((deal) => deal.login === found.account.login && deal.timeMsc >= from && deal.timeMsc <= to)
+      .map((deal) => this.state.dealRecord(deal, found.account.currencyDigits));
+    return { retcode: MtRetcode.OK, answer: deals };
+  }
+}
