@@ -115,7 +115,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       async (span) => {
         span.setAttribute('tradewarden.item_id', claimed.itemId);
         span.setAttribute('tradewarden.server_id', claimed.serverId);
-        const outcome = await this.execute(claimed, plan);
+        // Any unexpected failure leaves the outcome unknown: the next attempt starts with the deal-history check.
+        const outcome = await this.execute(claimed, plan).catch((error: unknown) => this.unconfirmed(claimed, false, String(error)));
         await this.record(claimed, outcome);
       },
       traceparent ? extractTraceContext({ traceparent }) : undefined,
@@ -154,11 +155,10 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       // An earlier attempt may have reached the server: its token in the deal history settles it.
       const earlier = await this.findByToken(connector, deposit.login, item);
       if (earlier === 'unknown') return this.unconfirmed(item, false, 'deal history unavailable');
-      if (earlier) return this.applied(connector, deposit.login, earlier, liveBefore);
+      if (earlier) return this.applied(connector, deposit.login, item, amount, liveBefore);
     }
-    let ticket: string;
     try {
-      ticket = await connector.balanceOperation(deposit.login, MtBalanceType.BALANCE, amount, item.executionToken);
+      await connector.balanceOperation(deposit.login, MtBalanceType.BALANCE, amount, item.executionToken);
     } catch (error) {
       if (error instanceof MtRetcodeError) {
         return { status: 'FAILED', errorCode: 'MT_REJECTED', errorMessage: error.message, mtRetcode: `${error.code} ${error.text}`, liveBefore };
@@ -166,28 +166,48 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       if (error instanceof MtTransportError) {
         const found = await this.findByToken(connector, deposit.login, item);
         if (found === 'unknown') return this.unconfirmed(item, false, `outcome unknown: ${error.message}`);
-        if (found) return this.applied(connector, deposit.login, found, liveBefore);
+        if (found) return this.applied(connector, deposit.login, item, amount, liveBefore);
         return this.unconfirmed(item, false, `not applied: ${error.message}`);
       }
       throw error;
     }
-    return this.applied(connector, deposit.login, ticket, liveBefore);
+    return this.applied(connector, deposit.login, item, amount, liveBefore);
   }
 
-  private async findByToken(connector: Mt5Connector, login: string, item: ExecutionItemRow): Promise<string | undefined | 'unknown'> {
+  private async findByToken(connector: Mt5Connector, login: string, item: ExecutionItemRow): Promise<boolean | 'unknown'> {
     try {
       const since = new Date(item.createdAt.getTime() - 60_000);
       const deals = await connector.balanceDealsSince(login, since);
-      return deals.find((deal) => deal.comment === item.executionToken)?.ticket;
+      return deals.some((deal) => deal.comment === item.executionToken);
     } catch {
       return 'unknown';
     }
   }
 
-  /** Verifies the booked deal (exact amount, our token) and reads the after-state back. */
-  private async applied(connector: Mt5Connector, login: string, ticket: string, liveBefore: Record<string, string>): Promise<Outcome> {
+  /**
+   * Reads the change back: exactly one deal carries the item's token, for exactly the approved amount, and the account's
+   * after-state is recorded. A mismatch is reported, never retried (something other than Tradewarden wrote it).
+   */
+  private async applied(
+    connector: Mt5Connector,
+    login: string,
+    item: ExecutionItemRow,
+    amount: DecimalAmount,
+    liveBefore: Record<string, string>,
+  ): Promise<Outcome> {
+    const deals = (await connector.balanceDealsSince(login, new Date(item.createdAt.getTime() - 60_000))).filter(
+      (deal) => deal.comment === item.executionToken,
+    );
+    if (deals.length !== 1 || deals[0]!.amount.compare(amount) !== 0) {
+      return {
+        status: 'FAILED',
+        errorCode: 'VERIFICATION_MISMATCH',
+        errorMessage: `expected one deal of ${amount.toString()} tagged ${item.executionToken}, found ${deals.map((d) => `${d.ticket}:${d.amount.toString()}`).join(', ') || 'none'}`,
+        liveBefore,
+      };
+    }
     const after = await connector.getAccount(login);
-    return { status: 'APPLIED', mtReference: ticket, liveBefore, liveAfter: { ...accountSnapshot(after), balance: after.balance.format(after.currencyDigits) } };
+    return { status: 'APPLIED', mtReference: deals[0]!.ticket, liveBefore, liveAfter: accountSnapshot(after) };
   }
 
   private unconfirmed(item: ExecutionItemRow, foundInHistory: boolean, reason: string): Outcome {

@@ -1,0 +1,2 @@
+export { AuthorizationClient, PermissionDeniedError } from './authorization-client';
+export type { AuthorizationCheck } from './authorization-client';

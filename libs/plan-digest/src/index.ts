@@ -1,0 +1,1 @@
+export { planDigest } from './plan-digest';

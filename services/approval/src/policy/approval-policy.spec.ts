@@ -1,0 +1,38 @@
+import { operationV1 } from '@tradewarden/proto';
+import { choosePolicy, totalsPerCurrency, type ApprovalPolicy } from './approval-policy';
+
+const policies: ApprovalPolicy[] = [
+  { name: 'auto-small-deposits', operationTypePattern: 'balance.deposit', mode: 'AUTO', requiredApprovals: 0, maxTotalPerCurrency: '10000', priority: 10 },
+  { name: 'supervisor', operationTypePattern: '*', mode: 'MANUAL', requiredApprovals: 1, maxTotalPerCurrency: null, priority: 100 },
+];
+
+const deposits = (...amounts: [string, string][]) => ({
+  operationType: 'balance.deposit',
+  items: amounts.map(([amount, currency]) =>
+    operationV1.ItemPlan.fromPartial({ spec: { serverId: 's', balanceDeposit: { login: '1', amount: { amount, currency } } } }),
+  ),
+});
+
+describe('choosePolicy', () => {
+  it('auto-approves deposits within the cap', () => {
+    expect(choosePolicy(policies, deposits(['9000.00', 'USD'], ['1000.00', 'USD'])).name).toBe('auto-small-deposits');
+  });
+
+  it('falls through to manual approval when a currency total exceeds the cap', () => {
+    expect(choosePolicy(policies, deposits(['9000.00', 'USD'], ['1000.01', 'USD'])).name).toBe('supervisor');
+  });
+
+  it('checks the cap per currency', () => {
+    expect(choosePolicy(policies, deposits(['9000.00', 'USD'], ['9000.00', 'EUR'])).name).toBe('auto-small-deposits');
+  });
+
+  it('never auto-approves a type no policy names', () => {
+    expect(choosePolicy([policies[0]!], { operationType: 'group.update', items: [] })).toMatchObject({ name: 'default-manual', mode: 'MANUAL', requiredApprovals: 1 });
+  });
+});
+
+describe('totalsPerCurrency', () => {
+  it('sums exactly', () => {
+    expect(totalsPerCurrency(deposits(['0.10', 'USD'], ['0.20', 'USD'])).get('USD')?.format(2)).toBe('0.30');
+  });
+});

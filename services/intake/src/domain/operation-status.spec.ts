@@ -1,0 +1,69 @@
+import { operationV1 } from '@tradewarden/proto';
+import { ALL_STATUSES, canTransition, executionOutcome, nextStatus, OperationTransitionError, statusToProto, type OperationStatus } from './operation-status';
+
+describe('operation lifecycle', () => {
+  const allowed: [OperationStatus, OperationStatus][] = [
+    ['SUBMITTED', 'INVALID'],
+    ['SUBMITTED', 'PENDING_APPROVAL'],
+    ['SUBMITTED', 'APPROVED'],
+    ['SUBMITTED', 'REJECTED'],
+    ['SUBMITTED', 'CANCELLED'],
+    ['PENDING_APPROVAL', 'APPROVED'],
+    ['PENDING_APPROVAL', 'REJECTED'],
+    ['PENDING_APPROVAL', 'EXPIRED'],
+    ['PENDING_APPROVAL', 'CANCELLED'],
+    ['APPROVED', 'SCHEDULED'],
+    ['APPROVED', 'EXECUTING'],
+    ['APPROVED', 'CANCELLED'],
+    ['SCHEDULED', 'EXECUTING'],
+    ['SCHEDULED', 'CANCELLED'],
+    ['EXECUTING', 'COMPLETED'],
+    ['EXECUTING', 'PARTIALLY_FAILED'],
+    ['EXECUTING', 'FAILED'],
+    ['COMPLETED', 'REVERTED'],
+    ['PARTIALLY_FAILED', 'REVERTED'],
+  ];
+
+  it.each(allowed)('%s -> %s is allowed', (from, to) => {
+    expect(nextStatus(from, to)).toBe(to);
+  });
+
+  it('refuses every other transition', () => {
+    for (const from of ALL_STATUSES) {
+      for (const to of ALL_STATUSES) {
+        const expected = allowed.some(([a, b]) => a === from && b === to);
+        expect(canTransition(from, to)).toBe(expected);
+        if (!expected) expect(() => nextStatus(from, to)).toThrow(OperationTransitionError);
+      }
+    }
+  });
+
+  it('never executes what was not approved', () => {
+    expect(canTransition('SUBMITTED', 'EXECUTING')).toBe(false);
+    expect(canTransition('PENDING_APPROVAL', 'EXECUTING')).toBe(false);
+    expect(canTransition('REJECTED', 'EXECUTING')).toBe(false);
+  });
+
+  it('maps every status to its proto value', () => {
+    for (const status of ALL_STATUSES) expect(operationV1.OperationStatus[statusToProto(status)]).toBe(`OPERATION_STATUS_${status}`);
+  });
+});
+
+describe('executionOutcome', () => {
+  it('waits while an item is pending', () => {
+    expect(executionOutcome(['APPLIED', 'PENDING'])).toBeUndefined();
+    expect(executionOutcome([])).toBeUndefined();
+  });
+
+  it('completes when every item applied', () => {
+    expect(executionOutcome(['APPLIED', 'APPLIED'])).toBe('COMPLETED');
+  });
+
+  it('fails when nothing applied', () => {
+    expect(executionOutcome(['FAILED', 'DRIFTED'])).toBe('FAILED');
+  });
+
+  it('partially fails otherwise', () => {
+    expect(executionOutcome(['APPLIED', 'DRIFTED'])).toBe('PARTIALLY_FAILED');
+  });
+});

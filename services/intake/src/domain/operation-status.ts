@@ -1,0 +1,68 @@
+import { operationV1 } from '@tradewarden/proto';
+
+export type OperationStatus =
+  | 'SUBMITTED'
+  | 'INVALID'
+  | 'PENDING_APPROVAL'
+  | 'APPROVED'
+  | 'SCHEDULED'
+  | 'EXECUTING'
+  | 'COMPLETED'
+  | 'PARTIALLY_FAILED'
+  | 'FAILED'
+  | 'REJECTED'
+  | 'EXPIRED'
+  | 'CANCELLED'
+  | 'REVERTED';
+
+const transitions: Record<OperationStatus, readonly OperationStatus[]> = {
+  SUBMITTED: ['INVALID', 'PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'CANCELLED'],
+  PENDING_APPROVAL: ['APPROVED', 'REJECTED', 'EXPIRED', 'CANCELLED'],
+  APPROVED: ['SCHEDULED', 'EXECUTING', 'CANCELLED'],
+  SCHEDULED: ['EXECUTING', 'CANCELLED'],
+  EXECUTING: ['COMPLETED', 'PARTIALLY_FAILED', 'FAILED'],
+  COMPLETED: ['REVERTED'],
+  PARTIALLY_FAILED: ['REVERTED'],
+  FAILED: [],
+  INVALID: [],
+  REJECTED: [],
+  EXPIRED: [],
+  CANCELLED: [],
+  REVERTED: [],
+};
+
+export class OperationTransitionError extends Error {
+  constructor(
+    readonly from: OperationStatus,
+    readonly to: OperationStatus,
+  ) {
+    super(`an operation cannot go from ${from} to ${to}`);
+    this.name = 'OperationTransitionError';
+  }
+}
+
+/** The operation lifecycle (product brief): every status change goes through here. */
+export function nextStatus(from: OperationStatus, to: OperationStatus): OperationStatus {
+  if (!transitions[from].includes(to)) throw new OperationTransitionError(from, to);
+  return to;
+}
+
+export function canTransition(from: OperationStatus, to: OperationStatus): boolean {
+  return transitions[from].includes(to);
+}
+
+export const ALL_STATUSES = Object.keys(transitions) as OperationStatus[];
+
+export function statusToProto(status: OperationStatus): operationV1.OperationStatus {
+  return operationV1.OperationStatus[`OPERATION_STATUS_${status}` as keyof typeof operationV1.OperationStatus] as operationV1.OperationStatus;
+}
+
+export type ItemOutcome = 'PENDING' | 'APPLIED' | 'FAILED' | 'DRIFTED' | 'SKIPPED';
+
+/** The final status once no item is pending: all applied, none applied, or some of each. */
+export function executionOutcome(items: readonly ItemOutcome[]): 'COMPLETED' | 'PARTIALLY_FAILED' | 'FAILED' | undefined {
+  if (items.length === 0 || items.includes('PENDING')) return undefined;
+  const applied = items.filter((item) => item === 'APPLIED').length;
+  if (applied === items.length) return 'COMPLETED';
+  return applied === 0 ? 'FAILED' : 'PARTIALLY_FAILED';
+}
