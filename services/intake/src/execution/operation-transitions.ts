@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { buildEnvelope, OutboxWriter, Topics } from '@tradewarden/messaging';
+import type { commonV1 } from '@tradewarden/proto';
+import { nextStatus, statusToProto, type OperationStatus } from '../domain/operation-status';
+import { OperationRow } from '../persistence/operation.entity';
+
+/** Moves an operation through its lifecycle, writing an OperationStatusChanged event with each step. */
+@Injectable()
+export class OperationTransitions {
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  /** Loads the operation for update (so concurrent events serialize on it). */
+  async lock(manager: EntityManager, operationId: string): Promise<OperationRow | null> {
+    return manager.getRepository(OperationRow).createQueryBuilder('operation').setLock('pessimistic_write').where('operation.operation_id = :operationId', { operationId }).getOne();
+  }
+
+  async move(manager: EntityManager, operation: OperationRow, to: OperationStatus, reason: string, actor: commonV1.Actor | undefined): Promise<void> {
+    const from = operation.status;
+    operation.status = nextStatus(from, to);
+    await manager.update(OperationRow, { operationId: operation.operationId }, { status: operation.status });
+    await this.outbox.add(
+      manager,
+      Topics.operationEvents,
+      operation.operationId,
+      buildEnvelope(
+        { operationStatusChanged: { operationId: operation.operationId, fromStatus: statusToProto(from), toStatus: statusToProto(to), reason } },
+        { actor, producer: 'intake', aggregateId: operation.operationId },
+      ),
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthorizationClient } from '@tradewarden/authorization-client';
+import { DatabaseModule } from '@tradewarden/database';
+import { GrpcPlatformModule } from '@tradewarden/grpc';
+import { CreateMessagingTables1764201600000, messagingEntities, MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
+import type { IntakeConfig } from './config';
+import { ApprovalDecisionHandler } from './execution/approval-decision.handler';
+import { ExecutionResultHandler } from './execution/execution-result.handler';
+import { OperationTransitions } from './execution/operation-transitions';
+import { IntakeController } from './grpc/intake.controller';
+import { mapIntakeError } from './intake-errors';
+import { CreateOperations1764202000000 } from './migrations/1764202000000-create-operations';
+import { OperationItemRow } from './persistence/operation-item.entity';
+import { OperationRow } from './persistence/operation.entity';
+import { LiveStateClient } from './submission/live-state.client';
+import { SubmissionService } from './submission/submission.service';
+
+@Module({})
+export class IntakeModule {
+  static forRoot(config: IntakeConfig): DynamicModule {
+    return {
+      module: IntakeModule,
+      imports: [
+        DatabaseModule.forService({
+          url: config.database.url,
+          schema: config.database.schema,
+          entities: [OperationRow, OperationItemRow, ...messagingEntities],
+          migrations: [CreateMessagingTables1764201600000, CreateOperations1764202000000],
+          applicationName: 'tradewarden-intake',
+        }),
+        MessagingModule.forService({
+          service: 'intake',
+          brokers: config.kafka.brokers,
+          topicPrefix: config.kafka.topicPrefix,
+          produces: [Topics.operationEvents, Topics.executionCommands, Topics.accessEvents],
+          consumers: [
+            { name: 'approval-decisions', topics: [Topics.approvalDecisions], handler: ApprovalDecisionHandler },
+            { name: 'execution-results', topics: [Topics.executionResults], handler: ExecutionResultHandler },
+          ],
+          partitions: { [Topics.executionCommands]: 12 },
+        }),
+        GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapIntakeError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
+      ],
+      controllers: [IntakeController],
+      providers: [
+        SubmissionService,
+        OperationTransitions,
+        ApprovalDecisionHandler,
+        ExecutionResultHandler,
+        { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
+        { provide: LiveStateClient, useFactory: () => new LiveStateClient(config.gatewayAddress, config.keycloak, config.serviceAccount) },
+      ],
+    };
+  }
+}

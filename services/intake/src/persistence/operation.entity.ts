@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import type { OperationStatus } from '../domain/operation-status';
+
+@Entity({ name: 'operations' })
+@Unique('operations_submitter_request_key', ['submittedBy', 'clientRequestId'])
+export class OperationRow {
+  @PrimaryColumn({ name: 'operation_id', type: 'uuid' })
+  operationId!: string;
+
+  @Column({ name: 'client_request_id', type: 'text' })
+  clientRequestId!: string;
+
+  /** SHA-256 of the canonical request: a repeat with a different payload under the same id is refused. */
+  @Column({ name: 'request_hash', type: 'text' })
+  requestHash!: string;
+
+  /** Keycloak subject of the submitter; idempotency keys are scoped to it. */
+  @Column({ name: 'submitted_by', type: 'text' })
+  submittedBy!: string;
+
+  @Column({ name: 'submitted_by_username', type: 'text' })
+  submittedByUsername!: string;
+
+  @Column({ name: 'operation_type', type: 'text' })
+  operationType!: string;
+
+  @Column({ type: 'text' })
+  status!: OperationStatus;
+
+  @Column({ name: 'plan_digest', type: 'text' })
+  planDigest!: string;
+
+  @Column({ name: 'decision_id', type: 'text' })
+  decisionId!: string;
+
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
