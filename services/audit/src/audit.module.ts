@@ -1,0 +1,50 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthorizationClient } from '@tradewarden/authorization-client';
+import { DatabaseModule } from '@tradewarden/database';
+import { GrpcPlatformModule } from '@tradewarden/grpc';
+import { CreateMessagingTables1764201600000, messagingEntities, MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
+import { mapAuditError } from './audit-errors';
+import type { AuditConfig } from './config';
+import { AuditController } from './grpc/audit.controller';
+import { CreateAuditRecords1764202100000 } from './migrations/1764202100000-create-audit-records';
+import { AuditEventHandler } from './recording/audit-event.handler';
+import { AuditRecordRow } from './recording/audit-record.entity';
+
+@Module({})
+export class AuditModule {
+  static forRoot(config: AuditConfig): DynamicModule {
+    return {
+      module: AuditModule,
+      imports: [
+        DatabaseModule.forService({
+          url: config.database.url,
+          schema: config.database.schema,
+          entities: [AuditRecordRow, ...messagingEntities],
+          migrations: [CreateMessagingTables1764201600000, CreateAuditRecords1764202100000],
+          applicationName: 'tradewarden-audit',
+        }),
+        MessagingModule.forService({
+          service: 'audit',
+          brokers: config.kafka.brokers,
+          topicPrefix: config.kafka.topicPrefix,
+          // Its own denials go to the access topic like everyone's, and come back to it as records.
+          produces: [Topics.accessEvents],
+          consumers: [
+            {
+              name: 'trail',
+              topics: [Topics.operationEvents, Topics.approvalDecisions, Topics.executionCommands, Topics.executionResults, Topics.accessEvents],
+              handler: AuditEventHandler,
+            },
+          ],
+          partitions: { [Topics.executionCommands]: 12 },
+        }),
+        GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapAuditError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
+      ],
+      controllers: [AuditController],
+      providers: [
+        AuditEventHandler,
+        { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
+      ],
+    };
+  }
+}

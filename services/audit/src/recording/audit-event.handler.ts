@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { payloadCase, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
+import { eventsV1 } from '@tradewarden/proto';
+import { recordHash, type AuditContent } from '../chain/hash-chain';
+import { AuditRecordRow } from './audit-record.entity';
+
+/** The operation and server an event concerns, for querying; the full payload is kept in details. */
+function subjectOf(envelope: eventsV1.EventEnvelope): { operationId: string; serverId: string } {
+  const payload = envelope.operationSubmitted ?? envelope.operationStatusChanged ?? envelope.operationApproved ?? envelope.operationRejected;
+  if (payload) {
+    const serverId = envelope.operationSubmitted?.plan?.items[0]?.spec?.serverId ?? '';
+    return { operationId: payload.operationId, serverId };
+  }
+  if (envelope.executionRequested) return { operationId: envelope.executionRequested.operationId, serverId: envelope.executionRequested.serverId };
+  if (envelope.itemExecuted) return { operationId: envelope.itemExecuted.operationId, serverId: envelope.itemExecuted.serverId };
+  return { operationId: '', serverId: '' };
+}
+
+/**
+ * Writes one hash-chained record per event. The chain head row is locked for the transaction, so records get gap-free
+ * sequence numbers in commit order even with several audit instances; the consumer's processed-events row in the same
+ * transaction makes a redelivered event a no-op.
+ */
+@Injectable()
+export class AuditEventHandler implements ConsumedEventHandler {
+  async handle({ envelope, topic }: ConsumedEvent, manager: EntityManager): Promise<void> {
+    const [head] = (await manager.query('SELECT sequence, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE')) as { sequence: string; hash: string }[];
+    if (!head) throw new Error('audit_chain_head is missing: migrations not applied?');
+    const sequence = (BigInt(head.sequence) + 1n).toString();
+    const payloadKey = payloadCase(envelope);
+    const json = eventsV1.EventEnvelope.toJSON(envelope) as Record<string, unknown>;
+    const actor = envelope.actor;
+    const content: AuditContent = {
+      sequence,
+      occurredAt: (envelope.occurredAt ?? new Date(0)).toISOString(),
+      eventId: envelope.eventId,
+      eventType: envelope.eventType,
+      sourceTopic: topic,
+      actorSubject: actor?.subject ?? '',
+      actorUsername: actor?.username ?? `service:${envelope.producer}`,
+      actorRoles: actor?.roles ?? [],
+      actorClient: actor?.clientId ?? '',
+      ...subjectOf(envelope),
+      traceId: envelope.traceId,
+      details: payloadKey ? ((json[payloadKey] as object | undefined) ?? {}) : {},
+    };
+    const hash = recordHash(head.hash, content);
+    await manager.insert(AuditRecordRow, { ...content, recordedAt: new Date(), previousHash: head.hash, hash, details: content.details as object });
+    await manager.query('UPDATE audit_chain_head SET sequence = $1, hash = $2 WHERE id = 1', [sequence, hash]);
+  }
+}
