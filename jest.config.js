@@ -25,7 +25,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.integration-spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,tools,e2e}/**/*.integration-spec.ts'],
       globalSetup: '<rootDir>/libs/test-harness/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/test-harness/src/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/test-harness/src/integration-setup.ts'],

@@ -1,5 +1,7 @@
 import type { Server } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { protoFile, protoRoot } from '@tradewarden/proto';
 import type { ServingStatusRegistry } from './health';
@@ -36,7 +38,9 @@ export function grpcServerOptions(spec: GrpcServerSpec): GrpcOptions {
         objects: true,
       },
       onLoadPackageDefinition: (packageDefinition, server: Pick<Server, 'addService'>) => {
-        new ReflectionService(packageDefinition).addToServer(server);
+        // Reflection lists the health service too, so tools see everything the server answers.
+        const healthDefinition = loadSync(healthProtoPath, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+        new ReflectionService({ ...packageDefinition, ...healthDefinition }).addToServer(server);
         spec.health.implementation.addToServer(server as Server);
       },
     },

@@ -15,3 +15,5 @@ export type { GrpcPlatformOptions } from './grpc-platform.module';
 export { startGrpcService } from './start-grpc-service';
 export type { RunningGrpcService } from './start-grpc-service';
 export { runService } from './run-service';
+export { checkHealth, listServicesByReflection } from './probes';
+export type { HealthStatus } from './probes';

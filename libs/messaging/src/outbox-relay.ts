@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
 export interface OutboxRelayOptions {
@@ -40,7 +40,12 @@ export class OutboxRelay {
   ) {
     this.logger = new Logger(`outbox-relay:${options.name}`);
     // Idempotent producer with one request in flight: retries inside kafkajs cannot reorder or duplicate a batch.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   get published(): number {

@@ -1,0 +1,96 @@
+import { freePort } from '@tradewarden/local-infra';
+import type { RunningGrpcService } from '@tradewarden/grpc';
+import { createSuiteDatabase, harnessServers, provisionServiceDatabase, serviceAccount, suiteTopicPrefix } from '@tradewarden/test-harness';
+import { startApprovalService } from '../../services/approval/src/app';
+import { loadApprovalConfig } from '../../services/approval/src/config';
+import { startAuditService } from '../../services/audit/src/app';
+import { loadAuditConfig } from '../../services/audit/src/config';
+import { startGatewayService } from '../../services/gateway/src/app';
+import { loadGatewayConfig } from '../../services/gateway/src/config';
+import { startIdentityService } from '../../services/identity/src/app';
+import { loadIdentityConfig } from '../../services/identity/src/config';
+import { startIntakeService } from '../../services/intake/src/app';
+import { loadIntakeConfig } from '../../services/intake/src/config';
+import { startSimulator, type RunningSimulator } from '../../services/mt-simulator/src';
+
+export interface InProcessPlatform {
+  addresses: Record<'identity' | 'intake' | 'approval' | 'gateway' | 'audit', string>;
+  simulator: RunningSimulator;
+  serverId: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The five services and an MT5 simulator in this test process, wired as `npm start` wires them (each service its own
+ * schema and role, configured through the same environment variables) against the harness's real Kafka, PostgreSQL
+ * and Keycloak, isolated by a suite database and topic prefix.
+ */
+export async function startInProcessPlatform(suite: string): Promise<InProcessPlatform> {
+  const servers = harnessServers();
+  const database = await createSuiteDatabase(suite);
+  const topicPrefix = suiteTopicPrefix(suite);
+  const managerPassword = `${suite}-manager-password`;
+  const passwordVariable = `TW_${suite.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_MT5_PASSWORD`;
+  process.env[passwordVariable] = managerPassword;
+  const simulator = await startSimulator({ host: '127.0.0.1', port: 0, managers: [{ login: '1000', password: managerPassword }], maxConnections: 16 });
+  const serverId = 'mt5-demo-1';
+  const ports = { identity: await freePort(), intake: await freePort(), approval: await freePort(), gateway: await freePort(), audit: await freePort() };
+  const addresses = {
+    identity: `127.0.0.1:${ports.identity}`,
+    intake: `127.0.0.1:${ports.intake}`,
+    approval: `127.0.0.1:${ports.approval}`,
+    gateway: `127.0.0.1:${ports.gateway}`,
+    audit: `127.0.0.1:${ports.audit}`,
+  };
+  const envFor = async (service: keyof typeof ports, extra: Record<string, string> = {}) => {
+    const db = await provisionServiceDatabase(database, service);
+    const account = serviceAccount(service);
+    return {
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: String(ports[service]),
+      DATABASE_URL: db.url,
+      DATABASE_SCHEMA: db.schema,
+      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      KEYCLOAK_URL: servers.keycloakUrl,
+      KEYCLOAK_REALM: servers.realm,
+      SERVICE_CLIENT_ID: account.clientId,
+      SERVICE_CLIENT_SECRET: account.clientSecret,
+      IDENTITY_GRPC_ADDRESS: addresses.identity,
+      GATEWAY_GRPC_ADDRESS: addresses.gateway,
+      ...extra,
+    };
+  };
+  const started: RunningGrpcService[] = [];
+  try {
+    started.push(await startIdentityService(loadIdentityConfig(await envFor('identity'))));
+    started.push(
+      await startGatewayService(
+        loadGatewayConfig(
+          await envFor('gateway', {
+            GATEWAY_SERVERS: JSON.stringify([
+              { id: serverId, platform: 'mt5', address: simulator.webApiUrl, managerLogin: '1000', passwordRef: `env:${passwordVariable}`, tags: ['demo'] },
+            ]),
+            GATEWAY_EXECUTION_POLL_MS: '50',
+          }),
+        ),
+      ),
+    );
+    started.push(await startApprovalService(loadApprovalConfig(await envFor('approval'))));
+    started.push(await startIntakeService(loadIntakeConfig(await envFor('intake'))));
+    started.push(await startAuditService(loadAuditConfig(await envFor('audit'))));
+  } catch (error) {
+    for (const service of started.reverse()) await service.close();
+    await simulator.stop();
+    throw error;
+  }
+  return {
+    addresses,
+    simulator,
+    serverId,
+    stop: async () => {
+      for (const service of [...started].reverse()) await service.close();
+      await simulator.stop();
+    },
+  };
+}
