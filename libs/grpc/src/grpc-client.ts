@@ -47,7 +47,7 @@ export function unaryCall<S extends ServiceDefinitionOf, K extends keyof S & str
   timeoutMs = 10000,
 ): Promise<ResponseOf<S[K]>> {
   return new Promise((resolve, reject) => {
-    const fn = (client.raw as unknown as Record<string, Function>)[method];
+    const fn = (client.raw as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>)[method];
     if (typeof fn !== 'function') {
       reject(new Error(`no method ${method} on the client`));
       return;

@@ -24,7 +24,7 @@ export function checkHealth(address: string, service = '', timeoutMs = 2000): Pr
 export function listServicesByReflection(address: string, timeoutMs = 3000): Promise<string[]> {
   const definition = loadSync(require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto'), { keepCase: true, defaults: true, oneofs: true });
   const grpcPackage = loadPackageDefinition(definition) as unknown as {
-    grpc: { reflection: { v1: { ServerReflection: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, Function> } } };
+    grpc: { reflection: { v1: { ServerReflection: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, (options: object) => unknown> } } };
   };
   const client = new grpcPackage.grpc.reflection.v1.ServerReflection(address, credentials.createInsecure());
   return new Promise((resolve, reject) => {

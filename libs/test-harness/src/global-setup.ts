@@ -9,7 +9,6 @@ interface RunningHarness {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __tradewardenHarness: RunningHarness | undefined;
 }
 

@@ -2,14 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
-import { CreateMessagingTables1764201600000, messagingEntities, MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
+import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { mapApprovalError } from './approval-errors';
 import type { ApprovalConfig } from './config';
 import { ApprovalController } from './grpc/approval.controller';
-import { CreateApprovalTables1764201900000 } from './migrations/1764201900000-create-approval-tables';
-import { ApprovalPolicyRow } from './policy/approval-policy.entity';
-import { ApprovalRequestRow } from './requests/approval-request.entity';
 import { OperationSubmittedHandler } from './requests/operation-submitted.handler';
+import { APPROVAL_ENTITIES, APPROVAL_MIGRATIONS } from './approval-schema';
 
 @Module({})
 export class ApprovalModule {
@@ -20,8 +18,8 @@ export class ApprovalModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
-          entities: [ApprovalPolicyRow, ApprovalRequestRow, ...messagingEntities],
-          migrations: [CreateMessagingTables1764201600000, CreateApprovalTables1764201900000],
+          entities: APPROVAL_ENTITIES,
+          migrations: APPROVAL_MIGRATIONS,
           applicationName: 'tradewarden-approval',
         }),
         MessagingModule.forService({

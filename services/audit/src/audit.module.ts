@@ -2,13 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
-import { CreateMessagingTables1764201600000, messagingEntities, MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
+import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { mapAuditError } from './audit-errors';
 import type { AuditConfig } from './config';
 import { AuditController } from './grpc/audit.controller';
-import { CreateAuditRecords1764202100000 } from './migrations/1764202100000-create-audit-records';
 import { AuditEventHandler } from './recording/audit-event.handler';
-import { AuditRecordRow } from './recording/audit-record.entity';
+import { AUDIT_ENTITIES, AUDIT_MIGRATIONS } from './audit-schema';
 
 @Module({})
 export class AuditModule {
@@ -19,8 +18,8 @@ export class AuditModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
-          entities: [AuditRecordRow, ...messagingEntities],
-          migrations: [CreateMessagingTables1764201600000, CreateAuditRecords1764202100000],
+          entities: AUDIT_ENTITIES,
+          migrations: AUDIT_MIGRATIONS,
           applicationName: 'tradewarden-audit',
         }),
         MessagingModule.forService({

@@ -1,16 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
-import { CreateMessagingTables1764201600000, messagingEntities, MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
+import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ExecutionCommandHandler } from './execution/execution-command.handler';
-import { ExecutionItemRow } from './execution/execution-item.entity';
 import { ExecutorService } from './execution/executor.service';
 import { mapGatewayError } from './gateway-errors';
 import { GatewayController } from './grpc/gateway.controller';
-import { CreateRegistryAndLedger1764201800000 } from './migrations/1764201800000-create-registry-and-ledger';
-import { MtServerRow } from './registry/mt-server.entity';
 import { ServerRegistryService } from './registry/server-registry.service';
+import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './gateway-schema';
 
 @Module({})
 export class GatewayModule {
@@ -21,8 +19,8 @@ export class GatewayModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
-          entities: [MtServerRow, ExecutionItemRow, ...messagingEntities],
-          migrations: [CreateMessagingTables1764201600000, CreateRegistryAndLedger1764201800000],
+          entities: GATEWAY_ENTITIES,
+          migrations: GATEWAY_MIGRATIONS,
           applicationName: 'tradewarden-gateway',
         }),
         MessagingModule.forService({

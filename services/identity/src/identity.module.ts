@@ -1,13 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
-import { CreateMessagingTables1764201600000, messagingEntities, MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
+import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { AuthorizationService } from './authorization/authorization.service';
-import { GrantRow } from './authorization/grant.entity';
 import type { IdentityConfig } from './config';
 import { IdentityController } from './grpc/identity.controller';
 import { mapIdentityError } from './identity-errors';
-import { CreateGrants1764201700000 } from './migrations/1764201700000-create-grants';
+import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from './identity-schema';
 
 @Module({})
 export class IdentityModule {
@@ -18,8 +17,8 @@ export class IdentityModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
-          entities: [GrantRow, ...messagingEntities],
-          migrations: [CreateMessagingTables1764201600000, CreateGrants1764201700000],
+          entities: IDENTITY_ENTITIES,
+          migrations: IDENTITY_MIGRATIONS,
           applicationName: 'tradewarden-identity',
         }),
         MessagingModule.forService({

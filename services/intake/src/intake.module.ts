@@ -2,18 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
-import { CreateMessagingTables1764201600000, messagingEntities, MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
+import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import type { IntakeConfig } from './config';
 import { ApprovalDecisionHandler } from './execution/approval-decision.handler';
 import { ExecutionResultHandler } from './execution/execution-result.handler';
 import { OperationTransitions } from './execution/operation-transitions';
 import { IntakeController } from './grpc/intake.controller';
 import { mapIntakeError } from './intake-errors';
-import { CreateOperations1764202000000 } from './migrations/1764202000000-create-operations';
-import { OperationItemRow } from './persistence/operation-item.entity';
-import { OperationRow } from './persistence/operation.entity';
 import { LiveStateClient } from './submission/live-state.client';
 import { SubmissionService } from './submission/submission.service';
+import { INTAKE_ENTITIES, INTAKE_MIGRATIONS } from './intake-schema';
 
 @Module({})
 export class IntakeModule {
@@ -24,8 +22,8 @@ export class IntakeModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
-          entities: [OperationRow, OperationItemRow, ...messagingEntities],
-          migrations: [CreateMessagingTables1764201600000, CreateOperations1764202000000],
+          entities: INTAKE_ENTITIES,
+          migrations: INTAKE_MIGRATIONS,
           applicationName: 'tradewarden-intake',
         }),
         MessagingModule.forService({

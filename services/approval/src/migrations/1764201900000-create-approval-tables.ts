@@ -8,11 +8,11 @@ export class CreateApprovalTables1764201900000 implements MigrationInterface {
       CREATE TABLE approval_policies (
         name text PRIMARY KEY,
         operation_type_pattern text NOT NULL,
-        mode text NOT NULL CHECK (mode IN ('AUTO', 'MANUAL')),
-        required_approvals integer NOT NULL CHECK (required_approvals >= 0),
+        mode text NOT NULL CONSTRAINT approval_policies_mode_check CHECK (mode IN ('AUTO', 'MANUAL')),
+        required_approvals integer NOT NULL CONSTRAINT approval_policies_required_approvals_check CHECK (required_approvals >= 0),
         max_total_per_currency numeric(30, 8),
         priority integer NOT NULL,
-        CHECK ((mode = 'AUTO' AND required_approvals = 0) OR (mode = 'MANUAL' AND required_approvals > 0))
+        CONSTRAINT approval_policies_mode_quorum_check CHECK ((mode = 'AUTO' AND required_approvals = 0) OR (mode = 'MANUAL' AND required_approvals > 0))
       )`);
     // Starting policies of a new deployment: small deposits run without a second person, everything else needs a
     // supervisor. Changing them is an approved operation of its own.
@@ -28,7 +28,7 @@ export class CreateApprovalTables1764201900000 implements MigrationInterface {
         plan jsonb NOT NULL,
         policy_name text NOT NULL,
         required_approvals integer NOT NULL,
-        state text NOT NULL CHECK (state IN ('PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'CANCELLED')),
+        state text NOT NULL CONSTRAINT approval_requests_state_check CHECK (state IN ('PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'CANCELLED')),
         auto_approved boolean NOT NULL,
         submitted_by text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),

@@ -1,6 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'approval_policies' })
+@Check('approval_policies_mode_check', "mode IN ('AUTO', 'MANUAL')")
+@Check('approval_policies_required_approvals_check', 'required_approvals >= 0')
+@Check('approval_policies_mode_quorum_check', "(mode = 'AUTO' AND required_approvals = 0) OR (mode = 'MANUAL' AND required_approvals > 0)")
 export class ApprovalPolicyRow {
   @PrimaryColumn({ type: 'text' })
   name!: string;

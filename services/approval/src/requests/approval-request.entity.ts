@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { ApprovalState } from './approval-request';
 
 @Entity({ name: 'approval_requests' })
+@Check('approval_requests_state_check', "state IN ('PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'CANCELLED')")
 export class ApprovalRequestRow {
   @PrimaryColumn({ name: 'operation_id', type: 'uuid' })
   operationId!: string;

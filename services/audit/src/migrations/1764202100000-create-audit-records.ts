@@ -23,7 +23,7 @@ export class CreateAuditRecords1764202100000 implements MigrationInterface {
         previous_hash text NOT NULL,
         hash text NOT NULL
       )`);
-    await queryRunner.query("CREATE INDEX audit_records_operation_idx ON audit_records (operation_id, sequence) WHERE operation_id <> ''");
+    await queryRunner.query('CREATE INDEX audit_records_operation_idx ON audit_records (operation_id, sequence)');
     await queryRunner.query(`
       CREATE TABLE audit_chain_head (
         id integer PRIMARY KEY CHECK (id = 1),

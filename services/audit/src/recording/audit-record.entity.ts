@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 /** One audit record per domain event. Append-only: a trigger refuses UPDATE, DELETE and TRUNCATE. */
 @Entity({ name: 'audit_records' })
 @Unique('audit_records_event_id_key', ['eventId'])
+@Index('audit_records_operation_idx', ['operationId', 'sequence'])
 export class AuditRecordRow {
   @PrimaryColumn({ type: 'bigint' })
   sequence!: string;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'APPLIED' | 'FAILED' | 'DRIFTED';
 
@@ -7,6 +7,7 @@ export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'APPLIED' | 'FAILED' |
  * attempt count survive crashes; the execution token (deal comment) lets a retry find an earlier attempt's effect.
  */
 @Entity({ name: 'execution_items' })
+@Check('execution_items_status_check', "status IN ('PENDING', 'IN_PROGRESS', 'APPLIED', 'FAILED', 'DRIFTED')")
 @Unique('execution_items_token_key', ['executionToken'])
 @Index('execution_items_open_idx', ['status', 'createdAt'])
 export class ExecutionItemRow {

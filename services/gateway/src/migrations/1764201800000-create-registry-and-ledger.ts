@@ -7,13 +7,13 @@ export class CreateRegistryAndLedger1764201800000 implements MigrationInterface 
     await queryRunner.query(`
       CREATE TABLE mt_servers (
         id text PRIMARY KEY,
-        platform text NOT NULL CHECK (platform IN ('mt5', 'mt4')),
+        platform text NOT NULL CONSTRAINT mt_servers_platform_check CHECK (platform IN ('mt5', 'mt4')),
         address text NOT NULL,
         manager_login text NOT NULL,
         password_ref text NOT NULL,
-        tags text[] NOT NULL DEFAULT '{}',
-        max_connections integer NOT NULL CHECK (max_connections > 0),
-        request_timeout_ms integer NOT NULL CHECK (request_timeout_ms > 0),
+        tags text[] NOT NULL,
+        max_connections integer NOT NULL CONSTRAINT mt_servers_max_connections_check CHECK (max_connections > 0),
+        request_timeout_ms integer NOT NULL CONSTRAINT mt_servers_request_timeout_ms_check CHECK (request_timeout_ms > 0),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`
@@ -26,7 +26,7 @@ export class CreateRegistryAndLedger1764201800000 implements MigrationInterface 
         plan jsonb NOT NULL,
         execution_token text NOT NULL CONSTRAINT execution_items_token_key UNIQUE,
         traceparent text,
-        status text NOT NULL CHECK (status IN ('PENDING', 'IN_PROGRESS', 'APPLIED', 'FAILED', 'DRIFTED')),
+        status text NOT NULL CONSTRAINT execution_items_status_check CHECK (status IN ('PENDING', 'IN_PROGRESS', 'APPLIED', 'FAILED', 'DRIFTED')),
         attempts integer NOT NULL DEFAULT 0,
         mt_reference text,
         mt_retcode text,

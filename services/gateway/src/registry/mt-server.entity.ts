@@ -1,7 +1,10 @@
-import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** The MT server registry. Credentials are stored as a reference (env:NAME), never the secret itself. */
 @Entity({ name: 'mt_servers' })
+@Check('mt_servers_platform_check', "platform IN ('mt5', 'mt4')")
+@Check('mt_servers_max_connections_check', 'max_connections > 0')
+@Check('mt_servers_request_timeout_ms_check', 'request_timeout_ms > 0')
 export class MtServerRow {
   @PrimaryColumn({ type: 'text' })
   id!: string;

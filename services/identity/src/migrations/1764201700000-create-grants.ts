@@ -26,9 +26,9 @@ export class CreateGrants1764201700000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
       CREATE TABLE grants (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        id uuid PRIMARY KEY,
         role text NOT NULL,
-        action text NOT NULL CHECK (action IN ('submit', 'approve', 'view', 'cancel', 'admin')),
+        action text NOT NULL CONSTRAINT grants_action_check CHECK (action IN ('submit', 'approve', 'view', 'cancel', 'admin')),
         operation_type_pattern text NOT NULL,
         server_pattern text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -36,7 +36,7 @@ export class CreateGrants1764201700000 implements MigrationInterface {
       )`);
     for (const [role, action, pattern] of DEFAULT_GRANTS) {
       await queryRunner.query(
-        'INSERT INTO grants (role, action, operation_type_pattern, server_pattern) VALUES ($1, $2, $3, $4)',
+        'INSERT INTO grants (id, role, action, operation_type_pattern, server_pattern) VALUES (gen_random_uuid(), $1, $2, $3, $4)',
         [role, action, pattern, '*'],
       );
     }

@@ -23,13 +23,13 @@ export class CreateOperations1764202000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE operation_items (
         item_id uuid PRIMARY KEY,
-        operation_id uuid NOT NULL REFERENCES operations (operation_id),
+        operation_id uuid NOT NULL CONSTRAINT operation_items_operation_id_fkey REFERENCES operations (operation_id),
         row_number integer NOT NULL,
         server_id text NOT NULL,
         spec jsonb NOT NULL,
         before jsonb NOT NULL,
         after jsonb NOT NULL,
-        status text NOT NULL CHECK (status IN ('PENDING', 'APPLIED', 'FAILED', 'DRIFTED', 'SKIPPED')),
+        status text NOT NULL CONSTRAINT operation_items_status_check CHECK (status IN ('PENDING', 'APPLIED', 'FAILED', 'DRIFTED', 'SKIPPED')),
         mt_reference text,
         error_code text,
         error_message text

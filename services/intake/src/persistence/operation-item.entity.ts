@@ -1,7 +1,9 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { OperationRow } from './operation.entity';
 import type { ItemOutcome } from '../domain/operation-status';
 
 @Entity({ name: 'operation_items' })
+@Check('operation_items_status_check', "status IN ('PENDING', 'APPLIED', 'FAILED', 'DRIFTED', 'SKIPPED')")
 @Index('operation_items_operation_idx', ['operationId', 'rowNumber'])
 export class OperationItemRow {
   @PrimaryColumn({ name: 'item_id', type: 'uuid' })
@@ -9,6 +11,10 @@ export class OperationItemRow {
 
   @Column({ name: 'operation_id', type: 'uuid' })
   operationId!: string;
+
+  @ManyToOne(() => OperationRow, { onDelete: 'NO ACTION', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'operation_id', foreignKeyConstraintName: 'operation_items_operation_id_fkey' })
+  operation?: OperationRow;
 
   @Column({ name: 'row_number', type: 'integer' })
   rowNumber!: number;

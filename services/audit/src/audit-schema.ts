@@ -1,0 +1,7 @@
+import { CreateMessagingTables1764201600000, messagingEntities } from '@tradewarden/messaging';
+import { CreateAuditRecords1764202100000 } from './migrations/1764202100000-create-audit-records';
+import { AuditRecordRow } from './recording/audit-record.entity';
+
+/** The audit service's tables: its entities, and the migrations that create them (in order). */
+export const AUDIT_ENTITIES = [AuditRecordRow, ...messagingEntities];
+export const AUDIT_MIGRATIONS = [CreateMessagingTables1764201600000, CreateAuditRecords1764202100000];

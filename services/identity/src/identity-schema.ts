@@ -1,0 +1,7 @@
+import { CreateMessagingTables1764201600000, messagingEntities } from '@tradewarden/messaging';
+import { GrantRow } from './authorization/grant.entity';
+import { CreateGrants1764201700000 } from './migrations/1764201700000-create-grants';
+
+/** The identity service's tables: its entities, and the migrations that create them (in order). */
+export const IDENTITY_ENTITIES = [GrantRow, ...messagingEntities];
+export const IDENTITY_MIGRATIONS = [CreateMessagingTables1764201600000, CreateGrants1764201700000];
