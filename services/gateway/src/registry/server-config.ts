@@ -24,11 +24,15 @@ export const serverListSchema = z
       return z.NEVER;
     }
   })
-  .pipe(z.array(serverEntrySchema).min(1, 'needs at least one server'))
-  .superRefine((servers, ctx) => {
-    const seen = new Set<string>();
-    servers.forEach((server, index) => {
-      if (seen.has(server.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'id'], message: `duplicate server id ${server.id}` });
-      seen.add(server.id);
-    });
-  });
+  .pipe(
+    z
+      .array(serverEntrySchema)
+      .min(1, 'needs at least one server')
+      .superRefine((servers, ctx) => {
+        const seen = new Set<string>();
+        servers.forEach((server, index) => {
+          if (seen.has(server.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'id'], message: `duplicate server id ${server.id}` });
+          seen.add(server.id);
+        });
+      }),
+  );
