@@ -1,6 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { bearerMetadata, checkHealth, createGrpcClient, listServicesByReflection, unaryCall, type GrpcClient } from '@tradewarden/grpc';
-import { auditV1, intakeV1, operationV1 } from '@tradewarden/proto';
+import { auditV1, gatewayV1, identityV1, intakeV1, operationV1 } from '@tradewarden/proto';
 import { eventually, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 
@@ -155,5 +155,27 @@ describe('walking skeleton: a deposit from submission to audit', () => {
         ]),
       );
     }, 30000);
+  });
+
+  it('keeps service-internal methods to service accounts, and tells a user who they are', async () => {
+    const identity = createGrpcClient(identityV1.IdentityServiceService, platform.addresses.identity, 'IdentityService');
+    const gateway = createGrpcClient(gatewayV1.GatewayServiceService, platform.addresses.gateway, 'GatewayService');
+    try {
+      const me = await unaryCall(identity, 'whoAmI', {}, bearerMetadata(agentToken));
+      expect(me.actor).toMatchObject({ username: 'agent', roles: ['ops-agent'], clientId: 'tradewarden-cli' });
+      expect(me.permissions).toEqual(expect.arrayContaining(['submit:balance.*', 'view:balance.*']));
+
+      const selfAuthorize = await callError(
+        unaryCall(identity, 'authorize', { actor: me.actor, action: 'approve', operationType: 'balance.deposit', serverId: '' }, bearerMetadata(agentToken)),
+      );
+      expect(selfAuthorize.code).toBe(status.PERMISSION_DENIED);
+      expect(selfAuthorize.details).toContain('missing role tradewarden-service');
+
+      const directRead = await callError(unaryCall(gateway, 'getAccount', { serverId: platform.serverId, login: '500001' }, bearerMetadata(agentToken)));
+      expect(directRead.code).toBe(status.PERMISSION_DENIED);
+    } finally {
+      identity.close();
+      gateway.close();
+    }
   });
 });
