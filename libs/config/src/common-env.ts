@@ -72,3 +72,19 @@ export const telemetryEnv = z.object({
 export interface TelemetryConfig {
   otlpEndpoint?: string;
 }
+
+/** What every Tradewarden gRPC service reads: where it listens, its database schema, Kafka and Keycloak. */
+export const serviceBaseEnv = kafkaEnv.merge(databaseEnv).merge(keycloakEnv).merge(grpcListenEnv);
+
+export function toServiceBaseConfig(env: z.infer<typeof serviceBaseEnv>) {
+  return {
+    grpc: { host: env.GRPC_HOST, port: env.GRPC_PORT },
+    database: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
+    kafka: { brokers: env.KAFKA_BROKERS, topicPrefix: env.KAFKA_TOPIC_PREFIX } satisfies KafkaConfig,
+    keycloak: { url: env.KEYCLOAK_URL, realm: env.KEYCLOAK_REALM, audience: env.KEYCLOAK_AUDIENCE } satisfies KeycloakConfig,
+  };
+}
+
+export function toServiceAccountConfig(env: z.infer<typeof serviceAccountEnv>): ServiceAccountConfig {
+  return { clientId: env.SERVICE_CLIENT_ID, clientSecret: env.SERVICE_CLIENT_SECRET };
+}

@@ -8,5 +8,8 @@ export {
   telemetryEnv,
   portNumber,
   hostPort,
+  serviceBaseEnv,
+  toServiceBaseConfig,
+  toServiceAccountConfig,
 } from './common-env';
 export type { KafkaConfig, KeycloakConfig, ServiceAccountConfig, TelemetryConfig } from './common-env';

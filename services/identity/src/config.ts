@@ -1,16 +1,13 @@
 import { z } from 'zod';
-import { databaseEnv, grpcListenEnv, kafkaEnv, keycloakEnv, loadConfig } from '@tradewarden/config';
+import { loadConfig, serviceBaseEnv, toServiceBaseConfig } from '@tradewarden/config';
 
-const identityEnv = kafkaEnv.merge(databaseEnv).merge(keycloakEnv).merge(grpcListenEnv);
+const identityEnv = serviceBaseEnv;
 
 export type IdentityConfig = ReturnType<typeof toIdentityConfig>;
 
 function toIdentityConfig(env: z.infer<typeof identityEnv>) {
   return {
-    grpc: { host: env.GRPC_HOST, port: env.GRPC_PORT },
-    database: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
-    kafka: { brokers: env.KAFKA_BROKERS, topicPrefix: env.KAFKA_TOPIC_PREFIX },
-    keycloak: { url: env.KEYCLOAK_URL, realm: env.KEYCLOAK_REALM, audience: env.KEYCLOAK_AUDIENCE },
+    ...toServiceBaseConfig(env),
   };
 }
 
