@@ -35,6 +35,9 @@ function ensureDistribution(): string {
       ['-B', '-q', '-f', join(root, 'infra', 'keycloak', 'pom.xml'), `-Dkeycloak.version=${KEYCLOAK_VERSION}`, 'process-resources'],
       `fetching Keycloak ${KEYCLOAK_VERSION} from Maven Central`,
     );
+    if (!existsSync(join(home, 'bin', 'kc.sh'))) {
+      throw new Error(`Maven finished but ${home}/bin/kc.sh is missing; delete ${join(root, '.cache', 'keycloak')} and retry`);
+    }
   }
   return home;
 }
