@@ -11,7 +11,7 @@ import { startIdentityService } from '../../services/identity/src/app';
 import { loadIdentityConfig } from '../../services/identity/src/config';
 import { startIntakeService } from '../../services/intake/src/app';
 import { loadIntakeConfig } from '../../services/intake/src/config';
-import { startSimulator, type RunningSimulator } from '../../services/mt-simulator/src';
+import { generateSimulatorCertificate, startSimulator, type RunningSimulator } from '../../services/mt-simulator/src';
 
 export interface InProcessPlatform {
   addresses: Record<'identity' | 'intake' | 'approval' | 'gateway' | 'audit', string>;
@@ -32,7 +32,14 @@ export async function startInProcessPlatform(suite: string): Promise<InProcessPl
   const managerPassword = `${suite}-manager-password`;
   const passwordVariable = `TW_${suite.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_MT5_PASSWORD`;
   process.env[passwordVariable] = managerPassword;
-  const simulator = await startSimulator({ host: '127.0.0.1', port: 0, managers: [{ login: '1000', password: managerPassword }], maxConnections: 16 });
+  const certificate = await generateSimulatorCertificate();
+  const simulator = await startSimulator({
+    host: '127.0.0.1',
+    port: 0,
+    managers: [{ login: '1000', password: managerPassword }],
+    maxConnections: 16,
+    tls: certificate,
+  });
   const serverId = 'mt5-demo-1';
   const ports = { identity: await freePort(), intake: await freePort(), approval: await freePort(), gateway: await freePort(), audit: await freePort() };
   const addresses = {
@@ -69,7 +76,17 @@ export async function startInProcessPlatform(suite: string): Promise<InProcessPl
         loadGatewayConfig(
           await envFor('gateway', {
             GATEWAY_SERVERS: JSON.stringify([
-              { id: serverId, platform: 'mt5', address: simulator.webApiUrl, managerLogin: '1000', passwordRef: `env:${passwordVariable}`, tags: ['demo'] },
+              {
+                id: serverId,
+                platform: 'mt5',
+                address: simulator.webApiUrl,
+                managerLogin: '1000',
+                passwordRef: `env:${passwordVariable}`,
+                tags: ['demo'],
+                // The launcher trusts the certificate file; here the fingerprint is pinned, so both modes run.
+                tls: { pinnedSha256: certificate.fingerprint256 },
+                maxConnections: 3,
+              },
             ]),
             GATEWAY_EXECUTION_POLL_MS: '50',
           }),

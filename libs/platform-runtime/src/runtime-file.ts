@@ -14,7 +14,8 @@ export interface PlatformEndpoints {
   kafka: { bootstrap: string };
   postgres: { url: string };
   keycloak: { url: string; realm: string };
-  simulator: { webApi: string };
+  /** caFile: the simulator's self-signed certificate, for clients that talk to it directly. */
+  simulator: { webApi: string; caFile: string };
   services: Record<ServiceName, { grpc: string }>;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConfig, portNumber } from '@tradewarden/config';
+import { loadOrCreateSimulatorCertificate } from './certificate';
 import { startSimulator } from './simulator';
 
 const env = z.object({
@@ -8,17 +9,24 @@ const env = z.object({
   SIMULATOR_MANAGER_LOGIN: z.string().regex(/^\d+$/, 'must be a numeric manager login'),
   SIMULATOR_MANAGER_PASSWORD: z.string({ required_error: 'is required (no default: a secret)' }).min(8, 'must be at least 8 characters'),
   SIMULATOR_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(16),
+  // Where the self-signed certificate is kept (made on first start); clients trust or pin it.
+  SIMULATOR_TLS_DIR: z.string().min(1, 'is required: a folder for the simulator certificate'),
 });
 
 async function main(): Promise<void> {
   const config = loadConfig('mt-simulator', env);
+  const certificate = await loadOrCreateSimulatorCertificate(config.SIMULATOR_TLS_DIR);
   const simulator = await startSimulator({
+    tls: certificate,
     host: config.SIMULATOR_HOST,
     port: config.SIMULATOR_PORT,
     managers: [{ login: config.SIMULATOR_MANAGER_LOGIN, password: config.SIMULATOR_MANAGER_PASSWORD }],
     maxConnections: config.SIMULATOR_MAX_CONNECTIONS,
   });
-  console.log(`mt-simulator: MT5 Web API on ${simulator.webApiUrl} (${simulator.state.accounts.size} demo accounts)`);
+  console.log(
+    `mt-simulator: MT5 Web API on ${simulator.webApiUrl} (${simulator.state.accounts.size} demo accounts), ` +
+      `certificate SHA-256 ${certificate.fingerprint256}`,
+  );
   const shutdown = () => {
     void simulator.stop().then(() => process.exit(0));
   };

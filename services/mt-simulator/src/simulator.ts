@@ -7,6 +7,7 @@ export interface SimulatorOptions {
   port: number;
   managers: SimManager[];
   maxConnections: number;
+  tls?: { certPem: string; keyPem: string };
 }
 
 export interface RunningSimulator {

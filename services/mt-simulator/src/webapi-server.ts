@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { answerRandom, MtDealAction, MtRetcode, randomChallenge, retcodeText, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
@@ -26,6 +27,8 @@ export interface WebApiServerOptions {
   managers: SimManager[];
   /** Most concurrent manager connections the server accepts; more are refused (counted in state). */
   maxConnections: number;
+  /** Certificate and key to serve HTTPS with, as real access servers do; without them plain HTTP (lab only). */
+  tls?: { certPem: string; keyPem: string };
 }
 
 /**
@@ -42,12 +45,15 @@ export class WebApiServer {
     private readonly state: SimulatorState,
     private readonly options: WebApiServerOptions,
   ) {
-    this.server = createServer({ keepAlive: true }, (request, response) => {
+    const listener: RequestListener = (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         response.statusCode = 500;
         response.end(JSON.stringify({ retcode: `${MtRetcode.ERR_COMMON} ${String(error)}` }));
       });
-    });
+    };
+    this.server = options.tls
+      ? createTlsServer({ keepAlive: true, cert: options.tls.certPem, key: options.tls.keyPem }, listener)
+      : createServer({ keepAlive: true }, listener);
     this.server.keepAliveTimeout = IDLE_DROP_MS;
     this.server.on('connection', (socket: Socket) => {
       if (this.state.openConnections >= this.options.maxConnections) {
@@ -69,7 +75,7 @@ export class WebApiServer {
       this.server.listen(this.options.port, this.options.host, () => {
         const address = this.server.address();
         const port = typeof address === 'object' && address ? address.port : this.options.port;
-        resolve(`http://${this.options.host}:${port}`);
+        resolve(`${this.options.tls ? 'https' : 'http'}://${this.options.host}:${port}`);
       });
     });
   }

@@ -1,7 +1,8 @@
 import { Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { checkHealth } from '@tradewarden/grpc';
-import { SERVICE_NAMES, type PlatformEndpoints, type ServiceName } from '@tradewarden/platform-runtime';
+import { existsSync, readFileSync } from 'node:fs';
+import { SERVICE_NAMES, webApiAnswers, type PlatformEndpoints, type ServiceName } from '@tradewarden/platform-runtime';
 
 /**
  * The documented contract of `tradewarden status --json` (docs/cli.md). Addresses only, never secrets.
@@ -65,7 +66,11 @@ export async function collectStatus(endpoints: PlatformEndpoints | undefined): P
     withTimeout(tcpReachable(postgresHost), 3000, false),
     withTimeout(fetch(`${endpoints.keycloak.url}/realms/${endpoints.keycloak.realm}/.well-known/openid-configuration`).then((r) => r.ok), 3000, false),
     // An MT5 access server answers 403 to a request without a session: alive and speaking the protocol.
-    withTimeout(fetch(`${endpoints.simulator.webApi}/api/test/access`).then((r) => r.status === 403 || r.ok), 3000, false),
+    withTimeout(
+      webApiAnswers(endpoints.simulator.webApi, existsSync(endpoints.simulator.caFile) ? readFileSync(endpoints.simulator.caFile, 'utf8') : undefined),
+      3000,
+      false,
+    ),
     ...SERVICE_NAMES.map((service) => withTimeout(checkHealth(endpoints.services[service].grpc).then((s) => s === 'SERVING'), 3000, false)),
   ]);
   return {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDatabase, provisionServiceSchema } from '@tradewarden/database';
 import { checkHealth } from '@tradewarden/grpc';
@@ -14,7 +14,7 @@ import {
   waitFor,
   workspaceRoot,
 } from '@tradewarden/local-infra';
-import { removeRuntimeFile, SERVICE_NAMES, writeRuntimeFile, type PlatformEndpoints, type ServiceName } from '@tradewarden/platform-runtime';
+import { removeRuntimeFile, SERVICE_NAMES, webApiAnswers, writeRuntimeFile, type PlatformEndpoints, type ServiceName } from '@tradewarden/platform-runtime';
 import { loadOrCreateDemoSecrets } from './demo-secrets';
 import { loadLauncherConfig, type LauncherConfig } from './launcher-config';
 
@@ -135,6 +135,7 @@ async function main(config: LauncherConfig): Promise<void> {
     await provisionServiceSchema(databaseAdminUrl.toString(), { role: `tw_${service}`, password: secrets.databaseRoles[service]!, schema: service });
   }
 
+  const simulatorTlsDir = join(dataDir, 'simulator-tls');
   const simulator = startNodeProcess(
     'mt-simulator',
     'services/mt-simulator/src/main.js',
@@ -142,12 +143,14 @@ async function main(config: LauncherConfig): Promise<void> {
       SIMULATOR_PORT: String(config.SIMULATOR_PORT),
       SIMULATOR_MANAGER_LOGIN: SIMULATOR_MANAGER_LOGIN,
       SIMULATOR_MANAGER_PASSWORD: secrets.simulatorManager,
+      SIMULATOR_TLS_DIR: simulatorTlsDir,
     },
     logDir,
   );
   running.push({ name: 'MT5 simulator', stop: simulator.stop });
-  const simulatorUrl = `http://127.0.0.1:${config.SIMULATOR_PORT}`;
-  await waitFor('MT5 simulator', async () => (await fetch(`${simulatorUrl}/api/test/access`)).status === 403, 20000, 200);
+  const simulatorUrl = `https://127.0.0.1:${config.SIMULATOR_PORT}`;
+  const simulatorCertificate = join(simulatorTlsDir, 'cert.pem');
+  await waitFor('MT5 simulator', async () => webApiAnswers(simulatorUrl, readFileSync(simulatorCertificate, 'utf8')), 30000, 200);
 
   const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [service, `127.0.0.1:${servicePorts[service]}`])) as Record<ServiceName, string>;
   for (const service of START_ORDER) {
@@ -170,7 +173,15 @@ async function main(config: LauncherConfig): Promise<void> {
     if (service === 'gateway') {
       env['TW_MT5_DEMO_1_PASSWORD'] = secrets.simulatorManager;
       env['GATEWAY_SERVERS'] = JSON.stringify([
-        { id: SIMULATOR_SERVER_ID, platform: 'mt5', address: simulatorUrl, managerLogin: SIMULATOR_MANAGER_LOGIN, passwordRef: 'env:TW_MT5_DEMO_1_PASSWORD', tags: ['demo', 'simulator'] },
+        {
+          id: SIMULATOR_SERVER_ID,
+          platform: 'mt5',
+          address: simulatorUrl,
+          managerLogin: SIMULATOR_MANAGER_LOGIN,
+          passwordRef: 'env:TW_MT5_DEMO_1_PASSWORD',
+          tags: ['demo', 'simulator'],
+          tls: { caFile: simulatorCertificate },
+        },
       ]);
     }
     const serviceProcess = startNodeProcess(service, `services/${service}/src/main.js`, env, logDir);
@@ -192,7 +203,7 @@ async function main(config: LauncherConfig): Promise<void> {
     kafka: { bootstrap: kafka.bootstrap },
     postgres: { url: `postgres://${databaseAdminUrl.host}/${DATABASE_NAME}` },
     keycloak: { url: keycloak.url, realm: keycloak.realm },
-    simulator: { webApi: simulatorUrl },
+    simulator: { webApi: simulatorUrl, caFile: simulatorCertificate },
     services: Object.fromEntries(SERVICE_NAMES.map((service) => [service, { grpc: addresses[service] }])) as PlatformEndpoints['services'],
   };
   writeRuntimeFile(root, endpoints);

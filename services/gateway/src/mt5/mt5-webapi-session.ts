@@ -1,5 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { answerRandom, parseRetcode, randomChallenge, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from './mt5-errors';
 
@@ -10,7 +11,21 @@ export interface Mt5SessionOptions {
   password: string;
   requestTimeoutMs: number;
   agentName?: string;
+  tls?: Mt5TlsTrust;
 }
+
+/**
+ * How the gateway trusts an access server's certificate. Real access servers often use a self-signed certificate, so
+ * besides the system CAs one can trust a given CA/certificate (PEM) or pin the certificate's SHA-256 fingerprint.
+ */
+export interface Mt5TlsTrust {
+  /** PEM of the CA (or of the self-signed certificate itself) to trust instead of the system CAs. */
+  caPem?: string;
+  /** SHA-256 fingerprint of the server certificate ("AB:CD:..." or hex); any other certificate is refused. */
+  pinnedSha256?: string;
+}
+
+const normalizeFingerprint = (value: string) => value.replace(/:/g, '').toLowerCase();
 
 interface RawReply {
   status: number;
@@ -32,8 +47,16 @@ export class Mt5WebApiSession {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: Mt5SessionOptions) {
-    const AgentClass = options.baseUrl.startsWith('https:') ? HttpsAgent : Agent;
-    this.agent = new AgentClass({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
+    this.agent = options.baseUrl.startsWith('https:')
+      ? new HttpsAgent({
+          keepAlive: true,
+          maxSockets: 1,
+          maxFreeSockets: 1,
+          ca: options.tls?.caPem,
+          // A pinned certificate is checked by fingerprint on every connection instead of by chain.
+          rejectUnauthorized: options.tls?.pinnedSha256 === undefined,
+        })
+      : new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
   }
 
   /** Sends a command and returns its answer; non-zero retcodes throw MtRetcodeError. */
@@ -62,6 +85,16 @@ export class Mt5WebApiSession {
     const retcode = parseRetcode(reply.body['retcode']);
     if (retcode.code !== 0) throw new MtRetcodeError(path, retcode.code, retcode.text);
     return { answer: reply.body['answer'] as T, body: reply.body };
+  }
+
+  /** Opens the session now (the pool does this when it creates a connection, so bad credentials fail early). */
+  async open(): Promise<void> {
+    if (!this.authenticated) await this.authenticate();
+  }
+
+  /** Milliseconds since the last reply on this session. */
+  get idleForMs(): number {
+    return Date.now() - this.lastActivity;
   }
 
   /** Keeps the session alive: the server drops it after 180 s without packets. */
@@ -131,10 +164,24 @@ export class Mt5WebApiSession {
           });
         },
       );
+      const pinned = this.options.tls?.pinnedSha256;
+      if (pinned && url.protocol === 'https:') {
+        req.on('socket', (socket) => {
+          const tlsSocket = socket as TLSSocket;
+          const check = () => {
+            const fingerprint = tlsSocket.getPeerCertificate()?.fingerprint256 ?? '';
+            if (normalizeFingerprint(fingerprint) !== normalizeFingerprint(pinned)) {
+              req.destroy(new MtAuthenticationError(`server certificate ${fingerprint || '(none)'} does not match the pinned fingerprint`));
+            }
+          };
+          if (tlsSocket.encrypted && !tlsSocket.connecting && tlsSocket.getPeerCertificate()?.fingerprint256) check();
+          else tlsSocket.once('secureConnect', check);
+        });
+      }
       req.on('timeout', () => req.destroy(new Error(`no reply within ${this.options.requestTimeoutMs} ms`)));
       req.on('error', (error) => {
         this.authenticated = false;
-        reject(new MtTransportError(path, error));
+        reject(error instanceof MtAuthenticationError ? error : new MtTransportError(path, error));
       });
       req.end();
     });

@@ -5,6 +5,7 @@ import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm'
 @Check('mt_servers_platform_check', "platform IN ('mt5', 'mt4')")
 @Check('mt_servers_max_connections_check', 'max_connections > 0')
 @Check('mt_servers_request_timeout_ms_check', 'request_timeout_ms > 0')
+@Check('mt_servers_pool_check', 'min_idle >= 0 AND min_idle <= max_connections AND requests_per_second > 0 AND acquire_timeout_ms > 0')
 export class MtServerRow {
   @PrimaryColumn({ type: 'text' })
   id!: string;
@@ -29,6 +30,25 @@ export class MtServerRow {
 
   @Column({ name: 'request_timeout_ms', type: 'integer' })
   requestTimeoutMs!: number;
+
+  @Column({ name: 'min_idle', type: 'integer' })
+  minIdle!: number;
+
+  @Column({ name: 'requests_per_second', type: 'integer' })
+  requestsPerSecond!: number;
+
+  @Column({ name: 'acquire_timeout_ms', type: 'integer' })
+  acquireTimeoutMs!: number;
+
+  /** Path of a PEM file (on the gateway's host) holding the CA or self-signed certificate to trust. */
+  @Column({ name: 'tls_ca_file', type: 'text', nullable: true })
+  tlsCaFile!: string | null;
+
+  @Column({ name: 'tls_pinned_sha256', type: 'text', nullable: true })
+  tlsPinnedSha256!: string | null;
+
+  @Column({ name: 'allow_plain_http', type: 'boolean' })
+  allowPlainHttp!: boolean;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

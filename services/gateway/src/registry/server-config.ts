@@ -9,7 +9,28 @@ export const serverEntrySchema = z.object({
   passwordRef: z.string().regex(/^env:[A-Z_][A-Z0-9_]*$/, 'must reference a secret as env:VARIABLE_NAME'),
   tags: z.array(z.string().regex(/^[a-z0-9:_-]+$/, 'tags are lower-case words')).default([]),
   maxConnections: z.number().int().min(1).max(64).default(4),
+  minIdle: z.number().int().min(0).max(64).default(1),
+  requestsPerSecond: z.number().int().min(1).max(10000).default(50),
   requestTimeoutMs: z.number().int().min(500).max(120000).default(10000),
+  acquireTimeoutMs: z.number().int().min(100).max(120000).default(15000),
+  tls: z
+    .object({
+      caFile: z.string().min(1).optional(),
+      pinnedSha256: z
+        .string()
+        .regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/, 'must be a SHA-256 fingerprint (64 hex digits, colons allowed)')
+        .optional(),
+    })
+    .default({}),
+  // Only for lab setups: MT access servers speak HTTPS.
+  allowPlainHttp: z.boolean().default(false),
+}).superRefine((entry, ctx) => {
+  if (entry.address.startsWith('http:') && !entry.allowPlainHttp) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'is plain http: use https, or set allowPlainHttp for a lab server' });
+  }
+  if (entry.minIdle > entry.maxConnections) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['minIdle'], message: 'cannot exceed maxConnections' });
+  }
 });
 
 export type ServerEntry = z.infer<typeof serverEntrySchema>;

@@ -1,20 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { Mt5Connector } from '../mt5/mt5-connector';
+import { MtServerPool, type PoolStats } from '../pool/mt-server-pool';
 import { GatewayError } from '../gateway-errors';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { MtServerRow } from './mt-server.entity';
 
 /**
- * Server registry and the connectors to each server. The registry is seeded from configuration at boot; connectors
- * are opened lazily and closed on shutdown. (Connection pools with caps, breakers and rate limits replace the single
- * session per server in the gateway issue.)
+ * Server registry and the connection pool of each server. The registry is seeded from configuration at boot; a pool
+ * opens on first use and drains on shutdown (borrowed sessions finish their request first).
  */
 @Injectable()
 export class ServerRegistryService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ServerRegistryService.name);
-  private readonly connectors = new Map<string, Mt5Connector>();
+  // Promises, so that concurrent first uses of a server share one pool instead of racing to open two.
+  private readonly connectors = new Map<string, Promise<Mt5Connector>>();
+  private readonly pools = new Map<string, MtServerPool>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -24,7 +27,8 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   async onModuleInit(): Promise<void> {
     const repository = this.dataSource.getRepository(MtServerRow);
     for (const server of this.config.servers) {
-      await repository.save(repository.create({ ...server }));
+      const { tls, ...settings } = server;
+      await repository.save(repository.create({ ...settings, tlsCaFile: tls.caFile ?? null, tlsPinnedSha256: tls.pinnedSha256 ?? null }));
     }
     this.logger.log(`registry holds ${await repository.count()} server(s)`);
   }
@@ -33,25 +37,64 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     return this.dataSource.getRepository(MtServerRow).find({ order: { id: 'ASC' } });
   }
 
-  async connector(serverId: string): Promise<Mt5Connector> {
-    const existing = this.connectors.get(serverId);
-    if (existing) return existing;
-    const server = await this.dataSource.getRepository(MtServerRow).findOneBy({ id: serverId });
-    if (!server) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
-    if (server.platform !== 'mt5') throw new GatewayError('PLATFORM_NOT_SUPPORTED', `server "${serverId}" is ${server.platform}; only mt5 is connected so far`);
-    const connector = new Mt5Connector({
-      baseUrl: server.address,
-      managerLogin: server.managerLogin,
-      password: resolveSecret(server.passwordRef),
-      requestTimeoutMs: server.requestTimeoutMs,
-    });
-    this.connectors.set(serverId, connector);
+  connector(serverId: string): Promise<Mt5Connector> {
+    let connector = this.connectors.get(serverId);
+    if (!connector) {
+      connector = this.open(serverId);
+      this.connectors.set(serverId, connector);
+      // A failed open (unknown server, missing secret) is not cached: the next call tries again.
+      connector.catch(() => this.connectors.delete(serverId));
+    }
     return connector;
   }
 
+  private async open(serverId: string): Promise<Mt5Connector> {
+    const server = await this.dataSource.getRepository(MtServerRow).findOneBy({ id: serverId });
+    if (!server) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
+    if (server.platform !== 'mt5') throw new GatewayError('PLATFORM_NOT_SUPPORTED', `server "${serverId}" is ${server.platform}; only mt5 is connected so far`);
+    const pool = new MtServerPool(
+      server.id,
+      {
+        baseUrl: server.address,
+        managerLogin: server.managerLogin,
+        password: resolveSecret(server.passwordRef),
+        requestTimeoutMs: server.requestTimeoutMs,
+        tls: {
+          caPem: server.tlsCaFile ? readCertificate(server.tlsCaFile, server.id) : undefined,
+          pinnedSha256: server.tlsPinnedSha256 ?? undefined,
+        },
+      },
+      {
+        maxConnections: server.maxConnections,
+        minIdle: server.minIdle,
+        acquireTimeoutMs: server.acquireTimeoutMs,
+        requestsPerSecond: server.requestsPerSecond,
+        breakerThreshold: 5,
+        breakerHalfOpenAfterMs: 10_000,
+      },
+    );
+    pool.start();
+    this.pools.set(serverId, pool);
+    return new Mt5Connector(pool);
+  }
+
+  /** Pool metrics of every open server connection. */
+  poolStats(): PoolStats[] {
+    return [...this.pools.values()].map((pool) => pool.stats());
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.connectors.values()].map((connector) => connector.close()));
+    await Promise.all([...this.pools.values()].map((pool) => pool.drain()));
+    this.pools.clear();
     this.connectors.clear();
+  }
+}
+
+function readCertificate(path: string, serverId: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new GatewayError('SECRET_UNRESOLVED', `server ${serverId}: cannot read tls.caFile ${path}: ${(error as Error).message}`);
   }
 }
 
