@@ -1,4 +1,5 @@
 import { SimulatorState, seedDemoAccounts, type SimManager } from './simulator-state';
+import { parseFaultSettings, type FaultSettings } from './faults';
 import { WebApiServer } from './webapi-server';
 
 export interface SimulatorOptions {
@@ -8,12 +9,15 @@ export interface SimulatorOptions {
   managers: SimManager[];
   maxConnections: number;
   tls?: { certPem: string; keyPem: string };
+  seed?: number;
 }
 
 export interface RunningSimulator {
   /** Base URL of the MT5 Web API. */
   webApiUrl: string;
   state: SimulatorState;
+  /** Changes the faults the server shows from now on. */
+  setFaults(settings: Partial<FaultSettings>): void;
   stop(): Promise<void>;
 }
 
@@ -23,5 +27,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   seedDemoAccounts(state);
   const server = new WebApiServer(state, options);
   const webApiUrl = await server.listen();
-  return { webApiUrl, state, stop: () => server.close() };
+  return {
+    webApiUrl,
+    state,
+    setFaults: (settings) => {
+      server.faults = parseFaultSettings(settings, server.faults);
+    },
+    stop: () => server.close(),
+  };
 }

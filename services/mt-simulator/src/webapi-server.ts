@@ -4,6 +4,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { answerRandom, MtDealAction, MtRetcode, randomChallenge, retcodeText, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
+import { decideFault, latencyFor, NO_FAULTS, type FaultSettings } from './faults';
 import type { SimAccount, SimManager, SimulatorState } from './simulator-state';
 
 /** MT5 limits this simulator enforces (see docs/metatrader-apis.md 1.8 and 5). */
@@ -29,6 +30,20 @@ export interface WebApiServerOptions {
   maxConnections: number;
   /** Certificate and key to serve HTTPS with, as real access servers do; without them plain HTTP (lab only). */
   tls?: { certPem: string; keyPem: string };
+  /** Seed of the fault dice, so that a run with faults can be repeated. */
+  seed?: number;
+}
+
+/** mulberry32: a small, fast, seedable PRNG. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /**
@@ -40,11 +55,15 @@ export class WebApiServer {
   private readonly server: Server;
   private readonly sessionsBySocket = new WeakMap<Socket, Session>();
   private readonly sessionsByCookie = new Map<string, Session>();
+  /** Faults in force; change them at run time with setFaults(). */
+  faults: FaultSettings = NO_FAULTS;
+  private readonly random: () => number;
 
   constructor(
     private readonly state: SimulatorState,
     private readonly options: WebApiServerOptions,
   ) {
+    this.random = seededRandom(options.seed ?? 1);
     const listener: RequestListener = (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         response.statusCode = 500;
@@ -57,6 +76,7 @@ export class WebApiServer {
     this.server.keepAliveTimeout = IDLE_DROP_MS;
     this.server.on('connection', (socket: Socket) => {
       if (this.state.openConnections >= this.options.maxConnections) {
+        this.state.counters.refusedConnections += 1;
         socket.destroy();
         return;
       }
@@ -113,26 +133,54 @@ export class WebApiServer {
       response.end();
       return;
     }
+    const fault = decideFault(this.faults, path, this.random);
+    const delay = latencyFor(this.faults, this.random);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    switch (fault) {
+      case 'drop':
+        request.socket.destroy();
+        return;
+      case 'stall':
+        this.state.counters.stalled += 1;
+        return;
+      case 'error':
+        return this.send(response, { retcode: this.faults.errorRetcode });
+      case 'lose-answer': {
+        // Do the command, then lose the answer with the connection.
+        const done = this.command(path, params, session, response);
+        if (done) this.state.counters.lostAnswers += 1;
+        request.socket.destroy();
+        return;
+      }
+      case 'none':
+        break;
+    }
+    const answer = this.command(path, params, session, response);
+    if (answer) this.send(response, answer);
+  }
+
+  /** Executes one command; undefined when the command already answered (quit). */
+  private command(path: string, params: URLSearchParams, session: Session, response: ServerResponse): Answer | undefined {
     switch (path) {
       case '/api/test/access':
-        return this.send(response, { retcode: MtRetcode.OK });
+        return { retcode: MtRetcode.OK };
       case '/api/quit':
         session.authenticated = false;
         this.sessionsByCookie.delete(session.id);
         response.setHeader('connection', 'close');
-        return this.send(response, { retcode: MtRetcode.OK });
+        return { retcode: MtRetcode.OK };
       case '/api/user/get':
-        return this.send(response, this.userGet(params));
+        return this.userGet(params);
       case '/api/user/account/get':
-        return this.send(response, this.accountGet(params));
+        return this.accountGet(params);
       case '/api/group/get':
-        return this.send(response, this.groupGet(params));
+        return this.groupGet(params);
       case '/api/trade/balance':
-        return this.send(response, this.tradeBalance(params));
+        return this.tradeBalance(params);
       case '/api/deal/get_batch':
-        return this.send(response, this.dealGetBatch(params));
+        return this.dealGetBatch(params);
       default:
-        return this.send(response, { retcode: MtRetcode.API_NOT_SUPPORTED });
+        return { retcode: MtRetcode.API_NOT_SUPPORTED };
     }
   }
 
