@@ -11,7 +11,7 @@ import { startIdentityService } from '../../services/identity/src/app';
 import { loadIdentityConfig } from '../../services/identity/src/config';
 import { startIntakeService } from '../../services/intake/src/app';
 import { loadIntakeConfig } from '../../services/intake/src/config';
-import { generateSimulatorCertificate, startSimulator, type RunningSimulator } from '../../services/mt-simulator/src';
+import { generateSimulatorCertificate, startSimulator, type RunningSimulator } from '@tradewarden/mt-simulator';
 
 export interface InProcessPlatform {
   addresses: Record<'identity' | 'intake' | 'approval' | 'gateway' | 'audit', string>;

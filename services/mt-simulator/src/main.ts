@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { loadConfig, portNumber } from '@tradewarden/config';
-import { loadOrCreateSimulatorCertificate } from './certificate';
-import { startSimulator } from './simulator';
+import { loadOrCreateSimulatorCertificate, startSimulator } from '@tradewarden/mt-simulator';
 
 const env = z.object({
   SIMULATOR_HOST: z.string().default('127.0.0.1'),

@@ -10,7 +10,6 @@ import { dirname } from 'node:path';
 export interface DemoSecrets {
   postgresSuperuser: string;
   keycloakAdmin: string;
-  simulatorManager: string;
   databaseRoles: Record<string, string>;
 }
 
@@ -21,7 +20,6 @@ export function loadOrCreateDemoSecrets(path: string, services: readonly string[
   const secrets: DemoSecrets = {
     postgresSuperuser: existing.postgresSuperuser ?? generate(),
     keycloakAdmin: existing.keycloakAdmin ?? generate(),
-    simulatorManager: existing.simulatorManager ?? generate(),
     databaseRoles: Object.fromEntries(services.map((service) => [service, existing.databaseRoles?.[service] ?? generate()])),
   };
   mkdirSync(dirname(path), { recursive: true });

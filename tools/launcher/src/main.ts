@@ -20,6 +20,8 @@ import { loadLauncherConfig, type LauncherConfig } from './launcher-config';
 
 const SIMULATOR_SERVER_ID = 'mt5-demo-1';
 const SIMULATOR_MANAGER_LOGIN = '1000';
+// The simulator's demo manager credentials are documented in the README (demo only, like the realm's users).
+const SIMULATOR_MANAGER_PASSWORD = 'Mt5-sim-demo-1000';
 const DATABASE_NAME = 'tradewarden';
 // The order services start in: each one's dependencies first.
 const START_ORDER: ServiceName[] = ['identity', 'gateway', 'approval', 'intake', 'audit'];
@@ -142,7 +144,7 @@ async function main(config: LauncherConfig): Promise<void> {
     {
       SIMULATOR_PORT: String(config.SIMULATOR_PORT),
       SIMULATOR_MANAGER_LOGIN: SIMULATOR_MANAGER_LOGIN,
-      SIMULATOR_MANAGER_PASSWORD: secrets.simulatorManager,
+      SIMULATOR_MANAGER_PASSWORD: SIMULATOR_MANAGER_PASSWORD,
       SIMULATOR_TLS_DIR: simulatorTlsDir,
     },
     logDir,
@@ -171,7 +173,7 @@ async function main(config: LauncherConfig): Promise<void> {
       ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     };
     if (service === 'gateway') {
-      env['TW_MT5_DEMO_1_PASSWORD'] = secrets.simulatorManager;
+      env['TW_MT5_DEMO_1_PASSWORD'] = SIMULATOR_MANAGER_PASSWORD;
       env['GATEWAY_SERVERS'] = JSON.stringify([
         {
           id: SIMULATOR_SERVER_ID,

@@ -1,7 +1,7 @@
 import { BrokenCircuitError } from 'cockatiel';
 import { MtBalanceType } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
-import { generateSimulatorCertificate, startSimulator, type RunningSimulator, type SimulatorCertificate } from '../../../mt-simulator/src';
+import { generateSimulatorCertificate, startSimulator, type RunningSimulator, type SimulatorCertificate } from '@tradewarden/mt-simulator';
 import { Mt5Connector } from '../mt5/mt5-connector';
 import { MtAuthenticationError, MtTransportError } from '../mt5/mt5-errors';
 import { MtServerPool, type PoolSettings } from './mt-server-pool';

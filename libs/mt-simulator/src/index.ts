@@ -1,5 +1,7 @@
-// In-process entry for tests and the local launcher; main.ts runs it as its own process.
+// The MT trading server simulator: in process for tests, and as its own process through services/mt-simulator.
 export { startSimulator } from './simulator';
 export type { SimulatorOptions, RunningSimulator } from './simulator';
 export { generateSimulatorCertificate, loadOrCreateSimulatorCertificate } from './certificate';
 export type { SimulatorCertificate } from './certificate';
+export { NO_FAULTS } from './faults';
+export type { FaultSettings } from './faults';
