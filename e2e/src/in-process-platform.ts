@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '@tradewarden/local-infra';
 import type { RunningGrpcService } from '@tradewarden/grpc';
 import { createSuiteDatabase, harnessServers, provisionServiceDatabase, serviceAccount, suiteTopicPrefix } from '@tradewarden/test-harness';
@@ -12,12 +15,22 @@ import { loadIdentityConfig } from '../../services/identity/src/config';
 import { startIntakeService } from '../../services/intake/src/app';
 import { loadIntakeConfig } from '../../services/intake/src/config';
 import { generateSimulatorCertificate, startSimulator, type RunningSimulator } from '@tradewarden/mt-simulator';
+import { startServiceProcess, type ServiceProcess } from './service-process';
 
 export interface InProcessPlatform {
   addresses: Record<'identity' | 'intake' | 'approval' | 'gateway' | 'audit', string>;
   simulator: RunningSimulator;
   serverId: string;
+  /** With gateway: 'process', the running gateway process (replace it with startGatewayProcess after a kill). */
+  gatewayProcess?: ServiceProcess;
+  startGatewayProcess(): Promise<ServiceProcess>;
   stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Run the gateway as its own process (so a test can SIGKILL it) instead of in this process. */
+  gateway?: 'in-process' | 'process';
+  logDir?: string;
 }
 
 /**
@@ -25,7 +38,7 @@ export interface InProcessPlatform {
  * schema and role, configured through the same environment variables) against the harness's real Kafka, PostgreSQL
  * and Keycloak, isolated by a suite database and topic prefix.
  */
-export async function startInProcessPlatform(suite: string): Promise<InProcessPlatform> {
+export async function startInProcessPlatform(suite: string, options: PlatformOptions = {}): Promise<InProcessPlatform> {
   const servers = harnessServers();
   const database = await createSuiteDatabase(suite);
   const topicPrefix = suiteTopicPrefix(suite);
@@ -69,35 +82,43 @@ export async function startInProcessPlatform(suite: string): Promise<InProcessPl
     };
   };
   const started: RunningGrpcService[] = [];
+  const processes: ServiceProcess[] = [];
+  const logDir = options.logDir ?? mkdtempSync(join(tmpdir(), `tradewarden-${suite}-`));
+  let gatewayEnv: Record<string, string> = {};
+  const startGatewayProcess = async () => {
+    const gateway = await startServiceProcess('gateway', { ...gatewayEnv, [passwordVariable]: managerPassword }, addresses.gateway, logDir);
+    processes.push(gateway);
+    return gateway;
+  };
+  let gatewayProcess: ServiceProcess | undefined;
   try {
     started.push(await startIdentityService(loadIdentityConfig(await envFor('identity'))));
-    started.push(
-      await startGatewayService(
-        loadGatewayConfig(
-          await envFor('gateway', {
-            GATEWAY_SERVERS: JSON.stringify([
-              {
-                id: serverId,
-                platform: 'mt5',
-                address: simulator.webApiUrl,
-                managerLogin: '1000',
-                passwordRef: `env:${passwordVariable}`,
-                tags: ['demo'],
-                // The launcher trusts the certificate file; here the fingerprint is pinned, so both modes run.
-                tls: { pinnedSha256: certificate.fingerprint256 },
-                maxConnections: 3,
-              },
-            ]),
-            GATEWAY_EXECUTION_POLL_MS: '50',
-          }),
-        ),
-      ),
-    );
+    gatewayEnv = await envFor('gateway', {
+      GATEWAY_SERVERS: JSON.stringify([
+        {
+          id: serverId,
+          platform: 'mt5',
+          address: simulator.webApiUrl,
+          managerLogin: '1000',
+          passwordRef: `env:${passwordVariable}`,
+          tags: ['demo'],
+          // The launcher trusts the certificate file; here the fingerprint is pinned, so both modes run.
+          tls: { pinnedSha256: certificate.fingerprint256 },
+          maxConnections: 3,
+          // The simulator is local; the production default (50/s) would make the 1,000-item tests slow.
+          requestsPerSecond: 2000,
+        },
+      ]),
+      GATEWAY_EXECUTION_POLL_MS: '50',
+    });
+    if (options.gateway === 'process') gatewayProcess = await startGatewayProcess();
+    else started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));
     started.push(await startApprovalService(loadApprovalConfig(await envFor('approval'))));
     started.push(await startIntakeService(loadIntakeConfig(await envFor('intake'))));
     started.push(await startAuditService(loadAuditConfig(await envFor('audit'))));
   } catch (error) {
     for (const service of started.reverse()) await service.close();
+    for (const child of processes) await child.kill();
     await simulator.stop();
     throw error;
   }
@@ -105,8 +126,11 @@ export async function startInProcessPlatform(suite: string): Promise<InProcessPl
     addresses,
     simulator,
     serverId,
+    gatewayProcess,
+    startGatewayProcess,
     stop: async () => {
       for (const service of [...started].reverse()) await service.close();
+      for (const child of processes) if (child.child.exitCode === null && child.child.signalCode === null) await child.stop();
       await simulator.stop();
     },
   };
