@@ -31,6 +31,8 @@ export interface PlatformOptions {
   /** Run the gateway as its own process (so a test can SIGKILL it) instead of in this process. */
   gateway?: 'in-process' | 'process';
   logDir?: string;
+  /** Simulated accounts beyond the five demo accounts. */
+  generatedAccounts?: number;
 }
 
 /**
@@ -52,6 +54,8 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
     managers: [{ login: '1000', password: managerPassword }],
     maxConnections: 16,
     tls: certificate,
+    seed: 42,
+    generatedAccounts: options.generatedAccounts ?? 300,
   });
   const serverId = 'mt5-demo-1';
   const ports = { identity: await freePort(), intake: await freePort(), approval: await freePort(), gateway: await freePort(), audit: await freePort() };

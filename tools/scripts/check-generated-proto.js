@@ -18,7 +18,26 @@ function listFiles(dir, base = dir) {
   });
 }
 
+// protobufjs (NestJS's loader) and ts-proto disagree on the camelCase of a field with a digit after an underscore
+// ("swap_3day": swap_3day vs swap3day), which silently zeroes the field on the wire.
+function fieldsWithDigitAfterUnderscore(dir) {
+  return listFiles(dir)
+    .filter((file) => file.endsWith('.proto'))
+    .flatMap((file) =>
+      readFileSync(path.join(dir, file), 'utf8')
+        .split('\n')
+        .map((line, index) => ({ line, index }))
+        .filter(({ line }) => /^\s*(repeated\s+|optional\s+)?[\w.]+\s+\w*_\d\w*\s*=\s*\d+/.test(line))
+        .map(({ line, index }) => `${file}:${index + 1}: ${line.trim()}`),
+    );
+}
+
 try {
+  const badFields = fieldsWithDigitAfterUnderscore(protoDir);
+  if (badFields.length > 0) {
+    process.stderr.write(`proto field names must not have a digit right after an underscore:\n  ${badFields.join('\n  ')}\n`);
+    process.exit(1);
+  }
   const template = readFileSync(path.join(protoDir, 'buf.gen.yaml'), 'utf8')
     .replace(/local: \.\.\/node_modules\/\.bin\/protoc-gen-ts_proto/, `local: ${path.join(root, 'node_modules', '.bin', 'protoc-gen-ts_proto')}`)
     .replace(/out: \.\.\/libs\/proto\/src\/generated/, `out: ${scratch}`);

@@ -38,6 +38,49 @@ export interface SimGroup {
   marginStopOut: number;
 }
 
+export interface SimSession {
+  /** Minutes from 00:00. */
+  open: number;
+  close: number;
+}
+
+export interface SimSymbol {
+  symbol: string;
+  path: string;
+  description: string;
+  currencyBase: string;
+  currencyProfit: string;
+  digits: number;
+  contractSize: number;
+  /** Current bid, in price units. */
+  bid: number;
+  spread: number;
+  tradeMode: number;
+  execMode: number;
+  swapMode: number;
+  swapLong: number;
+  swapShort: number;
+  /** Day of the triple swap, 0 = Sunday. */
+  swap3Day: number;
+  /** [7][N] by weekday, 0 = Sunday. */
+  sessionsQuotes: SimSession[][];
+  sessionsTrades: SimSession[][];
+}
+
+export interface SimPosition {
+  position: bigint;
+  login: bigint;
+  symbol: string;
+  /** 0 buy, 1 sell. */
+  action: number;
+  /** 1/10000 lot. */
+  volume: number;
+  priceOpen: number;
+  priceSL: number;
+  priceTP: number;
+  timeCreate: number;
+}
+
 export interface SimManager {
   login: string;
   password: string;
@@ -47,6 +90,8 @@ export interface SimManager {
 export class SimulatorState {
   readonly accounts = new Map<bigint, SimAccount>();
   readonly groups = new Map<string, SimGroup>();
+  readonly symbols = new Map<string, SimSymbol>();
+  readonly positions = new Map<bigint, SimPosition>();
   readonly deals: SimDeal[] = [];
   private nextDeal = 1_000_001n;
   openConnections = 0;
@@ -99,6 +144,51 @@ export class SimulatorState {
     };
   }
 
+  symbolRecord(symbol: SimSymbol): Record<string, unknown> {
+    const sessions = (days: SimSession[][]) => days.map((day) => day.map((session) => ({ Open: String(session.open), Close: String(session.close) })));
+    return {
+      Symbol: symbol.symbol,
+      Path: symbol.path,
+      Description: symbol.description,
+      CurrencyBase: symbol.currencyBase,
+      CurrencyProfit: symbol.currencyProfit,
+      Digits: String(symbol.digits),
+      Point: (10 ** -symbol.digits).toFixed(symbol.digits),
+      ContractSize: String(symbol.contractSize),
+      Spread: String(symbol.spread),
+      TradeMode: String(symbol.tradeMode),
+      ExecMode: String(symbol.execMode),
+      SwapMode: String(symbol.swapMode),
+      SwapLong: String(symbol.swapLong),
+      SwapShort: String(symbol.swapShort),
+      Swap3Day: String(symbol.swap3Day),
+      SessionsQuotes: sessions(symbol.sessionsQuotes),
+      SessionsTrades: sessions(symbol.sessionsTrades),
+    };
+  }
+
+  positionRecord(position: SimPosition): Record<string, string> {
+    const symbol = this.symbols.get(position.symbol)!;
+    const current = position.action === 0 ? symbol.bid : symbol.bid + symbol.spread * 10 ** -symbol.digits;
+    const direction = position.action === 0 ? 1 : -1;
+    const profit = ((current - position.priceOpen) * direction * symbol.contractSize * position.volume) / 10000;
+    const price = (value: number) => value.toFixed(symbol.digits);
+    return {
+      Position: position.position.toString(),
+      Login: position.login.toString(),
+      Symbol: position.symbol,
+      Action: String(position.action),
+      Volume: String(position.volume),
+      PriceOpen: price(position.priceOpen),
+      PriceCurrent: price(current),
+      PriceSL: price(position.priceSL),
+      PriceTP: price(position.priceTP),
+      Profit: profit.toFixed(2),
+      Storage: '0.00',
+      TimeCreate: String(position.timeCreate),
+    };
+  }
+
   groupRecord(group: SimGroup): Record<string, string> {
     return {
       Group: group.group,
@@ -124,12 +214,9 @@ export class SimulatorState {
   }
 }
 
-/** Demo accounts of the embedded simulator: a few retail accounts on real-looking groups, amounts in USD cents. */
+/** The five documented demo accounts (500001-500005, USD), the same on every run; needs seedMarket's groups. */
 export function seedDemoAccounts(state: SimulatorState): void {
   const now = Math.floor(Date.now() / 1000);
-  for (const group of ['real\\retail\\usd', 'real\\pro\\usd']) {
-    state.groups.set(group, { group, currency: 'USD', currencyDigits: 2, marginCall: 100, marginStopOut: 50 });
-  }
   const people = [
     ['Maria', 'Lopez', 'ES'],
     ['James', 'Carter', 'GB'],

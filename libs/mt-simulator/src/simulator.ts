@@ -1,4 +1,6 @@
+import { seedGeneratedAccounts, seedMarket } from './seed-data';
 import { SimulatorState, seedDemoAccounts, type SimManager } from './simulator-state';
+import { seededRandom } from './seeded-random';
 import { parseFaultSettings, type FaultSettings } from './faults';
 import { WebApiServer } from './webapi-server';
 
@@ -10,6 +12,8 @@ export interface SimulatorOptions {
   maxConnections: number;
   tls?: { certPem: string; keyPem: string };
   seed?: number;
+  /** Accounts generated beyond the five demo accounts (logins from 600001), deterministic for the seed. */
+  generatedAccounts?: number;
 }
 
 export interface RunningSimulator {
@@ -24,7 +28,9 @@ export interface RunningSimulator {
 /** Starts an MT5 trading server simulator with the demo accounts, for the embedded default and tests. */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const state = new SimulatorState();
+  seedMarket(state);
   seedDemoAccounts(state);
+  seedGeneratedAccounts(state, options.generatedAccounts ?? 0, seededRandom((options.seed ?? 1) ^ 0x5eed));
   const server = new WebApiServer(state, options);
   const webApiUrl = await server.listen();
   return {

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { answerRandom, MtDealAction, MtRetcode, randomChallenge, retcodeText, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
+import { answerRandom, matchesGroupMask, MtDealAction, MtRetcode, randomChallenge, retcodeText, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
 import { decideFault, latencyFor, NO_FAULTS, type FaultSettings } from './faults';
+import { seededRandom } from './seeded-random';
 import type { SimAccount, SimManager, SimulatorState } from './simulator-state';
 
 /** MT5 limits this simulator enforces (see docs/metatrader-apis.md 1.8 and 5). */
@@ -34,17 +35,6 @@ export interface WebApiServerOptions {
   seed?: number;
 }
 
-/** mulberry32: a small, fast, seedable PRNG. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The MT5 Web API as MetaQuotes documents it: auth/start -> auth/answer handshake with the password hash and the
@@ -173,6 +163,14 @@ export class WebApiServer {
         return this.userGet(params);
       case '/api/user/account/get':
         return this.accountGet(params);
+      case '/api/user/get_batch':
+        return this.userGetBatch(params);
+      case '/api/user/logins':
+        return this.userLogins(params);
+      case '/api/symbol/get':
+        return this.symbolGet(params);
+      case '/api/position/get_batch':
+        return this.positionGetBatch(params);
       case '/api/group/get':
         return this.groupGet(params);
       case '/api/trade/balance':
@@ -238,6 +236,63 @@ export class WebApiServer {
     const found = this.account(params);
     if ('error' in found) return { retcode: found.error };
     return { retcode: MtRetcode.OK, answer: this.state.tradeAccountRecord(found.account) };
+  }
+
+  /** login=a,b,c or group=mask; unknown logins are left out, as the server does. */
+  private userGetBatch(params: URLSearchParams): Answer {
+    const logins = params.get('login');
+    const mask = params.get('group');
+    if ((logins === null) === (mask === null)) return { retcode: MtRetcode.ERR_PARAMS };
+    let accounts: SimAccount[];
+    if (logins !== null) {
+      const list = logins.split(',').map((login) => login.trim());
+      if (list.length === 0 || list.some((login) => !/^\d{1,20}$/.test(login))) return { retcode: MtRetcode.ERR_PARAMS };
+      accounts = list.map((login) => this.state.accounts.get(BigInt(login))).filter((account): account is SimAccount => account !== undefined);
+    } else {
+      accounts = [...this.state.accounts.values()].filter((account) => matchesGroupMask(mask!, account.group));
+    }
+    return { retcode: MtRetcode.OK, answer: accounts.map((account) => this.state.userRecord(account)) };
+  }
+
+  private userLogins(params: URLSearchParams): Answer {
+    const mask = params.get('group');
+    if (!mask) return { retcode: MtRetcode.ERR_PARAMS };
+    const logins = [...this.state.accounts.values()].filter((account) => matchesGroupMask(mask, account.group)).map((account) => account.login.toString());
+    return { retcode: MtRetcode.OK, answer: logins };
+  }
+
+  /** symbol=NAME for one record, or mask=pattern (on the symbol name or path) for an array. */
+  private symbolGet(params: URLSearchParams): Answer {
+    const name = params.get('symbol');
+    if (name !== null) {
+      const symbol = this.state.symbols.get(name);
+      return symbol ? { retcode: MtRetcode.OK, answer: this.state.symbolRecord(symbol) } : { retcode: MtRetcode.ERR_NOTFOUND };
+    }
+    const mask = params.get('mask');
+    if (mask === null) return { retcode: MtRetcode.ERR_PARAMS };
+    const symbols = [...this.state.symbols.values()].filter((symbol) => matchesGroupMask(mask, symbol.symbol) || matchesGroupMask(mask, symbol.path));
+    return { retcode: MtRetcode.OK, answer: symbols.map((symbol) => this.state.symbolRecord(symbol)) };
+  }
+
+  /** One selector only: login=, group= (mask) or ticket=; optional symbol= filter. */
+  private positionGetBatch(params: URLSearchParams): Answer {
+    const selectors = ['login', 'group', 'ticket'].filter((key) => params.get(key) !== null);
+    if (selectors.length !== 1) return { retcode: MtRetcode.ERR_PARAMS };
+    const list = (key: string) => params.get(key)!.split(',').map((value) => value.trim());
+    let positions = [...this.state.positions.values()];
+    if (selectors[0] === 'login') {
+      const logins = new Set(list('login'));
+      positions = positions.filter((position) => logins.has(position.login.toString()));
+    } else if (selectors[0] === 'ticket') {
+      const tickets = new Set(list('ticket'));
+      positions = positions.filter((position) => tickets.has(position.position.toString()));
+    } else {
+      const mask = params.get('group')!;
+      positions = positions.filter((position) => matchesGroupMask(mask, this.state.accounts.get(position.login)?.group ?? ''));
+    }
+    const symbol = params.get('symbol');
+    if (symbol) positions = positions.filter((position) => position.symbol === symbol);
+    return { retcode: MtRetcode.OK, answer: positions.map((position) => this.state.positionRecord(position)) };
   }
 
   private groupGet(params: URLSearchParams): Answer {

@@ -3,3 +3,4 @@ export { parseRetcode, MtRetcode, retcodeText } from './retcode';
 export type { ParsedRetcode } from './retcode';
 export { MtDealAction, MtBalanceType } from './enums';
 export type { WebApiUser, WebApiTradeAccount, WebApiDeal } from './records';
+export { matchesGroupMask } from './group-mask';

@@ -12,3 +12,5 @@ startTelemetry({ serviceName: 'tradewarden-tests', instrument: false });
 const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 const wanted = (process.env['TW_TEST_LOG_LEVEL'] ?? 'fatal') as LogLevel;
 Logger.overrideLogger(order.slice(0, Math.max(order.indexOf(wanted), 0) + 1));
+// Services started in process read LOG_LEVEL when they create their Nest application.
+process.env['LOG_LEVEL'] ??= wanted === 'fatal' ? 'error' : wanted;

@@ -18,6 +18,65 @@ export interface MtAccountState {
   marginFree: DecimalAmount;
 }
 
+export interface MtGroup {
+  group: string;
+  currency: string;
+  currencyDigits: number;
+  marginCall: string;
+  marginStopOut: string;
+  marginSoMode: number;
+}
+
+export interface MtSymbol {
+  symbol: string;
+  path: string;
+  description: string;
+  digits: number;
+  contractSize: string;
+  spread: number;
+  tradeMode: number;
+  execMode: number;
+  swapMode: number;
+  swapLong: string;
+  swapShort: string;
+  swap3Day: number;
+  sessionsQuotes: { open: number; close: number }[][];
+  sessionsTrades: { open: number; close: number }[][];
+}
+
+export interface MtPosition {
+  position: string;
+  login: string;
+  symbol: string;
+  action: number;
+  /** Lots, exact (the Web API counts 1/10000 lot). */
+  volume: DecimalAmount;
+  priceOpen: string;
+  priceCurrent: string;
+  priceSL: string;
+  priceTP: string;
+  profit: string;
+}
+
+type WebApiGroup = { Group: string; Currency: string; CurrencyDigits: string; MarginCall: string; MarginStopOut: string; MarginSOMode: string };
+type WebApiSessions = { Open: string; Close: string }[][];
+type WebApiSymbol = Record<'Symbol' | 'Path' | 'Description' | 'Digits' | 'ContractSize' | 'Spread' | 'TradeMode' | 'ExecMode' | 'SwapMode' | 'SwapLong' | 'SwapShort' | 'Swap3Day', string> & {
+  SessionsQuotes: WebApiSessions;
+  SessionsTrades: WebApiSessions;
+};
+type WebApiPosition = Record<'Position' | 'Login' | 'Symbol' | 'Action' | 'Volume' | 'PriceOpen' | 'PriceCurrent' | 'PriceSL' | 'PriceTP' | 'Profit', string>;
+
+const toGroup = (group: WebApiGroup): MtGroup => ({
+  group: group.Group,
+  currency: group.Currency,
+  currencyDigits: Number(group.CurrencyDigits),
+  marginCall: group.MarginCall,
+  marginStopOut: group.MarginStopOut,
+  marginSoMode: Number(group.MarginSOMode),
+});
+
+const toSessions = (days: WebApiSessions | undefined) => (days ?? []).map((day) => day.map((session) => ({ open: Number(session.Open), close: Number(session.Close) })));
+
 export interface MtBalanceDeal {
   ticket: string;
   login: string;
@@ -55,20 +114,89 @@ export class Mt5Connector {
   getAccount(login: string): Promise<MtAccountState> {
     return this.read(async (session) => {
       const user = (await session.request<WebApiUser>('/api/user/get', { login })).answer;
-      const trade = (await session.request<WebApiTradeAccount>('/api/user/account/get', { login })).answer;
-      const group = (await session.request<{ Currency: string; CurrencyDigits: string }>('/api/group/get', { group: user.Group })).answer;
-      return {
-        login: user.Login,
-        group: user.Group,
-        currency: group.Currency,
-        currencyDigits: Number(group.CurrencyDigits),
-        name: user.Name,
-        leverage: Number(user.Leverage),
-        balance: money(trade.Balance, 'Balance'),
-        credit: money(trade.Credit, 'Credit'),
-        marginFree: money(trade.MarginFree, 'MarginFree'),
-      };
+      return this.accountState(session, user, new Map());
     });
+  }
+
+  /** Several accounts on one connection: one user batch, then each account's trade state. */
+  getAccounts(logins: readonly string[]): Promise<MtAccountState[]> {
+    return this.read(async (session) => {
+      if (logins.length === 0) return [];
+      const users = (await session.request<WebApiUser[]>('/api/user/get_batch', { login: logins.join(',') })).answer ?? [];
+      const groups = new Map<string, MtGroup>();
+      const accounts: MtAccountState[] = [];
+      for (const user of users) accounts.push(await this.accountState(session, user, groups));
+      return accounts;
+    });
+  }
+
+  /** Logins in groups matching an MT group mask. */
+  findLogins(groupMask: string): Promise<string[]> {
+    return this.read(async (session) => (await session.request<string[]>('/api/user/logins', { group: groupMask })).answer ?? []);
+  }
+
+  getGroup(group: string): Promise<MtGroup> {
+    return this.read(async (session) => toGroup((await session.request<WebApiGroup>('/api/group/get', { group })).answer));
+  }
+
+  getSymbols(mask: string): Promise<MtSymbol[]> {
+    return this.read(async (session) => {
+      const symbols = (await session.request<WebApiSymbol[]>('/api/symbol/get', { mask })).answer ?? [];
+      return symbols.map((symbol) => ({
+        symbol: symbol.Symbol,
+        path: symbol.Path,
+        description: symbol.Description,
+        digits: Number(symbol.Digits),
+        contractSize: symbol.ContractSize,
+        spread: Number(symbol.Spread),
+        tradeMode: Number(symbol.TradeMode),
+        execMode: Number(symbol.ExecMode),
+        swapMode: Number(symbol.SwapMode),
+        swapLong: symbol.SwapLong,
+        swapShort: symbol.SwapShort,
+        swap3Day: Number(symbol.Swap3Day),
+        sessionsQuotes: toSessions(symbol.SessionsQuotes),
+        sessionsTrades: toSessions(symbol.SessionsTrades),
+      }));
+    });
+  }
+
+  getPositions(login: string): Promise<MtPosition[]> {
+    return this.read(async (session) => {
+      const positions = (await session.request<WebApiPosition[]>('/api/position/get_batch', { login })).answer ?? [];
+      return positions.map((position) => ({
+        position: position.Position,
+        login: position.Login,
+        symbol: position.Symbol,
+        action: Number(position.Action),
+        volume: DecimalAmount.fromUnits(BigInt(position.Volume), 4),
+        priceOpen: position.PriceOpen,
+        priceCurrent: position.PriceCurrent,
+        priceSL: position.PriceSL,
+        priceTP: position.PriceTP,
+        profit: position.Profit,
+      }));
+    });
+  }
+
+  private async accountState(session: Mt5WebApiSession, user: WebApiUser, groups: Map<string, MtGroup>): Promise<MtAccountState> {
+    const trade = (await session.request<WebApiTradeAccount>('/api/user/account/get', { login: user.Login })).answer;
+    let group = groups.get(user.Group);
+    if (!group) {
+      group = toGroup((await session.request<WebApiGroup>('/api/group/get', { group: user.Group })).answer);
+      groups.set(user.Group, group);
+    }
+    return {
+      login: user.Login,
+      group: user.Group,
+      currency: group.currency,
+      currencyDigits: group.currencyDigits,
+      name: user.Name,
+      leverage: Number(user.Leverage),
+      balance: money(trade.Balance, 'Balance'),
+      credit: money(trade.Credit, 'Credit'),
+      marginFree: money(trade.MarginFree, 'MarginFree'),
+    };
   }
 
   /** Books a balance deal; the comment carries Tradewarden's execution token (at most 31 characters). */

@@ -46,6 +46,138 @@ export interface ListServersResponse {
   servers: ServerInfo[];
 }
 
+export interface GetAccountsRequest {
+  serverId: string;
+  logins: string[];
+}
+
+export interface GetAccountsResponse {
+  accounts: Account[];
+  missingLogins: string[];
+}
+
+export interface FindAccountsRequest {
+  serverId: string;
+  groupMask: string;
+  /** 1-10000; default 1000. */
+  pageSize: number;
+  /** From a previous response; empty for the first page. */
+  pageToken: string;
+}
+
+export interface FindAccountsResponse {
+  logins: string[];
+  nextPageToken: string;
+}
+
+export interface GetGroupRequest {
+  serverId: string;
+  group: string;
+}
+
+export interface Group {
+  group: string;
+  currency: string;
+  currencyDigits: number;
+  /** Levels as decimal strings, in the unit margin_so_mode names (0 percent, 1 money). */
+  marginCall: string;
+  marginStopOut: string;
+  marginSoMode: number;
+}
+
+export interface GetGroupResponse {
+  group: Group | undefined;
+}
+
+export interface GetSymbolsRequest {
+  serverId: string;
+  mask: string;
+}
+
+export interface Session {
+  /** Minutes from 00:00 server time. */
+  openMinute: number;
+  closeMinute: number;
+}
+
+export interface DaySessions {
+  sessions: Session[];
+}
+
+export interface Symbol {
+  symbol: string;
+  path: string;
+  description: string;
+  digits: number;
+  contractSize: string;
+  spread: number;
+  /** 0 disabled, 1 long only, 2 short only, 3 close only, 4 full. */
+  tradeMode: number;
+  /** 0 request, 1 instant, 2 market, 3 exchange. */
+  execMode: number;
+  swapMode: number;
+  swapLong: string;
+  swapShort: string;
+  /** Day of the triple swap, 0 = Sunday. */
+  tripleSwapDay: number;
+  /** Seven entries, index 0 = Sunday. */
+  sessionsQuotes: DaySessions[];
+  sessionsTrades: DaySessions[];
+}
+
+export interface GetSymbolsResponse {
+  symbols: Symbol[];
+}
+
+export interface GetPositionsRequest {
+  serverId: string;
+  login: string;
+}
+
+export interface Position {
+  position: string;
+  login: string;
+  symbol: string;
+  /** 0 buy, 1 sell. */
+  action: number;
+  /** In lots, decimal. */
+  volume: string;
+  priceOpen: string;
+  priceCurrent: string;
+  priceSl: string;
+  priceTp: string;
+  profit: string;
+}
+
+export interface GetPositionsResponse {
+  positions: Position[];
+}
+
+export interface GetServerHealthRequest {
+  /** Empty: every server whose pool is open. */
+  serverId: string;
+}
+
+export interface ServerHealth {
+  serverId: string;
+  /** closed | open | half-open | isolated */
+  breaker: string;
+  maxConnections: number;
+  openConnections: number;
+  inUse: number;
+  idle: number;
+  waiting: number;
+  requests: string;
+  errors: string;
+  reconnects: string;
+  latencyMeanMs: number;
+  latencyP99Ms: number;
+}
+
+export interface GetServerHealthResponse {
+  servers: ServerHealth[];
+}
+
 function createBaseGetAccountRequest(): GetAccountRequest {
   return { serverId: "", login: "" };
 }
@@ -619,6 +751,2201 @@ export const ListServersResponse: MessageFns<ListServersResponse> = {
   },
 };
 
+function createBaseGetAccountsRequest(): GetAccountsRequest {
+  return { serverId: "", logins: [] };
+}
+
+export const GetAccountsRequest: MessageFns<GetAccountsRequest> = {
+  encode(message: GetAccountsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    for (const v of message.logins) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAccountsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAccountsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.logins.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAccountsRequest {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      logins: globalThis.Array.isArray(object?.logins) ? object.logins.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: GetAccountsRequest): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.logins?.length) {
+      obj.logins = message.logins;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAccountsRequest>, I>>(base?: I): GetAccountsRequest {
+    return GetAccountsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAccountsRequest>, I>>(object: I): GetAccountsRequest {
+    const message = createBaseGetAccountsRequest();
+    message.serverId = object.serverId ?? "";
+    message.logins = object.logins?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetAccountsResponse(): GetAccountsResponse {
+  return { accounts: [], missingLogins: [] };
+}
+
+export const GetAccountsResponse: MessageFns<GetAccountsResponse> = {
+  encode(message: GetAccountsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.accounts) {
+      Account.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.missingLogins) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAccountsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAccountsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accounts.push(Account.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.missingLogins.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAccountsResponse {
+    return {
+      accounts: globalThis.Array.isArray(object?.accounts) ? object.accounts.map((e: any) => Account.fromJSON(e)) : [],
+      missingLogins: globalThis.Array.isArray(object?.missingLogins)
+        ? object.missingLogins.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.missing_logins)
+        ? object.missing_logins.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetAccountsResponse): unknown {
+    const obj: any = {};
+    if (message.accounts?.length) {
+      obj.accounts = message.accounts.map((e) => Account.toJSON(e));
+    }
+    if (message.missingLogins?.length) {
+      obj.missingLogins = message.missingLogins;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAccountsResponse>, I>>(base?: I): GetAccountsResponse {
+    return GetAccountsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAccountsResponse>, I>>(object: I): GetAccountsResponse {
+    const message = createBaseGetAccountsResponse();
+    message.accounts = object.accounts?.map((e) => Account.fromPartial(e)) || [];
+    message.missingLogins = object.missingLogins?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseFindAccountsRequest(): FindAccountsRequest {
+  return { serverId: "", groupMask: "", pageSize: 0, pageToken: "" };
+}
+
+export const FindAccountsRequest: MessageFns<FindAccountsRequest> = {
+  encode(message: FindAccountsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.groupMask !== "") {
+      writer.uint32(18).string(message.groupMask);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindAccountsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindAccountsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.groupMask = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindAccountsRequest {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      groupMask: isSet(object.groupMask)
+        ? globalThis.String(object.groupMask)
+        : isSet(object.group_mask)
+        ? globalThis.String(object.group_mask)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: FindAccountsRequest): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.groupMask !== "") {
+      obj.groupMask = message.groupMask;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindAccountsRequest>, I>>(base?: I): FindAccountsRequest {
+    return FindAccountsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindAccountsRequest>, I>>(object: I): FindAccountsRequest {
+    const message = createBaseFindAccountsRequest();
+    message.serverId = object.serverId ?? "";
+    message.groupMask = object.groupMask ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseFindAccountsResponse(): FindAccountsResponse {
+  return { logins: [], nextPageToken: "" };
+}
+
+export const FindAccountsResponse: MessageFns<FindAccountsResponse> = {
+  encode(message: FindAccountsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.logins) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindAccountsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindAccountsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.logins.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindAccountsResponse {
+    return {
+      logins: globalThis.Array.isArray(object?.logins) ? object.logins.map((e: any) => globalThis.String(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: FindAccountsResponse): unknown {
+    const obj: any = {};
+    if (message.logins?.length) {
+      obj.logins = message.logins;
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindAccountsResponse>, I>>(base?: I): FindAccountsResponse {
+    return FindAccountsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindAccountsResponse>, I>>(object: I): FindAccountsResponse {
+    const message = createBaseFindAccountsResponse();
+    message.logins = object.logins?.map((e) => e) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetGroupRequest(): GetGroupRequest {
+  return { serverId: "", group: "" };
+}
+
+export const GetGroupRequest: MessageFns<GetGroupRequest> = {
+  encode(message: GetGroupRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.group !== "") {
+      writer.uint32(18).string(message.group);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetGroupRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetGroupRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetGroupRequest {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+    };
+  },
+
+  toJSON(message: GetGroupRequest): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetGroupRequest>, I>>(base?: I): GetGroupRequest {
+    return GetGroupRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetGroupRequest>, I>>(object: I): GetGroupRequest {
+    const message = createBaseGetGroupRequest();
+    message.serverId = object.serverId ?? "";
+    message.group = object.group ?? "";
+    return message;
+  },
+};
+
+function createBaseGroup(): Group {
+  return { group: "", currency: "", currencyDigits: 0, marginCall: "", marginStopOut: "", marginSoMode: 0 };
+}
+
+export const Group: MessageFns<Group> = {
+  encode(message: Group, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.group !== "") {
+      writer.uint32(10).string(message.group);
+    }
+    if (message.currency !== "") {
+      writer.uint32(18).string(message.currency);
+    }
+    if (message.currencyDigits !== 0) {
+      writer.uint32(24).int32(message.currencyDigits);
+    }
+    if (message.marginCall !== "") {
+      writer.uint32(34).string(message.marginCall);
+    }
+    if (message.marginStopOut !== "") {
+      writer.uint32(42).string(message.marginStopOut);
+    }
+    if (message.marginSoMode !== 0) {
+      writer.uint32(48).int32(message.marginSoMode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Group {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.currencyDigits = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.marginCall = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.marginStopOut = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.marginSoMode = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Group {
+    return {
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      currencyDigits: isSet(object.currencyDigits)
+        ? globalThis.Number(object.currencyDigits)
+        : isSet(object.currency_digits)
+        ? globalThis.Number(object.currency_digits)
+        : 0,
+      marginCall: isSet(object.marginCall)
+        ? globalThis.String(object.marginCall)
+        : isSet(object.margin_call)
+        ? globalThis.String(object.margin_call)
+        : "",
+      marginStopOut: isSet(object.marginStopOut)
+        ? globalThis.String(object.marginStopOut)
+        : isSet(object.margin_stop_out)
+        ? globalThis.String(object.margin_stop_out)
+        : "",
+      marginSoMode: isSet(object.marginSoMode)
+        ? globalThis.Number(object.marginSoMode)
+        : isSet(object.margin_so_mode)
+        ? globalThis.Number(object.margin_so_mode)
+        : 0,
+    };
+  },
+
+  toJSON(message: Group): unknown {
+    const obj: any = {};
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.currencyDigits !== 0) {
+      obj.currencyDigits = Math.round(message.currencyDigits);
+    }
+    if (message.marginCall !== "") {
+      obj.marginCall = message.marginCall;
+    }
+    if (message.marginStopOut !== "") {
+      obj.marginStopOut = message.marginStopOut;
+    }
+    if (message.marginSoMode !== 0) {
+      obj.marginSoMode = Math.round(message.marginSoMode);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Group>, I>>(base?: I): Group {
+    return Group.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Group>, I>>(object: I): Group {
+    const message = createBaseGroup();
+    message.group = object.group ?? "";
+    message.currency = object.currency ?? "";
+    message.currencyDigits = object.currencyDigits ?? 0;
+    message.marginCall = object.marginCall ?? "";
+    message.marginStopOut = object.marginStopOut ?? "";
+    message.marginSoMode = object.marginSoMode ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetGroupResponse(): GetGroupResponse {
+  return { group: undefined };
+}
+
+export const GetGroupResponse: MessageFns<GetGroupResponse> = {
+  encode(message: GetGroupResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.group !== undefined) {
+      Group.encode(message.group, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetGroupResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetGroupResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.group = Group.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetGroupResponse {
+    return { group: isSet(object.group) ? Group.fromJSON(object.group) : undefined };
+  },
+
+  toJSON(message: GetGroupResponse): unknown {
+    const obj: any = {};
+    if (message.group !== undefined) {
+      obj.group = Group.toJSON(message.group);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetGroupResponse>, I>>(base?: I): GetGroupResponse {
+    return GetGroupResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetGroupResponse>, I>>(object: I): GetGroupResponse {
+    const message = createBaseGetGroupResponse();
+    message.group = (object.group !== undefined && object.group !== null) ? Group.fromPartial(object.group) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSymbolsRequest(): GetSymbolsRequest {
+  return { serverId: "", mask: "" };
+}
+
+export const GetSymbolsRequest: MessageFns<GetSymbolsRequest> = {
+  encode(message: GetSymbolsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.mask !== "") {
+      writer.uint32(18).string(message.mask);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSymbolsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSymbolsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mask = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSymbolsRequest {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      mask: isSet(object.mask) ? globalThis.String(object.mask) : "",
+    };
+  },
+
+  toJSON(message: GetSymbolsRequest): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.mask !== "") {
+      obj.mask = message.mask;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSymbolsRequest>, I>>(base?: I): GetSymbolsRequest {
+    return GetSymbolsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSymbolsRequest>, I>>(object: I): GetSymbolsRequest {
+    const message = createBaseGetSymbolsRequest();
+    message.serverId = object.serverId ?? "";
+    message.mask = object.mask ?? "";
+    return message;
+  },
+};
+
+function createBaseSession(): Session {
+  return { openMinute: 0, closeMinute: 0 };
+}
+
+export const Session: MessageFns<Session> = {
+  encode(message: Session, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.openMinute !== 0) {
+      writer.uint32(8).int32(message.openMinute);
+    }
+    if (message.closeMinute !== 0) {
+      writer.uint32(16).int32(message.closeMinute);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Session {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSession();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.openMinute = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.closeMinute = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Session {
+    return {
+      openMinute: isSet(object.openMinute)
+        ? globalThis.Number(object.openMinute)
+        : isSet(object.open_minute)
+        ? globalThis.Number(object.open_minute)
+        : 0,
+      closeMinute: isSet(object.closeMinute)
+        ? globalThis.Number(object.closeMinute)
+        : isSet(object.close_minute)
+        ? globalThis.Number(object.close_minute)
+        : 0,
+    };
+  },
+
+  toJSON(message: Session): unknown {
+    const obj: any = {};
+    if (message.openMinute !== 0) {
+      obj.openMinute = Math.round(message.openMinute);
+    }
+    if (message.closeMinute !== 0) {
+      obj.closeMinute = Math.round(message.closeMinute);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Session>, I>>(base?: I): Session {
+    return Session.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Session>, I>>(object: I): Session {
+    const message = createBaseSession();
+    message.openMinute = object.openMinute ?? 0;
+    message.closeMinute = object.closeMinute ?? 0;
+    return message;
+  },
+};
+
+function createBaseDaySessions(): DaySessions {
+  return { sessions: [] };
+}
+
+export const DaySessions: MessageFns<DaySessions> = {
+  encode(message: DaySessions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      Session.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DaySessions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDaySessions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(Session.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DaySessions {
+    return {
+      sessions: globalThis.Array.isArray(object?.sessions) ? object.sessions.map((e: any) => Session.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: DaySessions): unknown {
+    const obj: any = {};
+    if (message.sessions?.length) {
+      obj.sessions = message.sessions.map((e) => Session.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DaySessions>, I>>(base?: I): DaySessions {
+    return DaySessions.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DaySessions>, I>>(object: I): DaySessions {
+    const message = createBaseDaySessions();
+    message.sessions = object.sessions?.map((e) => Session.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSymbol(): Symbol {
+  return {
+    symbol: "",
+    path: "",
+    description: "",
+    digits: 0,
+    contractSize: "",
+    spread: 0,
+    tradeMode: 0,
+    execMode: 0,
+    swapMode: 0,
+    swapLong: "",
+    swapShort: "",
+    tripleSwapDay: 0,
+    sessionsQuotes: [],
+    sessionsTrades: [],
+  };
+}
+
+export const Symbol: MessageFns<Symbol> = {
+  encode(message: Symbol, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.symbol !== "") {
+      writer.uint32(10).string(message.symbol);
+    }
+    if (message.path !== "") {
+      writer.uint32(18).string(message.path);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.digits !== 0) {
+      writer.uint32(32).int32(message.digits);
+    }
+    if (message.contractSize !== "") {
+      writer.uint32(42).string(message.contractSize);
+    }
+    if (message.spread !== 0) {
+      writer.uint32(48).int32(message.spread);
+    }
+    if (message.tradeMode !== 0) {
+      writer.uint32(56).int32(message.tradeMode);
+    }
+    if (message.execMode !== 0) {
+      writer.uint32(64).int32(message.execMode);
+    }
+    if (message.swapMode !== 0) {
+      writer.uint32(72).int32(message.swapMode);
+    }
+    if (message.swapLong !== "") {
+      writer.uint32(82).string(message.swapLong);
+    }
+    if (message.swapShort !== "") {
+      writer.uint32(90).string(message.swapShort);
+    }
+    if (message.tripleSwapDay !== 0) {
+      writer.uint32(96).int32(message.tripleSwapDay);
+    }
+    for (const v of message.sessionsQuotes) {
+      DaySessions.encode(v!, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.sessionsTrades) {
+      DaySessions.encode(v!, writer.uint32(114).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Symbol {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSymbol();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.symbol = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.digits = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.contractSize = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.spread = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.tradeMode = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.execMode = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.swapMode = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.swapLong = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.swapShort = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.tripleSwapDay = reader.int32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.sessionsQuotes.push(DaySessions.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.sessionsTrades.push(DaySessions.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Symbol {
+    return {
+      symbol: isSet(object.symbol) ? globalThis.String(object.symbol) : "",
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      digits: isSet(object.digits) ? globalThis.Number(object.digits) : 0,
+      contractSize: isSet(object.contractSize)
+        ? globalThis.String(object.contractSize)
+        : isSet(object.contract_size)
+        ? globalThis.String(object.contract_size)
+        : "",
+      spread: isSet(object.spread) ? globalThis.Number(object.spread) : 0,
+      tradeMode: isSet(object.tradeMode)
+        ? globalThis.Number(object.tradeMode)
+        : isSet(object.trade_mode)
+        ? globalThis.Number(object.trade_mode)
+        : 0,
+      execMode: isSet(object.execMode)
+        ? globalThis.Number(object.execMode)
+        : isSet(object.exec_mode)
+        ? globalThis.Number(object.exec_mode)
+        : 0,
+      swapMode: isSet(object.swapMode)
+        ? globalThis.Number(object.swapMode)
+        : isSet(object.swap_mode)
+        ? globalThis.Number(object.swap_mode)
+        : 0,
+      swapLong: isSet(object.swapLong)
+        ? globalThis.String(object.swapLong)
+        : isSet(object.swap_long)
+        ? globalThis.String(object.swap_long)
+        : "",
+      swapShort: isSet(object.swapShort)
+        ? globalThis.String(object.swapShort)
+        : isSet(object.swap_short)
+        ? globalThis.String(object.swap_short)
+        : "",
+      tripleSwapDay: isSet(object.tripleSwapDay)
+        ? globalThis.Number(object.tripleSwapDay)
+        : isSet(object.triple_swap_day)
+        ? globalThis.Number(object.triple_swap_day)
+        : 0,
+      sessionsQuotes: globalThis.Array.isArray(object?.sessionsQuotes)
+        ? object.sessionsQuotes.map((e: any) => DaySessions.fromJSON(e))
+        : globalThis.Array.isArray(object?.sessions_quotes)
+        ? object.sessions_quotes.map((e: any) => DaySessions.fromJSON(e))
+        : [],
+      sessionsTrades: globalThis.Array.isArray(object?.sessionsTrades)
+        ? object.sessionsTrades.map((e: any) => DaySessions.fromJSON(e))
+        : globalThis.Array.isArray(object?.sessions_trades)
+        ? object.sessions_trades.map((e: any) => DaySessions.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: Symbol): unknown {
+    const obj: any = {};
+    if (message.symbol !== "") {
+      obj.symbol = message.symbol;
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.digits !== 0) {
+      obj.digits = Math.round(message.digits);
+    }
+    if (message.contractSize !== "") {
+      obj.contractSize = message.contractSize;
+    }
+    if (message.spread !== 0) {
+      obj.spread = Math.round(message.spread);
+    }
+    if (message.tradeMode !== 0) {
+      obj.tradeMode = Math.round(message.tradeMode);
+    }
+    if (message.execMode !== 0) {
+      obj.execMode = Math.round(message.execMode);
+    }
+    if (message.swapMode !== 0) {
+      obj.swapMode = Math.round(message.swapMode);
+    }
+    if (message.swapLong !== "") {
+      obj.swapLong = message.swapLong;
+    }
+    if (message.swapShort !== "") {
+      obj.swapShort = message.swapShort;
+    }
+    if (message.tripleSwapDay !== 0) {
+      obj.tripleSwapDay = Math.round(message.tripleSwapDay);
+    }
+    if (message.sessionsQuotes?.length) {
+      obj.sessionsQuotes = message.sessionsQuotes.map((e) => DaySessions.toJSON(e));
+    }
+    if (message.sessionsTrades?.length) {
+      obj.sessionsTrades = message.sessionsTrades.map((e) => DaySessions.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Symbol>, I>>(base?: I): Symbol {
+    return Symbol.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Symbol>, I>>(object: I): Symbol {
+    const message = createBaseSymbol();
+    message.symbol = object.symbol ?? "";
+    message.path = object.path ?? "";
+    message.description = object.description ?? "";
+    message.digits = object.digits ?? 0;
+    message.contractSize = object.contractSize ?? "";
+    message.spread = object.spread ?? 0;
+    message.tradeMode = object.tradeMode ?? 0;
+    message.execMode = object.execMode ?? 0;
+    message.swapMode = object.swapMode ?? 0;
+    message.swapLong = object.swapLong ?? "";
+    message.swapShort = object.swapShort ?? "";
+    message.tripleSwapDay = object.tripleSwapDay ?? 0;
+    message.sessionsQuotes = object.sessionsQuotes?.map((e) => DaySessions.fromPartial(e)) || [];
+    message.sessionsTrades = object.sessionsTrades?.map((e) => DaySessions.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetSymbolsResponse(): GetSymbolsResponse {
+  return { symbols: [] };
+}
+
+export const GetSymbolsResponse: MessageFns<GetSymbolsResponse> = {
+  encode(message: GetSymbolsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.symbols) {
+      Symbol.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSymbolsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSymbolsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.symbols.push(Symbol.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSymbolsResponse {
+    return {
+      symbols: globalThis.Array.isArray(object?.symbols) ? object.symbols.map((e: any) => Symbol.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetSymbolsResponse): unknown {
+    const obj: any = {};
+    if (message.symbols?.length) {
+      obj.symbols = message.symbols.map((e) => Symbol.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSymbolsResponse>, I>>(base?: I): GetSymbolsResponse {
+    return GetSymbolsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSymbolsResponse>, I>>(object: I): GetSymbolsResponse {
+    const message = createBaseGetSymbolsResponse();
+    message.symbols = object.symbols?.map((e) => Symbol.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetPositionsRequest(): GetPositionsRequest {
+  return { serverId: "", login: "" };
+}
+
+export const GetPositionsRequest: MessageFns<GetPositionsRequest> = {
+  encode(message: GetPositionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.login !== "") {
+      writer.uint32(18).string(message.login);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPositionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPositionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPositionsRequest {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+    };
+  },
+
+  toJSON(message: GetPositionsRequest): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPositionsRequest>, I>>(base?: I): GetPositionsRequest {
+    return GetPositionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPositionsRequest>, I>>(object: I): GetPositionsRequest {
+    const message = createBaseGetPositionsRequest();
+    message.serverId = object.serverId ?? "";
+    message.login = object.login ?? "";
+    return message;
+  },
+};
+
+function createBasePosition(): Position {
+  return {
+    position: "",
+    login: "",
+    symbol: "",
+    action: 0,
+    volume: "",
+    priceOpen: "",
+    priceCurrent: "",
+    priceSl: "",
+    priceTp: "",
+    profit: "",
+  };
+}
+
+export const Position: MessageFns<Position> = {
+  encode(message: Position, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.position !== "") {
+      writer.uint32(10).string(message.position);
+    }
+    if (message.login !== "") {
+      writer.uint32(18).string(message.login);
+    }
+    if (message.symbol !== "") {
+      writer.uint32(26).string(message.symbol);
+    }
+    if (message.action !== 0) {
+      writer.uint32(32).int32(message.action);
+    }
+    if (message.volume !== "") {
+      writer.uint32(42).string(message.volume);
+    }
+    if (message.priceOpen !== "") {
+      writer.uint32(50).string(message.priceOpen);
+    }
+    if (message.priceCurrent !== "") {
+      writer.uint32(58).string(message.priceCurrent);
+    }
+    if (message.priceSl !== "") {
+      writer.uint32(66).string(message.priceSl);
+    }
+    if (message.priceTp !== "") {
+      writer.uint32(74).string(message.priceTp);
+    }
+    if (message.profit !== "") {
+      writer.uint32(82).string(message.profit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Position {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePosition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.position = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.symbol = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.action = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.volume = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.priceOpen = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.priceCurrent = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.priceSl = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.priceTp = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.profit = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Position {
+    return {
+      position: isSet(object.position) ? globalThis.String(object.position) : "",
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      symbol: isSet(object.symbol) ? globalThis.String(object.symbol) : "",
+      action: isSet(object.action) ? globalThis.Number(object.action) : 0,
+      volume: isSet(object.volume) ? globalThis.String(object.volume) : "",
+      priceOpen: isSet(object.priceOpen)
+        ? globalThis.String(object.priceOpen)
+        : isSet(object.price_open)
+        ? globalThis.String(object.price_open)
+        : "",
+      priceCurrent: isSet(object.priceCurrent)
+        ? globalThis.String(object.priceCurrent)
+        : isSet(object.price_current)
+        ? globalThis.String(object.price_current)
+        : "",
+      priceSl: isSet(object.priceSl)
+        ? globalThis.String(object.priceSl)
+        : isSet(object.price_sl)
+        ? globalThis.String(object.price_sl)
+        : "",
+      priceTp: isSet(object.priceTp)
+        ? globalThis.String(object.priceTp)
+        : isSet(object.price_tp)
+        ? globalThis.String(object.price_tp)
+        : "",
+      profit: isSet(object.profit) ? globalThis.String(object.profit) : "",
+    };
+  },
+
+  toJSON(message: Position): unknown {
+    const obj: any = {};
+    if (message.position !== "") {
+      obj.position = message.position;
+    }
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.symbol !== "") {
+      obj.symbol = message.symbol;
+    }
+    if (message.action !== 0) {
+      obj.action = Math.round(message.action);
+    }
+    if (message.volume !== "") {
+      obj.volume = message.volume;
+    }
+    if (message.priceOpen !== "") {
+      obj.priceOpen = message.priceOpen;
+    }
+    if (message.priceCurrent !== "") {
+      obj.priceCurrent = message.priceCurrent;
+    }
+    if (message.priceSl !== "") {
+      obj.priceSl = message.priceSl;
+    }
+    if (message.priceTp !== "") {
+      obj.priceTp = message.priceTp;
+    }
+    if (message.profit !== "") {
+      obj.profit = message.profit;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Position>, I>>(base?: I): Position {
+    return Position.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Position>, I>>(object: I): Position {
+    const message = createBasePosition();
+    message.position = object.position ?? "";
+    message.login = object.login ?? "";
+    message.symbol = object.symbol ?? "";
+    message.action = object.action ?? 0;
+    message.volume = object.volume ?? "";
+    message.priceOpen = object.priceOpen ?? "";
+    message.priceCurrent = object.priceCurrent ?? "";
+    message.priceSl = object.priceSl ?? "";
+    message.priceTp = object.priceTp ?? "";
+    message.profit = object.profit ?? "";
+    return message;
+  },
+};
+
+function createBaseGetPositionsResponse(): GetPositionsResponse {
+  return { positions: [] };
+}
+
+export const GetPositionsResponse: MessageFns<GetPositionsResponse> = {
+  encode(message: GetPositionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.positions) {
+      Position.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPositionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPositionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.positions.push(Position.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPositionsResponse {
+    return {
+      positions: globalThis.Array.isArray(object?.positions)
+        ? object.positions.map((e: any) => Position.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetPositionsResponse): unknown {
+    const obj: any = {};
+    if (message.positions?.length) {
+      obj.positions = message.positions.map((e) => Position.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPositionsResponse>, I>>(base?: I): GetPositionsResponse {
+    return GetPositionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPositionsResponse>, I>>(object: I): GetPositionsResponse {
+    const message = createBaseGetPositionsResponse();
+    message.positions = object.positions?.map((e) => Position.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetServerHealthRequest(): GetServerHealthRequest {
+  return { serverId: "" };
+}
+
+export const GetServerHealthRequest: MessageFns<GetServerHealthRequest> = {
+  encode(message: GetServerHealthRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetServerHealthRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetServerHealthRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetServerHealthRequest {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetServerHealthRequest): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetServerHealthRequest>, I>>(base?: I): GetServerHealthRequest {
+    return GetServerHealthRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetServerHealthRequest>, I>>(object: I): GetServerHealthRequest {
+    const message = createBaseGetServerHealthRequest();
+    message.serverId = object.serverId ?? "";
+    return message;
+  },
+};
+
+function createBaseServerHealth(): ServerHealth {
+  return {
+    serverId: "",
+    breaker: "",
+    maxConnections: 0,
+    openConnections: 0,
+    inUse: 0,
+    idle: 0,
+    waiting: 0,
+    requests: "0",
+    errors: "0",
+    reconnects: "0",
+    latencyMeanMs: 0,
+    latencyP99Ms: 0,
+  };
+}
+
+export const ServerHealth: MessageFns<ServerHealth> = {
+  encode(message: ServerHealth, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.breaker !== "") {
+      writer.uint32(18).string(message.breaker);
+    }
+    if (message.maxConnections !== 0) {
+      writer.uint32(24).int32(message.maxConnections);
+    }
+    if (message.openConnections !== 0) {
+      writer.uint32(32).int32(message.openConnections);
+    }
+    if (message.inUse !== 0) {
+      writer.uint32(40).int32(message.inUse);
+    }
+    if (message.idle !== 0) {
+      writer.uint32(48).int32(message.idle);
+    }
+    if (message.waiting !== 0) {
+      writer.uint32(56).int32(message.waiting);
+    }
+    if (message.requests !== "0") {
+      writer.uint32(64).int64(message.requests);
+    }
+    if (message.errors !== "0") {
+      writer.uint32(72).int64(message.errors);
+    }
+    if (message.reconnects !== "0") {
+      writer.uint32(80).int64(message.reconnects);
+    }
+    if (message.latencyMeanMs !== 0) {
+      writer.uint32(89).double(message.latencyMeanMs);
+    }
+    if (message.latencyP99Ms !== 0) {
+      writer.uint32(97).double(message.latencyP99Ms);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ServerHealth {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseServerHealth();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.breaker = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxConnections = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.openConnections = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.inUse = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.idle = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.waiting = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.requests = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.errors = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.reconnects = reader.int64().toString();
+            continue;
+          }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.latencyMeanMs = reader.double();
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.latencyP99Ms = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ServerHealth {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      breaker: isSet(object.breaker) ? globalThis.String(object.breaker) : "",
+      maxConnections: isSet(object.maxConnections)
+        ? globalThis.Number(object.maxConnections)
+        : isSet(object.max_connections)
+        ? globalThis.Number(object.max_connections)
+        : 0,
+      openConnections: isSet(object.openConnections)
+        ? globalThis.Number(object.openConnections)
+        : isSet(object.open_connections)
+        ? globalThis.Number(object.open_connections)
+        : 0,
+      inUse: isSet(object.inUse)
+        ? globalThis.Number(object.inUse)
+        : isSet(object.in_use)
+        ? globalThis.Number(object.in_use)
+        : 0,
+      idle: isSet(object.idle) ? globalThis.Number(object.idle) : 0,
+      waiting: isSet(object.waiting) ? globalThis.Number(object.waiting) : 0,
+      requests: isSet(object.requests) ? globalThis.String(object.requests) : "0",
+      errors: isSet(object.errors) ? globalThis.String(object.errors) : "0",
+      reconnects: isSet(object.reconnects) ? globalThis.String(object.reconnects) : "0",
+      latencyMeanMs: isSet(object.latencyMeanMs)
+        ? globalThis.Number(object.latencyMeanMs)
+        : isSet(object.latency_mean_ms)
+        ? globalThis.Number(object.latency_mean_ms)
+        : 0,
+      latencyP99Ms: isSet(object.latencyP99Ms)
+        ? globalThis.Number(object.latencyP99Ms)
+        : isSet(object.latency_p99_ms)
+        ? globalThis.Number(object.latency_p99_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: ServerHealth): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.breaker !== "") {
+      obj.breaker = message.breaker;
+    }
+    if (message.maxConnections !== 0) {
+      obj.maxConnections = Math.round(message.maxConnections);
+    }
+    if (message.openConnections !== 0) {
+      obj.openConnections = Math.round(message.openConnections);
+    }
+    if (message.inUse !== 0) {
+      obj.inUse = Math.round(message.inUse);
+    }
+    if (message.idle !== 0) {
+      obj.idle = Math.round(message.idle);
+    }
+    if (message.waiting !== 0) {
+      obj.waiting = Math.round(message.waiting);
+    }
+    if (message.requests !== "0") {
+      obj.requests = message.requests;
+    }
+    if (message.errors !== "0") {
+      obj.errors = message.errors;
+    }
+    if (message.reconnects !== "0") {
+      obj.reconnects = message.reconnects;
+    }
+    if (message.latencyMeanMs !== 0) {
+      obj.latencyMeanMs = floatToJson(message.latencyMeanMs);
+    }
+    if (message.latencyP99Ms !== 0) {
+      obj.latencyP99Ms = floatToJson(message.latencyP99Ms);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ServerHealth>, I>>(base?: I): ServerHealth {
+    return ServerHealth.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ServerHealth>, I>>(object: I): ServerHealth {
+    const message = createBaseServerHealth();
+    message.serverId = object.serverId ?? "";
+    message.breaker = object.breaker ?? "";
+    message.maxConnections = object.maxConnections ?? 0;
+    message.openConnections = object.openConnections ?? 0;
+    message.inUse = object.inUse ?? 0;
+    message.idle = object.idle ?? 0;
+    message.waiting = object.waiting ?? 0;
+    message.requests = object.requests ?? "0";
+    message.errors = object.errors ?? "0";
+    message.reconnects = object.reconnects ?? "0";
+    message.latencyMeanMs = object.latencyMeanMs ?? 0;
+    message.latencyP99Ms = object.latencyP99Ms ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetServerHealthResponse(): GetServerHealthResponse {
+  return { servers: [] };
+}
+
+export const GetServerHealthResponse: MessageFns<GetServerHealthResponse> = {
+  encode(message: GetServerHealthResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.servers) {
+      ServerHealth.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetServerHealthResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetServerHealthResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.servers.push(ServerHealth.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetServerHealthResponse {
+    return {
+      servers: globalThis.Array.isArray(object?.servers)
+        ? object.servers.map((e: any) => ServerHealth.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetServerHealthResponse): unknown {
+    const obj: any = {};
+    if (message.servers?.length) {
+      obj.servers = message.servers.map((e) => ServerHealth.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetServerHealthResponse>, I>>(base?: I): GetServerHealthResponse {
+    return GetServerHealthResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetServerHealthResponse>, I>>(object: I): GetServerHealthResponse {
+    const message = createBaseGetServerHealthResponse();
+    message.servers = object.servers?.map((e) => ServerHealth.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Live reads from MT servers, for validation and previews. Writes never go through gRPC: they arrive as
  * approved execution commands on Kafka.
@@ -627,7 +2954,27 @@ export const ListServersResponse: MessageFns<ListServersResponse> = {
 export interface GatewayServiceClient {
   getAccount(request: GetAccountRequest, metadata?: Metadata): Observable<GetAccountResponse>;
 
+  /** Up to 1,000 logins of one server in one call; logins the server does not know are listed as missing. */
+
+  getAccounts(request: GetAccountsRequest, metadata?: Metadata): Observable<GetAccountsResponse>;
+
+  /** Logins whose group matches an MT group mask ("real\\*,!real\\test*"), paged. */
+
+  findAccounts(request: FindAccountsRequest, metadata?: Metadata): Observable<FindAccountsResponse>;
+
+  getGroup(request: GetGroupRequest, metadata?: Metadata): Observable<GetGroupResponse>;
+
+  /** Symbols whose name or path matches a mask ("EURUSD", "Forex\\*"). */
+
+  getSymbols(request: GetSymbolsRequest, metadata?: Metadata): Observable<GetSymbolsResponse>;
+
+  getPositions(request: GetPositionsRequest, metadata?: Metadata): Observable<GetPositionsResponse>;
+
   listServers(request: ListServersRequest, metadata?: Metadata): Observable<ListServersResponse>;
+
+  /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
+
+  getServerHealth(request: GetServerHealthRequest, metadata?: Metadata): Observable<GetServerHealthResponse>;
 }
 
 /**
@@ -641,15 +2988,62 @@ export interface GatewayServiceController {
     metadata?: Metadata,
   ): Promise<GetAccountResponse> | Observable<GetAccountResponse> | GetAccountResponse;
 
+  /** Up to 1,000 logins of one server in one call; logins the server does not know are listed as missing. */
+
+  getAccounts(
+    request: GetAccountsRequest,
+    metadata?: Metadata,
+  ): Promise<GetAccountsResponse> | Observable<GetAccountsResponse> | GetAccountsResponse;
+
+  /** Logins whose group matches an MT group mask ("real\\*,!real\\test*"), paged. */
+
+  findAccounts(
+    request: FindAccountsRequest,
+    metadata?: Metadata,
+  ): Promise<FindAccountsResponse> | Observable<FindAccountsResponse> | FindAccountsResponse;
+
+  getGroup(
+    request: GetGroupRequest,
+    metadata?: Metadata,
+  ): Promise<GetGroupResponse> | Observable<GetGroupResponse> | GetGroupResponse;
+
+  /** Symbols whose name or path matches a mask ("EURUSD", "Forex\\*"). */
+
+  getSymbols(
+    request: GetSymbolsRequest,
+    metadata?: Metadata,
+  ): Promise<GetSymbolsResponse> | Observable<GetSymbolsResponse> | GetSymbolsResponse;
+
+  getPositions(
+    request: GetPositionsRequest,
+    metadata?: Metadata,
+  ): Promise<GetPositionsResponse> | Observable<GetPositionsResponse> | GetPositionsResponse;
+
   listServers(
     request: ListServersRequest,
     metadata?: Metadata,
   ): Promise<ListServersResponse> | Observable<ListServersResponse> | ListServersResponse;
+
+  /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
+
+  getServerHealth(
+    request: GetServerHealthRequest,
+    metadata?: Metadata,
+  ): Promise<GetServerHealthResponse> | Observable<GetServerHealthResponse> | GetServerHealthResponse;
 }
 
 export function GatewayServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["getAccount", "listServers"];
+    const grpcMethods: string[] = [
+      "getAccount",
+      "getAccounts",
+      "findAccounts",
+      "getGroup",
+      "getSymbols",
+      "getPositions",
+      "listServers",
+      "getServerHealth",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("GatewayService", method)(constructor.prototype[method], method, descriptor);
@@ -681,6 +3075,56 @@ export const GatewayServiceService = {
     responseSerialize: (value: GetAccountResponse): Buffer => Buffer.from(GetAccountResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetAccountResponse => GetAccountResponse.decode(value),
   },
+  /** Up to 1,000 logins of one server in one call; logins the server does not know are listed as missing. */
+  getAccounts: {
+    path: "/tradewarden.gateway.v1.GatewayService/GetAccounts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAccountsRequest): Buffer => Buffer.from(GetAccountsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAccountsRequest => GetAccountsRequest.decode(value),
+    responseSerialize: (value: GetAccountsResponse): Buffer => Buffer.from(GetAccountsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetAccountsResponse => GetAccountsResponse.decode(value),
+  },
+  /** Logins whose group matches an MT group mask ("real\\*,!real\\test*"), paged. */
+  findAccounts: {
+    path: "/tradewarden.gateway.v1.GatewayService/FindAccounts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindAccountsRequest): Buffer => Buffer.from(FindAccountsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindAccountsRequest => FindAccountsRequest.decode(value),
+    responseSerialize: (value: FindAccountsResponse): Buffer =>
+      Buffer.from(FindAccountsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindAccountsResponse => FindAccountsResponse.decode(value),
+  },
+  getGroup: {
+    path: "/tradewarden.gateway.v1.GatewayService/GetGroup" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetGroupRequest): Buffer => Buffer.from(GetGroupRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetGroupRequest => GetGroupRequest.decode(value),
+    responseSerialize: (value: GetGroupResponse): Buffer => Buffer.from(GetGroupResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetGroupResponse => GetGroupResponse.decode(value),
+  },
+  /** Symbols whose name or path matches a mask ("EURUSD", "Forex\\*"). */
+  getSymbols: {
+    path: "/tradewarden.gateway.v1.GatewayService/GetSymbols" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSymbolsRequest): Buffer => Buffer.from(GetSymbolsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSymbolsRequest => GetSymbolsRequest.decode(value),
+    responseSerialize: (value: GetSymbolsResponse): Buffer => Buffer.from(GetSymbolsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSymbolsResponse => GetSymbolsResponse.decode(value),
+  },
+  getPositions: {
+    path: "/tradewarden.gateway.v1.GatewayService/GetPositions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPositionsRequest): Buffer => Buffer.from(GetPositionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPositionsRequest => GetPositionsRequest.decode(value),
+    responseSerialize: (value: GetPositionsResponse): Buffer =>
+      Buffer.from(GetPositionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPositionsResponse => GetPositionsResponse.decode(value),
+  },
   listServers: {
     path: "/tradewarden.gateway.v1.GatewayService/ListServers" as const,
     requestStream: false as const,
@@ -690,11 +3134,37 @@ export const GatewayServiceService = {
     responseSerialize: (value: ListServersResponse): Buffer => Buffer.from(ListServersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListServersResponse => ListServersResponse.decode(value),
   },
+  /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
+  getServerHealth: {
+    path: "/tradewarden.gateway.v1.GatewayService/GetServerHealth" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetServerHealthRequest): Buffer =>
+      Buffer.from(GetServerHealthRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetServerHealthRequest => GetServerHealthRequest.decode(value),
+    responseSerialize: (value: GetServerHealthResponse): Buffer =>
+      Buffer.from(GetServerHealthResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetServerHealthResponse => GetServerHealthResponse.decode(value),
+  },
 } as const;
 
 export interface GatewayServiceServer extends UntypedServiceImplementation {
   getAccount: handleUnaryCall<GetAccountRequest, GetAccountResponse>;
+  /** Up to 1,000 logins of one server in one call; logins the server does not know are listed as missing. */
+  getAccounts: handleUnaryCall<GetAccountsRequest, GetAccountsResponse>;
+  /** Logins whose group matches an MT group mask ("real\\*,!real\\test*"), paged. */
+  findAccounts: handleUnaryCall<FindAccountsRequest, FindAccountsResponse>;
+  getGroup: handleUnaryCall<GetGroupRequest, GetGroupResponse>;
+  /** Symbols whose name or path matches a mask ("EURUSD", "Forex\\*"). */
+  getSymbols: handleUnaryCall<GetSymbolsRequest, GetSymbolsResponse>;
+  getPositions: handleUnaryCall<GetPositionsRequest, GetPositionsResponse>;
   listServers: handleUnaryCall<ListServersRequest, ListServersResponse>;
+  /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
+  getServerHealth: handleUnaryCall<GetServerHealthRequest, GetServerHealthResponse>;
+}
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
