@@ -56,8 +56,8 @@ export default [
     },
   },
   {
-    // The end-to-end suite composes the service applications in one process on purpose.
-    files: ['e2e/**/*.ts'],
+    // The end-to-end suite and the benchmarks compose the service applications in one process on purpose.
+    files: ['e2e/**/*.ts', 'bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   { ...tseslint.configs.disableTypeChecked, files: ['**/*.d.ts'] },
