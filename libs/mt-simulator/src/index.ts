@@ -5,3 +5,4 @@ export { generateSimulatorCertificate, loadOrCreateSimulatorCertificate } from '
 export type { SimulatorCertificate } from './certificate';
 export { NO_FAULTS } from './faults';
 export type { FaultSettings } from './faults';
+export { startSimulatorAdmin } from './admin-server';

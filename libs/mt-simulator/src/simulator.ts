@@ -1,7 +1,7 @@
 import { seedGeneratedAccounts, seedMarket } from './seed-data';
 import { SimulatorState, seedDemoAccounts, type SimManager } from './simulator-state';
 import { seededRandom } from './seeded-random';
-import { parseFaultSettings, type FaultSettings } from './faults';
+import { NO_FAULTS, parseFaultSettings, type FaultSettings } from './faults';
 import { WebApiServer } from './webapi-server';
 
 export interface SimulatorOptions {
@@ -20,8 +20,10 @@ export interface RunningSimulator {
   /** Base URL of the MT5 Web API. */
   webApiUrl: string;
   state: SimulatorState;
-  /** Changes the faults the server shows from now on. */
+  /** Changes the faults the server shows from now on (fields not given stay as they are). */
   setFaults(settings: Partial<FaultSettings>): void;
+  resetFaults(): void;
+  faults(): FaultSettings;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     setFaults: (settings) => {
       server.faults = parseFaultSettings(settings, server.faults);
     },
+    resetFaults: () => {
+      server.faults = NO_FAULTS;
+    },
+    faults: () => server.faults,
     stop: () => server.close(),
   };
 }

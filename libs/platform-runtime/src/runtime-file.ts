@@ -15,7 +15,7 @@ export interface PlatformEndpoints {
   postgres: { url: string };
   keycloak: { url: string; realm: string };
   /** caFile: the simulator's self-signed certificate, for clients that talk to it directly. */
-  simulator: { webApi: string; caFile: string };
+  simulator: { webApi: string; caFile: string; admin: string };
   services: Record<ServiceName, { grpc: string }>;
 }
 

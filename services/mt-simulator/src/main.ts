@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadConfig, portNumber } from '@tradewarden/config';
-import { loadOrCreateSimulatorCertificate, startSimulator } from '@tradewarden/mt-simulator';
+import { loadOrCreateSimulatorCertificate, startSimulator, startSimulatorAdmin } from '@tradewarden/mt-simulator';
 
 const env = z.object({
   SIMULATOR_HOST: z.string().default('127.0.0.1'),
@@ -10,6 +10,10 @@ const env = z.object({
   SIMULATOR_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(16),
   // Where the self-signed certificate is kept (made on first start); clients trust or pin it.
   SIMULATOR_TLS_DIR: z.string().min(1, 'is required: a folder for the simulator certificate'),
+  // Loopback control endpoint for faults and counters (0 = none).
+  SIMULATOR_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  SIMULATOR_ACCOUNTS: z.coerce.number().int().min(0).max(200000).default(2000),
+  SIMULATOR_SEED: z.coerce.number().int().default(1),
 });
 
 async function main(): Promise<void> {
@@ -21,13 +25,17 @@ async function main(): Promise<void> {
     port: config.SIMULATOR_PORT,
     managers: [{ login: config.SIMULATOR_MANAGER_LOGIN, password: config.SIMULATOR_MANAGER_PASSWORD }],
     maxConnections: config.SIMULATOR_MAX_CONNECTIONS,
+    generatedAccounts: config.SIMULATOR_ACCOUNTS,
+    seed: config.SIMULATOR_SEED,
   });
+  const admin = config.SIMULATOR_ADMIN_PORT ? await startSimulatorAdmin(simulator, config.SIMULATOR_ADMIN_PORT) : undefined;
+  if (admin) console.log(`mt-simulator: control endpoint on ${admin.url}`);
   console.log(
     `mt-simulator: MT5 Web API on ${simulator.webApiUrl} (${simulator.state.accounts.size} demo accounts), ` +
       `certificate SHA-256 ${certificate.fingerprint256}`,
   );
   const shutdown = () => {
-    void simulator.stop().then(() => process.exit(0));
+    void Promise.all([simulator.stop(), admin?.close()]).then(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -1,5 +1,6 @@
 import { workspaceRoot } from '@tradewarden/local-infra';
 import { readRuntimeFile } from '@tradewarden/platform-runtime';
+import { SIMULATOR_USAGE, simulatorCommand } from './simulator-command';
 import { allHealthy, collectStatus, formatStatus } from './status-command';
 
 const USAGE = `usage: tradewarden <command>
@@ -7,6 +8,7 @@ const USAGE = `usage: tradewarden <command>
 commands:
   status [--json]   health of Kafka, PostgreSQL, Keycloak, the MT simulator and the five services
                     (exit code 0 when everything is healthy, 1 otherwise)
+${SIMULATOR_USAGE}
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -22,6 +24,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(rest.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
       return allHealthy(report) ? 0 : 1;
     }
+    case 'simulator':
+      process.stdout.write(`${await simulatorCommand(readRuntimeFile(workspaceRoot()), rest)}\n`);
+      return 0;
     case undefined:
     case 'help':
     case '--help':

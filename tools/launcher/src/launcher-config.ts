@@ -11,6 +11,7 @@ const launcherEnv = z.object({
   KEYCLOAK_PORT: portNumber.default(18080),
   KEYCLOAK_MANAGEMENT_PORT: portNumber.default(19000),
   SIMULATOR_PORT: portNumber.default(18443),
+  SIMULATOR_ADMIN_PORT: portNumber.default(18444),
   IDENTITY_GRPC_PORT: portNumber.default(50051),
   INTAKE_GRPC_PORT: portNumber.default(50052),
   APPROVAL_GRPC_PORT: portNumber.default(50053),

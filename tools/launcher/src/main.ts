@@ -99,6 +99,7 @@ async function main(config: LauncherConfig): Promise<void> {
   };
   for (const service of SERVICE_NAMES) await assertPortFree(servicePorts[service], `the ${service} service`, `${service.toUpperCase()}_GRPC_PORT`);
   await assertPortFree(config.SIMULATOR_PORT, 'the MT5 simulator', 'SIMULATOR_PORT');
+  await assertPortFree(config.SIMULATOR_ADMIN_PORT, 'the simulator control endpoint', 'SIMULATOR_ADMIN_PORT');
 
   log(`starting PostgreSQL, Kafka and Keycloak (data in ${dataDir}) ...`);
   const [postgres, kafka, keycloak] = await Promise.all([
@@ -146,6 +147,7 @@ async function main(config: LauncherConfig): Promise<void> {
       SIMULATOR_MANAGER_LOGIN: SIMULATOR_MANAGER_LOGIN,
       SIMULATOR_MANAGER_PASSWORD: SIMULATOR_MANAGER_PASSWORD,
       SIMULATOR_TLS_DIR: simulatorTlsDir,
+      SIMULATOR_ADMIN_PORT: String(config.SIMULATOR_ADMIN_PORT),
     },
     logDir,
   );
@@ -205,7 +207,7 @@ async function main(config: LauncherConfig): Promise<void> {
     kafka: { bootstrap: kafka.bootstrap },
     postgres: { url: `postgres://${databaseAdminUrl.host}/${DATABASE_NAME}` },
     keycloak: { url: keycloak.url, realm: keycloak.realm },
-    simulator: { webApi: simulatorUrl, caFile: simulatorCertificate },
+    simulator: { webApi: simulatorUrl, caFile: simulatorCertificate, admin: `http://127.0.0.1:${config.SIMULATOR_ADMIN_PORT}` },
     services: Object.fromEntries(SERVICE_NAMES.map((service) => [service, { grpc: addresses[service] }])) as PlatformEndpoints['services'],
   };
   writeRuntimeFile(root, endpoints);
@@ -219,7 +221,7 @@ async function main(config: LauncherConfig): Promise<void> {
       `  Kafka      ${kafka.bootstrap}`,
       `  PostgreSQL ${endpoints.postgres.url} (roles tw_<service>; demo secrets in ${join(dataDir, 'demo-secrets.json')})`,
       `  Keycloak   ${keycloak.url}/realms/${keycloak.realm} (demo users: see README)`,
-      `  MT5 sim    ${simulatorUrl} as server "${SIMULATOR_SERVER_ID}"`,
+      `  MT5 sim    ${simulatorUrl} as server "${SIMULATOR_SERVER_ID}" (manager ${SIMULATOR_MANAGER_LOGIN}; faults: npx tradewarden simulator faults)`,
       `  logs       ${logDir}`,
       '  Ctrl-C stops everything.  `npx tradewarden status` shows health.',
       '',
