@@ -43,18 +43,20 @@ export async function provisionServiceSchema(adminUrl: string, spec: ServiceSche
   try {
     const role = quoteIdent(spec.role);
     const schema = quoteIdent(spec.schema);
-    // Roles are cluster-wide: concurrent provisioning of two databases can race on CREATE ROLE.
-    await client.query('SELECT pg_advisory_lock(7311001)');
-    try {
-      const existing = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.role]);
-      if (existing.rowCount === 0) {
+    // Roles are cluster-wide while advisory locks are per database, so two databases provisioned at once can race on
+    // CREATE ROLE: the loser (duplicate_object, or unique_violation on pg_authid) updates the winner's role instead.
+    const existing = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.role]);
+    let created = false;
+    if (existing.rowCount === 0) {
+      try {
         await client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${quoteLiteral(spec.password)}`);
-      } else {
-        await client.query(`ALTER ROLE ${role} LOGIN PASSWORD ${quoteLiteral(spec.password)}`);
+        created = true;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code !== '42710' && code !== '23505') throw error;
       }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(7311001)');
     }
+    if (!created) await client.query(`ALTER ROLE ${role} LOGIN PASSWORD ${quoteLiteral(spec.password)}`);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
     await client.query(`ALTER SCHEMA ${schema} OWNER TO ${role}`);
     await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');

@@ -50,7 +50,7 @@ export function latencyFor(settings: FaultSettings, random: () => number): numbe
 }
 
 /** Validates settings from the admin endpoint; throws naming the bad field. */
-export function parseFaultSettings(input: unknown, current: FaultSettings): FaultSettings {
+export function parseFaultSettings(input: unknown, current: FaultSettings, pathPrefix = '/api/'): FaultSettings {
   if (typeof input !== 'object' || input === null) throw new Error('fault settings must be a JSON object');
   const merged = { ...current, ...(input as Partial<FaultSettings>) };
   for (const field of ['errorRate', 'dropRate', 'stallRate', 'lostAnswerRate'] as const) {
@@ -62,8 +62,8 @@ export function parseFaultSettings(input: unknown, current: FaultSettings): Faul
   if (typeof latency?.base !== 'number' || typeof latency.jitter !== 'number' || latency.base < 0 || latency.jitter < 0) {
     throw new Error('latencyMs must be { base, jitter } with non-negative numbers');
   }
-  if (!Array.isArray(merged.paths) || merged.paths.some((path) => typeof path !== 'string' || !path.startsWith('/api/'))) {
-    throw new Error('paths must be a list of Web API paths such as "/api/trade/balance"');
+  if (!Array.isArray(merged.paths) || merged.paths.some((path) => typeof path !== 'string' || !path.startsWith(pathPrefix))) {
+    throw new Error(`paths must be a list of paths starting with "${pathPrefix}" such as "${pathPrefix === '/api/' ? '/api/trade/balance' : '/Balance'}"`);
   }
   if (!Number.isInteger(merged.errorRetcode) || merged.errorRetcode <= 0) throw new Error('errorRetcode must be a positive MT retcode');
   return merged;

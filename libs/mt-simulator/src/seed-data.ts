@@ -25,9 +25,13 @@ const GROUPS = [
   { group: 'demo\\standard', currency: 'USD', currencyDigits: 2, marginCall: 80, marginStopOut: 30 },
 ];
 
-/** Groups and instruments every simulated server has. */
+/** Groups and instruments every simulated MT5 server has. */
 export function seedMarket(state: SimulatorState): void {
   for (const group of GROUPS) state.groups.set(group.group, { ...group });
+  seedSymbols(state);
+}
+
+export function seedSymbols(state: SimulatorState): void {
   for (const symbol of SYMBOLS) state.symbols.set(symbol.symbol, structuredClone(symbol));
 }
 
@@ -35,15 +39,20 @@ export function seedMarket(state: SimulatorState): void {
  * `count` further accounts from login 600001, deterministic for a seed: names, countries, groups, leverage, an opening
  * deposit in the deal history, and open positions for about a third of them.
  */
-export function seedGeneratedAccounts(state: SimulatorState, count: number, random: () => number): void {
+export function seedGeneratedAccounts(
+  state: SimulatorState,
+  count: number,
+  random: () => number,
+  where: { firstLogin: number; groups?: readonly string[] } = { firstLogin: 600001 },
+): void {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const now = Math.floor(Date.now() / 1000);
   let positionTicket = 7_000_001n;
   for (let i = 0; i < count; i += 1) {
-    const login = BigInt(600001 + i);
+    const login = BigInt(where.firstLogin + i);
     const firstName = pick(FIRST_NAMES);
     const lastName = pick(LAST_NAMES);
-    const group = pick(GROUPS);
+    const group = where.groups ? state.groups.get(pick(where.groups))! : pick(GROUPS);
     const deposit = BigInt(Math.round(100 + random() * 49_900)) * 100n;
     const account = {
       login,

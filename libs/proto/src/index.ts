@@ -8,3 +8,4 @@ export * as gatewayV1 from './generated/tradewarden/gateway/v1/gateway';
 export * as auditV1 from './generated/tradewarden/audit/v1/audit';
 export * as eventsV1 from './generated/tradewarden/events/v1/events';
 export { protoRoot, protoFile } from './proto-files';
+export * as mt4bridgeV1 from './generated/tradewarden/mt4bridge/v1/bridge';

@@ -8,7 +8,7 @@ import { operationV1 } from '@tradewarden/proto';
 import { withSpan, extractTraceContext } from '@tradewarden/telemetry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
-import type { Mt5Connector, MtAccountState } from '../mt5/mt5-connector';
+import type { MtAccountState, MtConnector } from '../mt/mt-connector';
 import { ServerRegistryService } from '../registry/server-registry.service';
 import { ExecutionItemRow, type ExecutionStatus } from './execution-item.entity';
 import { afterUnconfirmedAttempt, driftedFields } from './execution-rules';
@@ -129,7 +129,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     if (item.operationType !== 'balance.deposit' || !deposit?.amount) {
       return { status: 'FAILED', errorCode: 'UNSUPPORTED_OPERATION', errorMessage: `the gateway cannot execute ${item.operationType} yet` };
     }
-    let connector: Mt5Connector;
+    let connector: MtConnector;
     let live: MtAccountState;
     try {
       connector = await this.registry.connector(item.serverId);
@@ -174,7 +174,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     return this.applied(connector, deposit.login, item, amount, liveBefore);
   }
 
-  private async findByToken(connector: Mt5Connector, login: string, item: ExecutionItemRow): Promise<boolean | 'unknown'> {
+  private async findByToken(connector: MtConnector, login: string, item: ExecutionItemRow): Promise<boolean | 'unknown'> {
     try {
       const since = new Date(item.createdAt.getTime() - 60_000);
       const deals = await connector.balanceDealsSince(login, since);
@@ -189,7 +189,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
    * after-state is recorded. A mismatch is reported, never retried (something other than Tradewarden wrote it).
    */
   private async applied(
-    connector: Mt5Connector,
+    connector: MtConnector,
     login: string,
     item: ExecutionItemRow,
     amount: DecimalAmount,

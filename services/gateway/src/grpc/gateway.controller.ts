@@ -3,7 +3,7 @@ import { Controller } from '@nestjs/common';
 import { ServiceRoleOnly } from '@tradewarden/grpc';
 import { gatewayV1 } from '@tradewarden/proto';
 import { GatewayError } from '../gateway-errors';
-import type { MtAccountState } from '../mt5/mt5-connector';
+import type { MtAccountState } from '../mt/mt-connector';
 import { ServerRegistryService } from '../registry/server-registry.service';
 
 const LOGIN = /^\d{1,20}$/;

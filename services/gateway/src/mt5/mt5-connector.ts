@@ -4,59 +4,7 @@ import { DecimalAmount } from '@tradewarden/money';
 import { MtTransportError } from './mt5-errors';
 import type { Mt5WebApiSession } from './mt5-webapi-session';
 import type { MtServerPool } from '../pool/mt-server-pool';
-
-/** An account as Tradewarden reads it; money exact, at the account currency's digits. */
-export interface MtAccountState {
-  login: string;
-  group: string;
-  currency: string;
-  currencyDigits: number;
-  name: string;
-  leverage: number;
-  balance: DecimalAmount;
-  credit: DecimalAmount;
-  marginFree: DecimalAmount;
-}
-
-export interface MtGroup {
-  group: string;
-  currency: string;
-  currencyDigits: number;
-  marginCall: string;
-  marginStopOut: string;
-  marginSoMode: number;
-}
-
-export interface MtSymbol {
-  symbol: string;
-  path: string;
-  description: string;
-  digits: number;
-  contractSize: string;
-  spread: number;
-  tradeMode: number;
-  execMode: number;
-  swapMode: number;
-  swapLong: string;
-  swapShort: string;
-  swap3Day: number;
-  sessionsQuotes: { open: number; close: number }[][];
-  sessionsTrades: { open: number; close: number }[][];
-}
-
-export interface MtPosition {
-  position: string;
-  login: string;
-  symbol: string;
-  action: number;
-  /** Lots, exact (the Web API counts 1/10000 lot). */
-  volume: DecimalAmount;
-  priceOpen: string;
-  priceCurrent: string;
-  priceSL: string;
-  priceTP: string;
-  profit: string;
-}
+import type { MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtPosition, MtSymbol } from '../mt/mt-connector';
 
 type WebApiGroup = { Group: string; Currency: string; CurrencyDigits: string; MarginCall: string; MarginStopOut: string; MarginSOMode: string };
 type WebApiSessions = { Open: string; Close: string }[][];
@@ -77,15 +25,6 @@ const toGroup = (group: WebApiGroup): MtGroup => ({
 
 const toSessions = (days: WebApiSessions | undefined) => (days ?? []).map((day) => day.map((session) => ({ open: Number(session.Open), close: Number(session.Close) })));
 
-export interface MtBalanceDeal {
-  ticket: string;
-  login: string;
-  action: MtDealAction;
-  amount: DecimalAmount;
-  comment: string;
-  time: Date;
-}
-
 // Replies carry money with the group currency's digits (2 for USD); parsing accepts up to 8 so that no reply is
 // rounded, and amounts are shown at the group's CurrencyDigits.
 const MONEY_SCALE = 8;
@@ -99,13 +38,23 @@ const money = (value: string | undefined, field: string): DecimalAmount => {
  * Typed MT5 Web API operations on one server, each run on a pooled session. Reads are retried on connection failures
  * (they change nothing); writes never are: the executor decides, after checking the server, whether to send again.
  */
-export class Mt5Connector {
+export class Mt5Connector implements MtConnector {
+  readonly platform = 'mt5' as const;
+
   private readonly readRetry: RetryPolicy = retry(handleWhen((error) => error instanceof MtTransportError), {
     maxAttempts: 2,
     backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }),
   });
 
   constructor(readonly pool: MtServerPool) {}
+
+  stats() {
+    return this.pool.stats();
+  }
+
+  drain(): Promise<void> {
+    return this.pool.drain();
+  }
 
   private read<T>(fn: (session: Mt5WebApiSession) => Promise<T>): Promise<T> {
     return this.readRetry.execute(() => this.pool.run(fn));

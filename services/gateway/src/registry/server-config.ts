@@ -4,8 +4,10 @@ import { z } from 'zod';
 export const serverEntrySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes (2-63 chars)'),
   platform: z.enum(['mt5', 'mt4']),
-  address: z.string().url('must be the Web API base URL, e.g. https://mt5.example.com:443'),
+  // MT5: the Web API base URL (https://host:port). MT4: the manager bridge (grpc://host:port).
+  address: z.string().url('must be a URL: https://host:port for MT5, grpc://host:port for an MT4 bridge'),
   managerLogin: z.string().regex(/^\d{1,20}$/, 'must be a numeric manager login'),
+  // MT5: the manager's API password. MT4: the bridge key.
   passwordRef: z.string().regex(/^env:[A-Z_][A-Z0-9_]*$/, 'must reference a secret as env:VARIABLE_NAME'),
   tags: z.array(z.string().regex(/^[a-z0-9:_-]+$/, 'tags are lower-case words')).default([]),
   maxConnections: z.number().int().min(1).max(64).default(4),
@@ -25,6 +27,12 @@ export const serverEntrySchema = z.object({
   // Only for lab setups: MT access servers speak HTTPS.
   allowPlainHttp: z.boolean().default(false),
 }).superRefine((entry, ctx) => {
+  if (entry.platform === 'mt4' && !entry.address.startsWith('grpc://')) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'an MT4 server is reached through its manager bridge: grpc://host:port' });
+  }
+  if (entry.platform === 'mt5' && !/^https?:/.test(entry.address)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'an MT5 server is reached at its Web API: https://host:port' });
+  }
   if (entry.address.startsWith('http:') && !entry.allowPlainHttp) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'is plain http: use https, or set allowPlainHttp for a lab server' });
   }

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
+import type { MtConnector } from '../mt/mt-connector';
+import { Mt4BridgeConnector } from '../mt4/mt4-bridge-connector';
 import { Mt5Connector } from '../mt5/mt5-connector';
 import { MtServerPool, type PoolStats } from '../pool/mt-server-pool';
 import { GatewayError } from '../gateway-errors';
@@ -16,8 +18,8 @@ import { MtServerRow } from './mt-server.entity';
 export class ServerRegistryService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ServerRegistryService.name);
   // Promises, so that concurrent first uses of a server share one pool instead of racing to open two.
-  private readonly connectors = new Map<string, Promise<Mt5Connector>>();
-  private readonly pools = new Map<string, MtServerPool>();
+  private readonly connectors = new Map<string, Promise<MtConnector>>();
+  private readonly opened = new Map<string, MtConnector>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -37,7 +39,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     return this.dataSource.getRepository(MtServerRow).find({ order: { id: 'ASC' } });
   }
 
-  connector(serverId: string): Promise<Mt5Connector> {
+  connector(serverId: string): Promise<MtConnector> {
     let connector = this.connectors.get(serverId);
     if (!connector) {
       connector = this.open(serverId);
@@ -48,10 +50,26 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     return connector;
   }
 
-  private async open(serverId: string): Promise<Mt5Connector> {
+  private async open(serverId: string): Promise<MtConnector> {
     const server = await this.dataSource.getRepository(MtServerRow).findOneBy({ id: serverId });
     if (!server) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
-    if (server.platform !== 'mt5') throw new GatewayError('PLATFORM_NOT_SUPPORTED', `server "${serverId}" is ${server.platform}; only mt5 is connected so far`);
+    const settings = {
+      maxConnections: server.maxConnections,
+      minIdle: server.minIdle,
+      acquireTimeoutMs: server.acquireTimeoutMs,
+      requestsPerSecond: server.requestsPerSecond,
+      breakerThreshold: 5,
+      breakerHalfOpenAfterMs: 10_000,
+    };
+    if (server.platform === 'mt4') {
+      const bridge = new Mt4BridgeConnector(
+        server.id,
+        { address: server.address.replace(/^grpc:\/\//, ''), bridgeKey: resolveSecret(server.passwordRef), requestTimeoutMs: server.requestTimeoutMs },
+        settings,
+      );
+      this.opened.set(serverId, bridge);
+      return bridge;
+    }
     const pool = new MtServerPool(
       server.id,
       {
@@ -64,28 +82,22 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
           pinnedSha256: server.tlsPinnedSha256 ?? undefined,
         },
       },
-      {
-        maxConnections: server.maxConnections,
-        minIdle: server.minIdle,
-        acquireTimeoutMs: server.acquireTimeoutMs,
-        requestsPerSecond: server.requestsPerSecond,
-        breakerThreshold: 5,
-        breakerHalfOpenAfterMs: 10_000,
-      },
+      settings,
     );
     pool.start();
-    this.pools.set(serverId, pool);
-    return new Mt5Connector(pool);
+    const connector = new Mt5Connector(pool);
+    this.opened.set(serverId, connector);
+    return connector;
   }
 
   /** Pool metrics of every open server connection. */
   poolStats(): PoolStats[] {
-    return [...this.pools.values()].map((pool) => pool.stats());
+    return [...this.opened.values()].map((connector) => connector.stats());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((pool) => pool.drain()));
-    this.pools.clear();
+    await Promise.all([...this.opened.values()].map((connector) => connector.drain()));
+    this.opened.clear();
     this.connectors.clear();
   }
 }

@@ -1,0 +1,86 @@
+import type { MtBalanceType, MtDealAction } from '@tradewarden/mt5-webapi-protocol';
+import type { DecimalAmount } from '@tradewarden/money';
+import type { PoolStats } from '../pool/mt-server-pool';
+
+/** An account as Tradewarden reads it; money exact, at the account currency's digits. */
+export interface MtAccountState {
+  login: string;
+  group: string;
+  currency: string;
+  currencyDigits: number;
+  name: string;
+  leverage: number;
+  balance: DecimalAmount;
+  credit: DecimalAmount;
+  /** Free margin where the platform reports it with the account (MT5); MT4's user record does not. */
+  marginFree: DecimalAmount | undefined;
+}
+
+export interface MtGroup {
+  group: string;
+  currency: string;
+  currencyDigits: number;
+  marginCall: string;
+  marginStopOut: string;
+  marginSoMode: number;
+}
+
+export interface MtSymbol {
+  symbol: string;
+  path: string;
+  description: string;
+  digits: number;
+  contractSize: string;
+  spread: number;
+  tradeMode: number;
+  execMode: number;
+  swapMode: number;
+  swapLong: string;
+  swapShort: string;
+  swap3Day: number;
+  sessionsQuotes: { open: number; close: number }[][];
+  sessionsTrades: { open: number; close: number }[][];
+}
+
+export interface MtPosition {
+  position: string;
+  login: string;
+  symbol: string;
+  action: number;
+  /** Lots, exact (the Web API counts 1/10000 lot). */
+  volume: DecimalAmount;
+  priceOpen: string;
+  priceCurrent: string;
+  priceSL: string;
+  priceTP: string;
+  profit: string;
+}
+
+export interface MtBalanceDeal {
+  ticket: string;
+  login: string;
+  action: MtDealAction;
+  amount: DecimalAmount;
+  comment: string;
+  time: Date;
+}
+
+/**
+ * What the gateway needs of an MT server, whatever its platform: MT5 through the Web API (Mt5Connector) or MT4 through
+ * a manager bridge (Mt4BridgeConnector). Reads may be retried; writes are never retried by a connector.
+ */
+export interface MtConnector {
+  readonly platform: 'mt5' | 'mt4';
+  getAccount(login: string): Promise<MtAccountState>;
+  getAccounts(logins: readonly string[]): Promise<MtAccountState[]>;
+  findLogins(groupMask: string): Promise<string[]>;
+  getGroup(group: string): Promise<MtGroup>;
+  getSymbols(mask: string): Promise<MtSymbol[]>;
+  getPositions(login: string): Promise<MtPosition[]>;
+  /** Books a balance or credit deal tagged with `comment` (at most 31 characters); resolves with the deal ticket. */
+  balanceOperation(login: string, type: MtBalanceType, amount: DecimalAmount, comment: string): Promise<string>;
+  balanceDealsSince(login: string, since: Date): Promise<MtBalanceDeal[]>;
+  stats(): PoolStats;
+  /** Finishes the calls in flight, then closes every connection. */
+  drain(): Promise<void>;
+}

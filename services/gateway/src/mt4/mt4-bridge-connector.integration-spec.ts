@@ -1,0 +1,89 @@
+import { MtBalanceType } from '@tradewarden/mt5-webapi-protocol';
+import { DecimalAmount } from '@tradewarden/money';
+import { startMt4Bridge, type RunningMt4Bridge } from '@tradewarden/mt-simulator';
+import { MtAuthenticationError, MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
+import type { PoolSettings } from '../pool/mt-server-pool';
+import { Mt4BridgeConnector } from './mt4-bridge-connector';
+
+// The MT4 connector against the simulator's implementation of the manager-bridge contract, over real gRPC.
+describe('MT4 through the manager bridge', () => {
+  let bridge: RunningMt4Bridge;
+  const key = 'bridge-test-key';
+  const connectors: Mt4BridgeConnector[] = [];
+  const settings: PoolSettings = { maxConnections: 2, minIdle: 0, acquireTimeoutMs: 5000, requestsPerSecond: 10000, breakerThreshold: 5, breakerHalfOpenAfterMs: 500 };
+
+  const connector = (bridgeKey = key) => {
+    const created = new Mt4BridgeConnector('mt4-sim', { address: bridge.address, bridgeKey, requestTimeoutMs: 2000 }, settings);
+    connectors.push(created);
+    return created;
+  };
+
+  beforeAll(async () => {
+    bridge = await startMt4Bridge({ host: '127.0.0.1', port: 0, bridgeKey: key, generatedAccounts: 200, seed: 9 });
+  });
+
+  afterEach(() => bridge.setFaults({ lostAnswerRate: 0, dropRate: 0, latencyMs: { base: 0, jitter: 0 }, paths: [] }));
+
+  afterAll(async () => {
+    await Promise.all(connectors.map((created) => created.drain()));
+    await bridge.stop();
+  });
+
+  it('reads accounts, groups, symbols and positions in the gateway model', async () => {
+    const mt4 = connector();
+    const account = await mt4.getAccount('700002');
+    expect(account).toMatchObject({ login: '700002', group: 'real-pro-usd', currency: 'USD', currencyDigits: 2 });
+    expect(account.balance.format(2)).toBe('5000.00');
+    const accounts = await mt4.getAccounts(['700001', '799999']);
+    expect(accounts.map((found) => found.login)).toEqual(['700001']);
+    await expect(mt4.getAccount('799999')).rejects.toMatchObject({ notFound: true });
+
+    const logins = await mt4.findLogins('real-*,!real-pro-*');
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.every((login) => bridge.state.accounts.get(BigInt(login))!.group === 'real-std-usd')).toBe(true);
+
+    expect(await mt4.getGroup('demo-std')).toMatchObject({ currency: 'USD', marginCall: '80', marginStopOut: '20' });
+
+    const [eurusd] = await mt4.getSymbols('EURUSD');
+    // MT4 sends the triple-swap day counted from Monday; the gateway speaks MT5's count from Sunday (3 = Wednesday).
+    expect(eurusd).toMatchObject({ symbol: 'EURUSD', digits: 5, swap3Day: 3, tradeMode: 4 });
+    expect(eurusd!.sessionsTrades[1]).toEqual([{ open: 0, close: 1440 }]);
+
+    const holder = [...bridge.state.positions.values()][0]!;
+    const positions = await mt4.getPositions(holder.login.toString());
+    expect(positions.map((position) => position.position)).toContain(holder.position.toString());
+    expect(positions[0]!.volume.toString()).toMatch(/^\d+\.\d{2}$/);
+  });
+
+  it('books a deposit tagged with its token, and finds it in the history even when the answer is lost', async () => {
+    const mt4 = connector();
+    const before = bridge.state.accounts.get(700003n)!.balance;
+    const ticket = await mt4.balanceOperation('700003', MtBalanceType.BALANCE, DecimalAmount.parse('25.50', 2), 'TW-mt4test000000000000000000001');
+    expect(ticket).toMatch(/^\d+$/);
+    bridge.setFaults({ lostAnswerRate: 1, paths: ['/Balance'] });
+    await expect(mt4.balanceOperation('700003', MtBalanceType.BALANCE, DecimalAmount.parse('4.50', 2), 'TW-mt4test000000000000000000002')).rejects.toBeInstanceOf(MtTransportError);
+    expect(bridge.state.accounts.get(700003n)!.balance - before).toBe(3000n);
+    const deals = await mt4.balanceDealsSince('700003', new Date(Date.now() - 60_000));
+    expect(deals.filter((deal) => deal.comment.startsWith('TW-mt4test')).map((deal) => deal.amount.format(2)).sort()).toEqual(['25.50', '4.50']);
+  });
+
+  it('answers business refusals with the MT4 return code', async () => {
+    const mt4 = connector();
+    const withdrawal = mt4.balanceOperation('700001', MtBalanceType.BALANCE, DecimalAmount.parse('-99999999', 2), 'TW-mt4test000000000000000000003');
+    await expect(withdrawal).rejects.toBeInstanceOf(MtRetcodeError);
+    await expect(withdrawal).rejects.toMatchObject({ code: 134 });
+  });
+
+  it('keeps the calls in flight to the bridge within the server cap', async () => {
+    const mt4 = connector();
+    bridge.state.peakConnections = 0;
+    bridge.setFaults({ latencyMs: { base: 5, jitter: 5 } });
+    await Promise.all(Array.from({ length: 30 }, (_, i) => mt4.getAccount(String(800001 + (i % 50)))));
+    expect(bridge.state.peakConnections).toBeLessThanOrEqual(2);
+    expect(mt4.stats()).toMatchObject({ max: 2, breaker: 'closed' });
+  });
+
+  it('is refused with a wrong bridge key', async () => {
+    await expect(connector('wrong-key').getAccount('700001')).rejects.toBeInstanceOf(MtAuthenticationError);
+  });
+});
