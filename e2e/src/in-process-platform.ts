@@ -14,13 +14,16 @@ import { startIdentityService } from '../../services/identity/src/app';
 import { loadIdentityConfig } from '../../services/identity/src/config';
 import { startIntakeService } from '../../services/intake/src/app';
 import { loadIntakeConfig } from '../../services/intake/src/config';
-import { generateSimulatorCertificate, startSimulator, type RunningSimulator } from '@tradewarden/mt-simulator';
+import { generateSimulatorCertificate, startMt4Bridge, startSimulator, type RunningMt4Bridge, type RunningSimulator } from '@tradewarden/mt-simulator';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
 export interface InProcessPlatform {
   addresses: Record<'identity' | 'intake' | 'approval' | 'gateway' | 'audit', string>;
   simulator: RunningSimulator;
   serverId: string;
+  /** An MT4 server behind the simulated manager bridge, registered as mt4ServerId. */
+  mt4: RunningMt4Bridge;
+  mt4ServerId: string;
   /** With gateway: 'process', the running gateway process (replace it with startGatewayProcess after a kill). */
   gatewayProcess?: ServiceProcess;
   startGatewayProcess(): Promise<ServiceProcess>;
@@ -58,6 +61,11 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
     generatedAccounts: options.generatedAccounts ?? 300,
   });
   const serverId = 'mt5-demo-1';
+  const mt4ServerId = 'mt4-demo-1';
+  const bridgeKey = `${suite}-bridge-key`;
+  const bridgeKeyVariable = `${passwordVariable}_MT4`;
+  process.env[bridgeKeyVariable] = bridgeKey;
+  const mt4 = await startMt4Bridge({ host: '127.0.0.1', port: 0, bridgeKey, seed: 43, generatedAccounts: 50 });
   const ports = { identity: await freePort(), intake: await freePort(), approval: await freePort(), gateway: await freePort(), audit: await freePort() };
   const addresses = {
     identity: `127.0.0.1:${ports.identity}`,
@@ -90,7 +98,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
   const logDir = options.logDir ?? mkdtempSync(join(tmpdir(), `tradewarden-${suite}-`));
   let gatewayEnv: Record<string, string> = {};
   const startGatewayProcess = async () => {
-    const gateway = await startServiceProcess('gateway', { ...gatewayEnv, [passwordVariable]: managerPassword }, addresses.gateway, logDir);
+    const gateway = await startServiceProcess('gateway', { ...gatewayEnv, [passwordVariable]: managerPassword, [bridgeKeyVariable]: bridgeKey }, addresses.gateway, logDir);
     processes.push(gateway);
     return gateway;
   };
@@ -112,6 +120,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
           // The simulator is local; the production default (50/s) would make the 1,000-item tests slow.
           requestsPerSecond: 2000,
         },
+        { id: mt4ServerId, platform: 'mt4', address: `grpc://${mt4.address}`, managerLogin: '1', passwordRef: `env:${bridgeKeyVariable}`, maxConnections: 2, requestsPerSecond: 2000 },
       ]),
       GATEWAY_EXECUTION_POLL_MS: '50',
     });
@@ -124,18 +133,22 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
     for (const service of started.reverse()) await service.close();
     for (const child of processes) await child.kill();
     await simulator.stop();
+    await mt4.stop();
     throw error;
   }
   return {
     addresses,
     simulator,
     serverId,
+    mt4,
+    mt4ServerId,
     gatewayProcess,
     startGatewayProcess,
     stop: async () => {
       for (const service of [...started].reverse()) await service.close();
       for (const child of processes) if (child.child.exitCode === null && child.child.signalCode === null) await child.stop();
       await simulator.stop();
+      await mt4.stop();
     },
   };
 }

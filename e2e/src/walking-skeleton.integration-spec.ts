@@ -97,6 +97,26 @@ describe('walking skeleton: a deposit from submission to audit', () => {
     expect(verdict).toMatchObject({ valid: true, firstBadSequence: '' });
   });
 
+  it('executes a deposit on an MT4 server through its manager bridge', async () => {
+    const before = platform.mt4.state.accounts.get(700004n)!.balance;
+    const request: intakeV1.SubmitOperationRequest = {
+      clientRequestId: 'crm-mt4-payment-1',
+      operationType: 'balance.deposit',
+      items: [{ serverId: platform.mt4ServerId, balanceDeposit: { login: '700004', amount: { amount: '75.25', currency: 'USD' }, comment: 'mt4 payment' } }],
+    };
+    const submitted = await unaryCall(intake, 'submitOperation', request, bearerMetadata(agentToken));
+    expect(submitted.operation!.items[0]!.before).toMatchObject({ group: 'real-pro-usd', currency: 'USD', balance: '10000.00' });
+    const completed = await eventually(async () => {
+      const reply = await unaryCall(intake, 'getOperation', { operationId: submitted.operation!.operationId }, bearerMetadata(agentToken));
+      expect(reply.operation!.status).toBe(operationV1.OperationStatus.OPERATION_STATUS_COMPLETED);
+      return reply.operation!;
+    }, 60000);
+    expect(platform.mt4.state.accounts.get(700004n)!.balance - before).toBe(7525n);
+    const item = completed.items[0]!;
+    expect(platform.mt4.state.deals.filter((deal) => deal.comment === `TW-${item.itemId.replace(/-/g, '').slice(0, 28)}`)).toHaveLength(1);
+    expect(item.after['balance']).toBe('10075.25');
+  });
+
   it('returns the same operation for a repeated client request id, also under concurrent repeats', async () => {
     const request = deposit('crm-payment-7782', '10.00', '500002');
     const replies = await Promise.all([1, 2, 3].map(() => unaryCall(intake, 'submitOperation', request, bearerMetadata(agentToken))));

@@ -12,6 +12,7 @@ const launcherEnv = z.object({
   KEYCLOAK_MANAGEMENT_PORT: portNumber.default(19000),
   SIMULATOR_PORT: portNumber.default(18443),
   SIMULATOR_ADMIN_PORT: portNumber.default(18444),
+  SIMULATOR_MT4_BRIDGE_PORT: portNumber.default(18445),
   IDENTITY_GRPC_PORT: portNumber.default(50051),
   INTAKE_GRPC_PORT: portNumber.default(50052),
   APPROVAL_GRPC_PORT: portNumber.default(50053),

@@ -22,6 +22,8 @@ const SIMULATOR_SERVER_ID = 'mt5-demo-1';
 const SIMULATOR_MANAGER_LOGIN = '1000';
 // The simulator's demo manager credentials are documented in the README (demo only, like the realm's users).
 const SIMULATOR_MANAGER_PASSWORD = 'Mt5-sim-demo-1000';
+const MT4_SERVER_ID = 'mt4-demo-1';
+const MT4_BRIDGE_KEY = 'Mt4-bridge-demo-key';
 const DATABASE_NAME = 'tradewarden';
 // The order services start in: each one's dependencies first.
 const START_ORDER: ServiceName[] = ['identity', 'gateway', 'approval', 'intake', 'audit'];
@@ -100,6 +102,7 @@ async function main(config: LauncherConfig): Promise<void> {
   for (const service of SERVICE_NAMES) await assertPortFree(servicePorts[service], `the ${service} service`, `${service.toUpperCase()}_GRPC_PORT`);
   await assertPortFree(config.SIMULATOR_PORT, 'the MT5 simulator', 'SIMULATOR_PORT');
   await assertPortFree(config.SIMULATOR_ADMIN_PORT, 'the simulator control endpoint', 'SIMULATOR_ADMIN_PORT');
+  await assertPortFree(config.SIMULATOR_MT4_BRIDGE_PORT, 'the simulated MT4 manager bridge', 'SIMULATOR_MT4_BRIDGE_PORT');
 
   log(`starting PostgreSQL, Kafka and Keycloak (data in ${dataDir}) ...`);
   const [postgres, kafka, keycloak] = await Promise.all([
@@ -148,6 +151,8 @@ async function main(config: LauncherConfig): Promise<void> {
       SIMULATOR_MANAGER_PASSWORD: SIMULATOR_MANAGER_PASSWORD,
       SIMULATOR_TLS_DIR: simulatorTlsDir,
       SIMULATOR_ADMIN_PORT: String(config.SIMULATOR_ADMIN_PORT),
+      SIMULATOR_MT4_BRIDGE_PORT: String(config.SIMULATOR_MT4_BRIDGE_PORT),
+      SIMULATOR_MT4_BRIDGE_KEY: MT4_BRIDGE_KEY,
     },
     logDir,
   );
@@ -176,6 +181,7 @@ async function main(config: LauncherConfig): Promise<void> {
     };
     if (service === 'gateway') {
       env['TW_MT5_DEMO_1_PASSWORD'] = SIMULATOR_MANAGER_PASSWORD;
+      env['TW_MT4_DEMO_1_BRIDGE_KEY'] = MT4_BRIDGE_KEY;
       env['GATEWAY_SERVERS'] = JSON.stringify([
         {
           id: SIMULATOR_SERVER_ID,
@@ -185,6 +191,14 @@ async function main(config: LauncherConfig): Promise<void> {
           passwordRef: 'env:TW_MT5_DEMO_1_PASSWORD',
           tags: ['demo', 'simulator'],
           tls: { caFile: simulatorCertificate },
+        },
+        {
+          id: MT4_SERVER_ID,
+          platform: 'mt4',
+          address: `grpc://127.0.0.1:${config.SIMULATOR_MT4_BRIDGE_PORT}`,
+          managerLogin: '1',
+          passwordRef: 'env:TW_MT4_DEMO_1_BRIDGE_KEY',
+          tags: ['demo', 'simulator', 'mt4'],
         },
       ]);
     }
@@ -222,6 +236,7 @@ async function main(config: LauncherConfig): Promise<void> {
       `  PostgreSQL ${endpoints.postgres.url} (roles tw_<service>; demo secrets in ${join(dataDir, 'demo-secrets.json')})`,
       `  Keycloak   ${keycloak.url}/realms/${keycloak.realm} (demo users: see README)`,
       `  MT5 sim    ${simulatorUrl} as server "${SIMULATOR_SERVER_ID}" (manager ${SIMULATOR_MANAGER_LOGIN}; faults: npx tradewarden simulator faults)`,
+      `  MT4 sim    manager bridge grpc://127.0.0.1:${config.SIMULATOR_MT4_BRIDGE_PORT} as server "${MT4_SERVER_ID}"`,
       `  logs       ${logDir}`,
       '  Ctrl-C stops everything.  `npx tradewarden status` shows health.',
       '',
