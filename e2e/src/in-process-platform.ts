@@ -24,6 +24,8 @@ export interface InProcessPlatform {
   /** An MT4 server behind the simulated manager bridge, registered as mt4ServerId. */
   mt4: RunningMt4Bridge;
   mt4ServerId: string;
+  /** For registering the simulator again under another id: its certificate pin and the manager password reference. */
+  mt5Connection: { address: string; pinnedSha256: string; passwordRef: string };
   /** With gateway: 'process', the running gateway process (replace it with startGatewayProcess after a kill). */
   gatewayProcess?: ServiceProcess;
   startGatewayProcess(): Promise<ServiceProcess>;
@@ -142,6 +144,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
     serverId,
     mt4,
     mt4ServerId,
+    mt5Connection: { address: simulator.webApiUrl, pinnedSha256: certificate.fingerprint256, passwordRef: `env:${passwordVariable}` },
     gatewayProcess,
     startGatewayProcess,
     stop: async () => {

@@ -177,6 +177,71 @@ describe('walking skeleton: a deposit from submission to audit', () => {
     }, 30000);
   });
 
+  it('lets an administrator add and disable a server, audited; refuses everyone else', async () => {
+    const gateway = createGrpcClient(gatewayV1.GatewayServiceService, platform.addresses.gateway, 'GatewayService');
+    try {
+      const adminToken = await userToken('admin');
+      const spec = {
+        serverId: 'mt5-demo-2',
+        platform: 'mt5',
+        address: platform.mt5Connection.address,
+        managerLogin: '1000',
+        passwordRef: platform.mt5Connection.passwordRef,
+        tags: ['demo', 'second'],
+        maxConnections: 2,
+        minIdle: 0,
+        requestsPerSecond: 0,
+        requestTimeoutMs: 0,
+        acquireTimeoutMs: 0,
+        tlsCaFile: '',
+        tlsPinnedSha256: platform.mt5Connection.pinnedSha256,
+        allowPlainHttp: false,
+      };
+      const denied = await callError(unaryCall(gateway, 'upsertServer', { server: spec }, bearerMetadata(agentToken)));
+      expect(denied.code).toBe(status.PERMISSION_DENIED);
+      expect(denied.details).toContain('missing permission "admin" for "registry.server"');
+      const invalid = await callError(unaryCall(gateway, 'upsertServer', { server: { ...spec, address: 'http://127.0.0.1:1' } }, bearerMetadata(adminToken)));
+      expect(invalid.code).toBe(status.INVALID_ARGUMENT);
+      expect(invalid.details).toContain('server.address: is plain http');
+
+      const added = await unaryCall(gateway, 'upsertServer', { server: spec }, bearerMetadata(adminToken));
+      expect(added).toMatchObject({ created: true, server: { serverId: 'mt5-demo-2', enabled: true, maxConnections: 2 } });
+      const submitted = await unaryCall(intake, 'submitOperation', deposit('second-server-1', '5.00', '500005'), bearerMetadata(agentToken));
+      expect(submitted.operation).toBeDefined();
+      const onSecond = await unaryCall(
+        intake,
+        'submitOperation',
+        { ...deposit('second-server-2', '5.00', '500005'), items: [{ serverId: 'mt5-demo-2', balanceDeposit: { login: '500005', amount: { amount: '5.00', currency: 'USD' }, comment: '' } }] },
+        bearerMetadata(agentToken),
+      );
+      expect(onSecond.operation!.items[0]!.before['balance']).toMatch(/^\d+\.\d{2}$/);
+
+      await unaryCall(gateway, 'disableServer', { serverId: 'mt5-demo-2', reason: 'maintenance window' }, bearerMetadata(adminToken));
+      const refused = await callError(
+        unaryCall(
+          intake,
+          'submitOperation',
+          { ...deposit('second-server-3', '5.00', '500005'), items: [{ serverId: 'mt5-demo-2', balanceDeposit: { login: '500005', amount: { amount: '5.00', currency: 'USD' }, comment: '' } }] },
+          bearerMetadata(agentToken),
+        ),
+      );
+      expect(refused.code).toBe(status.INVALID_ARGUMENT);
+      expect(refused.details).toContain('items[0].server_id: MT server "mt5-demo-2" is out of service');
+
+      const complianceToken = await userToken('compliance');
+      await eventually(async () => {
+        const reply = await unaryCall(audit, 'listRecords', { operationId: '', afterSequence: '', pageSize: 1000 }, bearerMetadata(complianceToken));
+        const changes = reply.records.filter((record) => record.eventType === 'ServerRegistryChanged');
+        expect(changes.map((record) => [record.actorUsername, (JSON.parse(record.detailsJson) as { change: string }).change])).toEqual([
+          ['admin', 'created'],
+          ['admin', 'disabled'],
+        ]);
+      }, 30000);
+    } finally {
+      gateway.close();
+    }
+  });
+
   it('keeps service-internal methods to service accounts, and tells a user who they are', async () => {
     const identity = createGrpcClient(identityV1.IdentityServiceService, platform.addresses.identity, 'IdentityService');
     const gateway = createGrpcClient(gatewayV1.GatewayServiceService, platform.addresses.gateway, 'GatewayService');

@@ -10,7 +10,8 @@ type PayloadKey =
   | 'operationRejected'
   | 'executionRequested'
   | 'itemExecuted'
-  | 'accessDenied';
+  | 'accessDenied'
+  | 'serverRegistryChanged';
 
 /** Exactly one payload of the envelope's oneof, e.g. `{ operationSubmitted: {...} }`. */
 export type EnvelopePayload = {
@@ -25,6 +26,7 @@ const eventTypeByKey: Record<PayloadKey, string> = {
   executionRequested: 'ExecutionRequested',
   itemExecuted: 'ItemExecuted',
   accessDenied: 'AccessDenied',
+  serverRegistryChanged: 'ServerRegistryChanged',
 };
 
 export interface BuildEnvelopeOptions {

@@ -9,6 +9,7 @@ export const Topics = {
   executionCommands: 'tradewarden.gateway.execution-commands.v1',
   executionResults: 'tradewarden.gateway.execution-results.v1',
   accessEvents: 'tradewarden.identity.access-events.v1',
+  registryEvents: 'tradewarden.gateway.registry-events.v1',
 } as const;
 
 export type TopicBase = (typeof Topics)[keyof typeof Topics];

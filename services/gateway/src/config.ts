@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { loadConfig, serviceBaseEnv, toServiceBaseConfig } from '@tradewarden/config';
+import { hostPort, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
 import { serverListSchema } from './registry/server-config';
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
-const gatewayEnv = serviceBaseEnv.extend({
+const gatewayEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
+  IDENTITY_GRPC_ADDRESS: hostPort,
   // JSON array of MT servers to seed the registry with (see docs/configuration.md).
   GATEWAY_SERVERS: serverListSchema,
   GATEWAY_EXECUTION_POLL_MS: z.coerce.number().int().min(20).max(10000).default(200),
@@ -16,6 +17,8 @@ export type GatewayConfig = ReturnType<typeof toGatewayConfig>;
 function toGatewayConfig(env: z.infer<typeof gatewayEnv>) {
   return {
     ...toServiceBaseConfig(env),
+    serviceAccount: toServiceAccountConfig(env),
+    identityAddress: env.IDENTITY_GRPC_ADDRESS,
     servers: env.GATEWAY_SERVERS,
     execution: { pollMs: env.GATEWAY_EXECUTION_POLL_MS, maxAttempts: env.GATEWAY_MAX_ATTEMPTS },
   };

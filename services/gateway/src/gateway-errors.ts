@@ -1,8 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import type { GrpcErrorMapper } from '@tradewarden/grpc';
+import { PermissionDeniedError } from '@tradewarden/authorization-client';
 import { MtRetcodeError, MtTransportError, MtAuthenticationError } from './mt5/mt5-errors';
 
-export type GatewayErrorCode = 'SERVER_NOT_FOUND' | 'PLATFORM_NOT_SUPPORTED' | 'SECRET_UNRESOLVED' | 'INVALID_ARGUMENT';
+export type GatewayErrorCode = 'SERVER_NOT_FOUND' | 'SERVER_DISABLED' | 'PLATFORM_NOT_SUPPORTED' | 'SECRET_UNRESOLVED' | 'INVALID_ARGUMENT';
 
 export class GatewayError extends Error {
   constructor(
@@ -20,12 +21,15 @@ function assertUnreachable(value: never): never {
 
 /** The gateway's one mapping from its errors (and the MT server's) to gRPC status. */
 export const mapGatewayError: GrpcErrorMapper = (error) => {
+  if (error instanceof PermissionDeniedError) return { code: status.PERMISSION_DENIED, message: error.reason };
   if (error instanceof GatewayError) {
     switch (error.code) {
       case 'SERVER_NOT_FOUND':
         return { code: status.NOT_FOUND, message: error.message };
       case 'INVALID_ARGUMENT':
         return { code: status.INVALID_ARGUMENT, message: error.message };
+      case 'SERVER_DISABLED':
+        return { code: status.FAILED_PRECONDITION, message: error.message };
       case 'PLATFORM_NOT_SUPPORTED':
         return { code: status.UNIMPLEMENTED, message: error.message };
       case 'SECRET_UNRESOLVED':

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
@@ -27,14 +28,20 @@ export class GatewayModule {
           service: 'gateway',
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
-          produces: [Topics.executionResults, Topics.accessEvents],
+          produces: [Topics.executionResults, Topics.accessEvents, Topics.registryEvents],
           consumers: [{ name: 'execution', topics: [Topics.executionCommands], handler: ExecutionCommandHandler }],
           partitions: { [Topics.executionCommands]: 12 },
         }),
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapGatewayError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
       ],
       controllers: [GatewayController],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ServerRegistryService, ExecutorService, ExecutionCommandHandler],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        ServerRegistryService,
+        ExecutorService,
+        ExecutionCommandHandler,
+        { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
+      ],
     };
   }
 }

@@ -7,6 +7,7 @@ import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewar
 import { operationV1 } from '@tradewarden/proto';
 import { withSpan, extractTraceContext } from '@tradewarden/telemetry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { GatewayError } from '../gateway-errors';
 import { MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import type { MtAccountState, MtConnector } from '../mt/mt-connector';
 import { ServerRegistryService } from '../registry/server-registry.service';
@@ -135,6 +136,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       connector = await this.registry.connector(item.serverId);
       live = await connector.getAccount(deposit.login);
     } catch (error) {
+      if (error instanceof GatewayError) return { status: 'FAILED', errorCode: error.code, errorMessage: error.message };
       if (error instanceof MtRetcodeError && error.notFound) {
         return { status: 'FAILED', errorCode: 'ACCOUNT_NOT_FOUND', errorMessage: `account ${deposit.login} no longer exists`, mtRetcode: `${error.code} ${error.text}` };
       }

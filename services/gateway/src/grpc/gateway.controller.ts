@@ -1,10 +1,48 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
-import { ServiceRoleOnly } from '@tradewarden/grpc';
+import { AuthorizationClient } from '@tradewarden/authorization-client';
+import { callerOf, ServiceRoleOnly } from '@tradewarden/grpc';
 import { gatewayV1 } from '@tradewarden/proto';
 import { GatewayError } from '../gateway-errors';
 import type { MtAccountState } from '../mt/mt-connector';
+import type { MtServerRow } from '../registry/mt-server.entity';
+import { serverEntrySchema } from '../registry/server-config';
 import { ServerRegistryService } from '../registry/server-registry.service';
+
+const REGISTRY = 'registry.server';
+
+function toServerInfo(server: MtServerRow): gatewayV1.ServerInfo {
+  return { serverId: server.id, platform: server.platform, address: server.address, tags: server.tags, enabled: server.enabled, maxConnections: server.maxConnections };
+}
+
+/** A registry entry from the API, validated exactly like one from configuration; field errors name server.<field>. */
+function toEntry(spec: gatewayV1.ServerSpec | undefined) {
+  if (!spec) throw new GatewayError('INVALID_ARGUMENT', 'server: required');
+  const orDefault = (value: number) => (value === 0 ? undefined : value);
+  const parsed = serverEntrySchema.safeParse({
+    id: spec.serverId,
+    platform: spec.platform,
+    address: spec.address,
+    managerLogin: spec.managerLogin,
+    passwordRef: spec.passwordRef,
+    tags: spec.tags,
+    maxConnections: orDefault(spec.maxConnections),
+    minIdle: spec.minIdle === 0 && spec.maxConnections === 0 ? undefined : spec.minIdle,
+    requestsPerSecond: orDefault(spec.requestsPerSecond),
+    requestTimeoutMs: orDefault(spec.requestTimeoutMs),
+    acquireTimeoutMs: orDefault(spec.acquireTimeoutMs),
+    tls: { caFile: spec.tlsCaFile || undefined, pinnedSha256: spec.tlsPinnedSha256 || undefined },
+    allowPlainHttp: spec.allowPlainHttp,
+  });
+  if (!parsed.success) {
+    const names: Record<string, string> = { id: 'server_id', managerLogin: 'manager_login', passwordRef: 'password_ref', maxConnections: 'max_connections', minIdle: 'min_idle' };
+    throw new GatewayError(
+      'INVALID_ARGUMENT',
+      parsed.error.issues.map((issue) => `server.${issue.path.map((part) => names[String(part)] ?? String(part)).join('.')}: ${issue.message}`).join('; '),
+    );
+  }
+  return parsed.data;
+}
 
 const LOGIN = /^\d{1,20}$/;
 const MAX_LOGINS_PER_CALL = 1000;
@@ -33,7 +71,10 @@ function requireLogin(login: string, field = 'login'): void {
 @Controller()
 @gatewayV1.GatewayServiceControllerMethods()
 export class GatewayController implements gatewayV1.GatewayServiceController {
-  constructor(private readonly registry: ServerRegistryService) {}
+  constructor(
+    private readonly registry: ServerRegistryService,
+    private readonly authorization: AuthorizationClient,
+  ) {}
 
   @ServiceRoleOnly()
   async getAccount(request: gatewayV1.GetAccountRequest, _metadata?: Metadata): Promise<gatewayV1.GetAccountResponse> {
@@ -118,7 +159,22 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
 
   async listServers(_request: gatewayV1.ListServersRequest, _metadata?: Metadata): Promise<gatewayV1.ListServersResponse> {
     const servers = await this.registry.list();
-    return { servers: servers.map((server) => ({ serverId: server.id, platform: server.platform, address: server.address, tags: server.tags })) };
+    return { servers: servers.map(toServerInfo) };
+  }
+
+  async upsertServer(request: gatewayV1.UpsertServerRequest, metadata?: Metadata): Promise<gatewayV1.UpsertServerResponse> {
+    const { actor } = callerOf(metadata);
+    const entry = toEntry(request.server);
+    const decision = await this.authorization.require(actor, { action: 'admin', operationType: REGISTRY, serverId: entry.id });
+    const { row, created } = await this.registry.upsert(entry, { actor, decisionId: decision.decisionId });
+    return { server: toServerInfo(row), created };
+  }
+
+  async disableServer(request: gatewayV1.DisableServerRequest, metadata?: Metadata): Promise<gatewayV1.DisableServerResponse> {
+    const { actor } = callerOf(metadata);
+    if (!request.reason.trim()) throw new GatewayError('INVALID_ARGUMENT', 'reason: required (why the server goes out of service)');
+    const decision = await this.authorization.require(actor, { action: 'admin', operationType: REGISTRY, serverId: request.serverId });
+    return { server: toServerInfo(await this.registry.disable(request.serverId, request.reason.trim(), { actor, decisionId: decision.decisionId })) };
   }
 
   async getServerHealth(request: gatewayV1.GetServerHealthRequest, _metadata?: Metadata): Promise<gatewayV1.GetServerHealthResponse> {

@@ -50,6 +50,13 @@ export class MtServerRow {
   @Column({ name: 'allow_plain_http', type: 'boolean' })
   allowPlainHttp!: boolean;
 
+  /** False once an administrator took the server out of service; nothing is sent to it then. */
+  @Column({ type: 'boolean' })
+  enabled!: boolean;
+
+  @Column({ name: 'disabled_reason', type: 'text', nullable: true })
+  disabledReason!: string | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

@@ -8,6 +8,9 @@ import { Mt5Connector } from '../mt5/mt5-connector';
 import { MtServerPool, type PoolStats } from '../pool/mt-server-pool';
 import { GatewayError } from '../gateway-errors';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
+import type { commonV1 } from '@tradewarden/proto';
+import type { ServerEntry } from './server-config';
 import { MtServerRow } from './mt-server.entity';
 
 /**
@@ -24,13 +27,16 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly outbox: OutboxWriter,
+    private readonly messaging: MessagingRuntime,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const repository = this.dataSource.getRepository(MtServerRow);
+    // Servers named in configuration are (re)applied at every boot; an administrator's decision to disable one stands.
     for (const server of this.config.servers) {
-      const { tls, ...settings } = server;
-      await repository.save(repository.create({ ...settings, tlsCaFile: tls.caFile ?? null, tlsPinnedSha256: tls.pinnedSha256 ?? null }));
+      const existing = await repository.findOneBy({ id: server.id });
+      await repository.save(repository.create({ ...toRow(server), enabled: existing?.enabled ?? true, disabledReason: existing?.disabledReason ?? null }));
     }
     this.logger.log(`registry holds ${await repository.count()} server(s)`);
   }
@@ -53,6 +59,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   private async open(serverId: string): Promise<MtConnector> {
     const server = await this.dataSource.getRepository(MtServerRow).findOneBy({ id: serverId });
     if (!server) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
+    if (!server.enabled) throw new GatewayError('SERVER_DISABLED', `server "${serverId}" is out of service: ${server.disabledReason ?? 'disabled'}`);
     const settings = {
       maxConnections: server.maxConnections,
       minIdle: server.minIdle,
@@ -90,6 +97,66 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     return connector;
   }
 
+  /**
+   * Adds or changes a server as an administrator asked (validated like configuration), records the change as an event
+   * for the audit trail, and closes the server's open pool so the next use opens one with the new settings.
+   */
+  async upsert(entry: ServerEntry, meta: { actor: commonV1.Actor; decisionId: string }): Promise<{ row: MtServerRow; created: boolean }> {
+    const { row, created } = await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(MtServerRow);
+      const existing = await repository.findOneBy({ id: entry.id });
+      const saved = await repository.save(repository.create({ ...toRow(entry), enabled: true, disabledReason: null }));
+      await this.outbox.add(manager, Topics.registryEvents, entry.id, this.changeEvent(saved, existing ? 'updated' : 'created', '', meta));
+      return { row: saved, created: !existing };
+    });
+    this.messaging.publishSoon();
+    await this.close(entry.id);
+    return { row, created };
+  }
+
+  async disable(serverId: string, reason: string, meta: { actor: commonV1.Actor; decisionId: string }): Promise<MtServerRow> {
+    const row = await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(MtServerRow);
+      const existing = await repository.findOneBy({ id: serverId });
+      if (!existing) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
+      existing.enabled = false;
+      existing.disabledReason = reason;
+      const saved = await repository.save(existing);
+      await this.outbox.add(manager, Topics.registryEvents, serverId, this.changeEvent(saved, 'disabled', reason, meta));
+      return saved;
+    });
+    this.messaging.publishSoon();
+    await this.close(serverId);
+    return row;
+  }
+
+  private changeEvent(row: MtServerRow, change: string, reason: string, meta: { actor: commonV1.Actor; decisionId: string }) {
+    return buildEnvelope(
+      {
+        serverRegistryChanged: {
+          serverId: row.id,
+          change,
+          platform: row.platform,
+          address: row.address,
+          tags: row.tags,
+          maxConnections: row.maxConnections,
+          passwordRef: row.passwordRef,
+          reason,
+          decisionId: meta.decisionId,
+        },
+      },
+      { actor: meta.actor, producer: 'gateway', aggregateId: row.id },
+    );
+  }
+
+  /** Drains and forgets a server's open connector (after its settings changed or it was disabled). */
+  private async close(serverId: string): Promise<void> {
+    const connector = this.opened.get(serverId);
+    this.opened.delete(serverId);
+    this.connectors.delete(serverId);
+    await connector?.drain();
+  }
+
   /** Pool metrics of every open server connection. */
   poolStats(): PoolStats[] {
     return [...this.opened.values()].map((connector) => connector.stats());
@@ -100,6 +167,11 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     this.opened.clear();
     this.connectors.clear();
   }
+}
+
+function toRow(entry: ServerEntry): Omit<MtServerRow, 'updatedAt' | 'enabled' | 'disabledReason'> {
+  const { tls, ...settings } = entry;
+  return { ...settings, tlsCaFile: tls.caFile ?? null, tlsPinnedSha256: tls.pinnedSha256 ?? null };
 }
 
 function readCertificate(path: string, serverId: string): string {

@@ -15,10 +15,11 @@ export class LiveStateClient {
     this.client = new ServiceClient(gatewayV1.GatewayServiceService, 'GatewayService', gatewayAddress, new ServiceTokenProvider(keycloak, account), 15000);
   }
 
-  async serverIds(): Promise<Set<string>> {
+  /** Registered servers, each with whether it is in service. */
+  async servers(): Promise<Map<string, { enabled: boolean }>> {
     try {
       const reply = await this.client.call('listServers', {});
-      return new Set(reply.servers.map((server) => server.serverId));
+      return new Map(reply.servers.map((server) => [server.serverId, { enabled: server.enabled }]));
     } catch (error) {
       throw new IntakeError('LIVE_STATE_UNAVAILABLE', `gateway unavailable, nothing was submitted: ${(error as ServiceError).details ?? String(error)}`);
     }

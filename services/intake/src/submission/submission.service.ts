@@ -127,14 +127,19 @@ export class SubmissionService {
 
   /** Reads each item's live before-state and computes its after-state; collects every problem before failing. */
   private async plan(request: intakeV1.SubmitOperationRequest): Promise<operationV1.ItemPlan[]> {
-    const known = await this.liveState.serverIds();
+    const known = await this.liveState.servers();
     const errors: FieldError[] = [];
     const plans: operationV1.ItemPlan[] = [];
     for (const [index, spec] of request.items.entries()) {
       const at = `items[${index}]`;
       const deposit = spec.balanceDeposit!;
-      if (!known.has(spec.serverId)) {
+      const server = known.get(spec.serverId);
+      if (!server) {
         errors.push({ field: `${at}.server_id`, code: 'UNKNOWN_SERVER', message: `no MT server "${spec.serverId}" is registered` });
+        continue;
+      }
+      if (!server.enabled) {
+        errors.push({ field: `${at}.server_id`, code: 'SERVER_DISABLED', message: `MT server "${spec.serverId}" is out of service` });
         continue;
       }
       const lookup = await this.liveState.account(spec.serverId, deposit.login);

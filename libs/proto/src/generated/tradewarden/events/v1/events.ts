@@ -29,6 +29,7 @@ import {
  *   tradewarden.gateway.execution-commands.v1   key server_id      ExecutionRequested
  *   tradewarden.gateway.execution-results.v1    key operation_id   ItemExecuted
  *   tradewarden.identity.access-events.v1       key subject        AccessDenied
+ *   tradewarden.gateway.registry-events.v1      key server_id      ServerRegistryChanged
  *
  * Consumers de-duplicate by event_id: a redelivered message must not change state twice.
  */
@@ -59,6 +60,7 @@ export interface EventEnvelope {
   executionRequested?: ExecutionRequested | undefined;
   itemExecuted?: ItemExecuted | undefined;
   accessDenied?: AccessDenied | undefined;
+  serverRegistryChanged?: ServerRegistryChanged | undefined;
 }
 
 export interface OperationSubmitted {
@@ -146,6 +148,23 @@ export interface AccessDenied {
   decisionId: string;
 }
 
+/**
+ * An administrator added, changed or disabled an MT server. Carries the settings, never a secret (credentials are
+ * references such as "env:MT5_LIVE_EU_PASSWORD").
+ */
+export interface ServerRegistryChanged {
+  serverId: string;
+  /** created | updated | disabled */
+  change: string;
+  platform: string;
+  address: string;
+  tags: string[];
+  maxConnections: number;
+  passwordRef: string;
+  reason: string;
+  decisionId: string;
+}
+
 wrappers[".google.protobuf.Timestamp"] = {
   fromObject(value: Date) {
     return { seconds: value.getTime() / 1000, nanos: (value.getTime() % 1000) * 1e6 };
@@ -214,6 +233,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     }
     if (message.accessDenied !== undefined) {
       AccessDenied.encode(message.accessDenied, writer.uint32(210).fork()).join();
+    }
+    if (message.serverRegistryChanged !== undefined) {
+      ServerRegistryChanged.encode(message.serverRegistryChanged, writer.uint32(218).fork()).join();
     }
     return writer;
   },
@@ -351,6 +373,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.accessDenied = AccessDenied.decode(reader, reader.uint32());
             continue;
           }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.serverRegistryChanged = ServerRegistryChanged.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -428,6 +458,11 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         : isSet(object.access_denied)
         ? AccessDenied.fromJSON(object.access_denied)
         : undefined,
+      serverRegistryChanged: isSet(object.serverRegistryChanged)
+        ? ServerRegistryChanged.fromJSON(object.serverRegistryChanged)
+        : isSet(object.server_registry_changed)
+        ? ServerRegistryChanged.fromJSON(object.server_registry_changed)
+        : undefined,
     };
   },
 
@@ -478,6 +513,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.accessDenied !== undefined) {
       obj.accessDenied = AccessDenied.toJSON(message.accessDenied);
     }
+    if (message.serverRegistryChanged !== undefined) {
+      obj.serverRegistryChanged = ServerRegistryChanged.toJSON(message.serverRegistryChanged);
+    }
     return obj;
   },
 
@@ -516,6 +554,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     message.accessDenied = (object.accessDenied !== undefined && object.accessDenied !== null)
       ? AccessDenied.fromPartial(object.accessDenied)
       : undefined;
+    message.serverRegistryChanged =
+      (object.serverRegistryChanged !== undefined && object.serverRegistryChanged !== null)
+        ? ServerRegistryChanged.fromPartial(object.serverRegistryChanged)
+        : undefined;
     return message;
   },
 };
@@ -1862,6 +1904,229 @@ export const AccessDenied: MessageFns<AccessDenied> = {
     message.service = object.service ?? "";
     message.method = object.method ?? "";
     message.code = object.code ?? "";
+    message.reason = object.reason ?? "";
+    message.decisionId = object.decisionId ?? "";
+    return message;
+  },
+};
+
+function createBaseServerRegistryChanged(): ServerRegistryChanged {
+  return {
+    serverId: "",
+    change: "",
+    platform: "",
+    address: "",
+    tags: [],
+    maxConnections: 0,
+    passwordRef: "",
+    reason: "",
+    decisionId: "",
+  };
+}
+
+export const ServerRegistryChanged: MessageFns<ServerRegistryChanged> = {
+  encode(message: ServerRegistryChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.change !== "") {
+      writer.uint32(18).string(message.change);
+    }
+    if (message.platform !== "") {
+      writer.uint32(26).string(message.platform);
+    }
+    if (message.address !== "") {
+      writer.uint32(34).string(message.address);
+    }
+    for (const v of message.tags) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.maxConnections !== 0) {
+      writer.uint32(48).int32(message.maxConnections);
+    }
+    if (message.passwordRef !== "") {
+      writer.uint32(58).string(message.passwordRef);
+    }
+    if (message.reason !== "") {
+      writer.uint32(66).string(message.reason);
+    }
+    if (message.decisionId !== "") {
+      writer.uint32(74).string(message.decisionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ServerRegistryChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseServerRegistryChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.change = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.maxConnections = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.passwordRef = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.decisionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ServerRegistryChanged {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      change: isSet(object.change) ? globalThis.String(object.change) : "",
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      maxConnections: isSet(object.maxConnections)
+        ? globalThis.Number(object.maxConnections)
+        : isSet(object.max_connections)
+        ? globalThis.Number(object.max_connections)
+        : 0,
+      passwordRef: isSet(object.passwordRef)
+        ? globalThis.String(object.passwordRef)
+        : isSet(object.password_ref)
+        ? globalThis.String(object.password_ref)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      decisionId: isSet(object.decisionId)
+        ? globalThis.String(object.decisionId)
+        : isSet(object.decision_id)
+        ? globalThis.String(object.decision_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ServerRegistryChanged): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.change !== "") {
+      obj.change = message.change;
+    }
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.maxConnections !== 0) {
+      obj.maxConnections = Math.round(message.maxConnections);
+    }
+    if (message.passwordRef !== "") {
+      obj.passwordRef = message.passwordRef;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.decisionId !== "") {
+      obj.decisionId = message.decisionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ServerRegistryChanged>, I>>(base?: I): ServerRegistryChanged {
+    return ServerRegistryChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ServerRegistryChanged>, I>>(object: I): ServerRegistryChanged {
+    const message = createBaseServerRegistryChanged();
+    message.serverId = object.serverId ?? "";
+    message.change = object.change ?? "";
+    message.platform = object.platform ?? "";
+    message.address = object.address ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.maxConnections = object.maxConnections ?? 0;
+    message.passwordRef = object.passwordRef ?? "";
     message.reason = object.reason ?? "";
     message.decisionId = object.decisionId ?? "";
     return message;

@@ -40,6 +40,51 @@ export interface ServerInfo {
   /** Where the gateway reaches the server (host:port or URL). Credentials are never exposed. */
   address: string;
   tags: string[];
+  enabled: boolean;
+  maxConnections: number;
+}
+
+/**
+ * A registry entry as an administrator submits it; the same fields as a GATEWAY_SERVERS entry
+ * (docs/configuration.md), credentials only as a reference ("env:VARIABLE").
+ */
+export interface ServerSpec {
+  serverId: string;
+  platform: string;
+  address: string;
+  managerLogin: string;
+  passwordRef: string;
+  tags: string[];
+  /** 0 = the default. */
+  maxConnections: number;
+  minIdle: number;
+  requestsPerSecond: number;
+  requestTimeoutMs: number;
+  acquireTimeoutMs: number;
+  tlsCaFile: string;
+  tlsPinnedSha256: string;
+  allowPlainHttp: boolean;
+}
+
+export interface UpsertServerRequest {
+  server: ServerSpec | undefined;
+}
+
+export interface UpsertServerResponse {
+  server:
+    | ServerInfo
+    | undefined;
+  /** True when the server was not in the registry before. */
+  created: boolean;
+}
+
+export interface DisableServerRequest {
+  serverId: string;
+  reason: string;
+}
+
+export interface DisableServerResponse {
+  server: ServerInfo | undefined;
 }
 
 export interface ListServersResponse {
@@ -562,7 +607,7 @@ export const ListServersRequest: MessageFns<ListServersRequest> = {
 };
 
 function createBaseServerInfo(): ServerInfo {
-  return { serverId: "", platform: "", address: "", tags: [] };
+  return { serverId: "", platform: "", address: "", tags: [], enabled: false, maxConnections: 0 };
 }
 
 export const ServerInfo: MessageFns<ServerInfo> = {
@@ -578,6 +623,12 @@ export const ServerInfo: MessageFns<ServerInfo> = {
     }
     for (const v of message.tags) {
       writer.uint32(34).string(v!);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(40).bool(message.enabled);
+    }
+    if (message.maxConnections !== 0) {
+      writer.uint32(48).int32(message.maxConnections);
     }
     return writer;
   },
@@ -627,6 +678,22 @@ export const ServerInfo: MessageFns<ServerInfo> = {
             message.tags.push(reader.string());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.maxConnections = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -649,6 +716,12 @@ export const ServerInfo: MessageFns<ServerInfo> = {
       platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
       address: isSet(object.address) ? globalThis.String(object.address) : "",
       tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      maxConnections: isSet(object.maxConnections)
+        ? globalThis.Number(object.maxConnections)
+        : isSet(object.max_connections)
+        ? globalThis.Number(object.max_connections)
+        : 0,
     };
   },
 
@@ -666,6 +739,12 @@ export const ServerInfo: MessageFns<ServerInfo> = {
     if (message.tags?.length) {
       obj.tags = message.tags;
     }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.maxConnections !== 0) {
+      obj.maxConnections = Math.round(message.maxConnections);
+    }
     return obj;
   },
 
@@ -678,6 +757,660 @@ export const ServerInfo: MessageFns<ServerInfo> = {
     message.platform = object.platform ?? "";
     message.address = object.address ?? "";
     message.tags = object.tags?.map((e) => e) || [];
+    message.enabled = object.enabled ?? false;
+    message.maxConnections = object.maxConnections ?? 0;
+    return message;
+  },
+};
+
+function createBaseServerSpec(): ServerSpec {
+  return {
+    serverId: "",
+    platform: "",
+    address: "",
+    managerLogin: "",
+    passwordRef: "",
+    tags: [],
+    maxConnections: 0,
+    minIdle: 0,
+    requestsPerSecond: 0,
+    requestTimeoutMs: 0,
+    acquireTimeoutMs: 0,
+    tlsCaFile: "",
+    tlsPinnedSha256: "",
+    allowPlainHttp: false,
+  };
+}
+
+export const ServerSpec: MessageFns<ServerSpec> = {
+  encode(message: ServerSpec, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.platform !== "") {
+      writer.uint32(18).string(message.platform);
+    }
+    if (message.address !== "") {
+      writer.uint32(26).string(message.address);
+    }
+    if (message.managerLogin !== "") {
+      writer.uint32(34).string(message.managerLogin);
+    }
+    if (message.passwordRef !== "") {
+      writer.uint32(42).string(message.passwordRef);
+    }
+    for (const v of message.tags) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.maxConnections !== 0) {
+      writer.uint32(56).int32(message.maxConnections);
+    }
+    if (message.minIdle !== 0) {
+      writer.uint32(64).int32(message.minIdle);
+    }
+    if (message.requestsPerSecond !== 0) {
+      writer.uint32(72).int32(message.requestsPerSecond);
+    }
+    if (message.requestTimeoutMs !== 0) {
+      writer.uint32(80).int32(message.requestTimeoutMs);
+    }
+    if (message.acquireTimeoutMs !== 0) {
+      writer.uint32(88).int32(message.acquireTimeoutMs);
+    }
+    if (message.tlsCaFile !== "") {
+      writer.uint32(98).string(message.tlsCaFile);
+    }
+    if (message.tlsPinnedSha256 !== "") {
+      writer.uint32(106).string(message.tlsPinnedSha256);
+    }
+    if (message.allowPlainHttp !== false) {
+      writer.uint32(112).bool(message.allowPlainHttp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ServerSpec {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseServerSpec();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.platform = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.managerLogin = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.passwordRef = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.maxConnections = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.minIdle = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.requestsPerSecond = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.requestTimeoutMs = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.acquireTimeoutMs = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.tlsCaFile = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.tlsPinnedSha256 = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.allowPlainHttp = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ServerSpec {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      platform: isSet(object.platform) ? globalThis.String(object.platform) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      managerLogin: isSet(object.managerLogin)
+        ? globalThis.String(object.managerLogin)
+        : isSet(object.manager_login)
+        ? globalThis.String(object.manager_login)
+        : "",
+      passwordRef: isSet(object.passwordRef)
+        ? globalThis.String(object.passwordRef)
+        : isSet(object.password_ref)
+        ? globalThis.String(object.password_ref)
+        : "",
+      tags: globalThis.Array.isArray(object?.tags)
+        ? object.tags.map((e: any) => globalThis.String(e))
+        : [],
+      maxConnections: isSet(object.maxConnections)
+        ? globalThis.Number(object.maxConnections)
+        : isSet(object.max_connections)
+        ? globalThis.Number(object.max_connections)
+        : 0,
+      minIdle: isSet(object.minIdle)
+        ? globalThis.Number(object.minIdle)
+        : isSet(object.min_idle)
+        ? globalThis.Number(object.min_idle)
+        : 0,
+      requestsPerSecond: isSet(object.requestsPerSecond)
+        ? globalThis.Number(object.requestsPerSecond)
+        : isSet(object.requests_per_second)
+        ? globalThis.Number(object.requests_per_second)
+        : 0,
+      requestTimeoutMs: isSet(object.requestTimeoutMs)
+        ? globalThis.Number(object.requestTimeoutMs)
+        : isSet(object.request_timeout_ms)
+        ? globalThis.Number(object.request_timeout_ms)
+        : 0,
+      acquireTimeoutMs: isSet(object.acquireTimeoutMs)
+        ? globalThis.Number(object.acquireTimeoutMs)
+        : isSet(object.acquire_timeout_ms)
+        ? globalThis.Number(object.acquire_timeout_ms)
+        : 0,
+      tlsCaFile: isSet(object.tlsCaFile)
+        ? globalThis.String(object.tlsCaFile)
+        : isSet(object.tls_ca_file)
+        ? globalThis.String(object.tls_ca_file)
+        : "",
+      tlsPinnedSha256: isSet(object.tlsPinnedSha256)
+        ? globalThis.String(object.tlsPinnedSha256)
+        : isSet(object.tls_pinned_sha256)
+        ? globalThis.String(object.tls_pinned_sha256)
+        : "",
+      allowPlainHttp: isSet(object.allowPlainHttp)
+        ? globalThis.Boolean(object.allowPlainHttp)
+        : isSet(object.allow_plain_http)
+        ? globalThis.Boolean(object.allow_plain_http)
+        : false,
+    };
+  },
+
+  toJSON(message: ServerSpec): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.platform !== "") {
+      obj.platform = message.platform;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.managerLogin !== "") {
+      obj.managerLogin = message.managerLogin;
+    }
+    if (message.passwordRef !== "") {
+      obj.passwordRef = message.passwordRef;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.maxConnections !== 0) {
+      obj.maxConnections = Math.round(message.maxConnections);
+    }
+    if (message.minIdle !== 0) {
+      obj.minIdle = Math.round(message.minIdle);
+    }
+    if (message.requestsPerSecond !== 0) {
+      obj.requestsPerSecond = Math.round(message.requestsPerSecond);
+    }
+    if (message.requestTimeoutMs !== 0) {
+      obj.requestTimeoutMs = Math.round(message.requestTimeoutMs);
+    }
+    if (message.acquireTimeoutMs !== 0) {
+      obj.acquireTimeoutMs = Math.round(message.acquireTimeoutMs);
+    }
+    if (message.tlsCaFile !== "") {
+      obj.tlsCaFile = message.tlsCaFile;
+    }
+    if (message.tlsPinnedSha256 !== "") {
+      obj.tlsPinnedSha256 = message.tlsPinnedSha256;
+    }
+    if (message.allowPlainHttp !== false) {
+      obj.allowPlainHttp = message.allowPlainHttp;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ServerSpec>, I>>(base?: I): ServerSpec {
+    return ServerSpec.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ServerSpec>, I>>(object: I): ServerSpec {
+    const message = createBaseServerSpec();
+    message.serverId = object.serverId ?? "";
+    message.platform = object.platform ?? "";
+    message.address = object.address ?? "";
+    message.managerLogin = object.managerLogin ?? "";
+    message.passwordRef = object.passwordRef ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.maxConnections = object.maxConnections ?? 0;
+    message.minIdle = object.minIdle ?? 0;
+    message.requestsPerSecond = object.requestsPerSecond ?? 0;
+    message.requestTimeoutMs = object.requestTimeoutMs ?? 0;
+    message.acquireTimeoutMs = object.acquireTimeoutMs ?? 0;
+    message.tlsCaFile = object.tlsCaFile ?? "";
+    message.tlsPinnedSha256 = object.tlsPinnedSha256 ?? "";
+    message.allowPlainHttp = object.allowPlainHttp ?? false;
+    return message;
+  },
+};
+
+function createBaseUpsertServerRequest(): UpsertServerRequest {
+  return { server: undefined };
+}
+
+export const UpsertServerRequest: MessageFns<UpsertServerRequest> = {
+  encode(message: UpsertServerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.server !== undefined) {
+      ServerSpec.encode(message.server, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertServerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertServerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.server = ServerSpec.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertServerRequest {
+    return { server: isSet(object.server) ? ServerSpec.fromJSON(object.server) : undefined };
+  },
+
+  toJSON(message: UpsertServerRequest): unknown {
+    const obj: any = {};
+    if (message.server !== undefined) {
+      obj.server = ServerSpec.toJSON(message.server);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertServerRequest>, I>>(base?: I): UpsertServerRequest {
+    return UpsertServerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertServerRequest>, I>>(object: I): UpsertServerRequest {
+    const message = createBaseUpsertServerRequest();
+    message.server = (object.server !== undefined && object.server !== null)
+      ? ServerSpec.fromPartial(object.server)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertServerResponse(): UpsertServerResponse {
+  return { server: undefined, created: false };
+}
+
+export const UpsertServerResponse: MessageFns<UpsertServerResponse> = {
+  encode(message: UpsertServerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.server !== undefined) {
+      ServerInfo.encode(message.server, writer.uint32(10).fork()).join();
+    }
+    if (message.created !== false) {
+      writer.uint32(16).bool(message.created);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertServerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertServerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.server = ServerInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertServerResponse {
+    return {
+      server: isSet(object.server) ? ServerInfo.fromJSON(object.server) : undefined,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
+  },
+
+  toJSON(message: UpsertServerResponse): unknown {
+    const obj: any = {};
+    if (message.server !== undefined) {
+      obj.server = ServerInfo.toJSON(message.server);
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertServerResponse>, I>>(base?: I): UpsertServerResponse {
+    return UpsertServerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertServerResponse>, I>>(object: I): UpsertServerResponse {
+    const message = createBaseUpsertServerResponse();
+    message.server = (object.server !== undefined && object.server !== null)
+      ? ServerInfo.fromPartial(object.server)
+      : undefined;
+    message.created = object.created ?? false;
+    return message;
+  },
+};
+
+function createBaseDisableServerRequest(): DisableServerRequest {
+  return { serverId: "", reason: "" };
+}
+
+export const DisableServerRequest: MessageFns<DisableServerRequest> = {
+  encode(message: DisableServerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DisableServerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDisableServerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DisableServerRequest {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: DisableServerRequest): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DisableServerRequest>, I>>(base?: I): DisableServerRequest {
+    return DisableServerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DisableServerRequest>, I>>(object: I): DisableServerRequest {
+    const message = createBaseDisableServerRequest();
+    message.serverId = object.serverId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseDisableServerResponse(): DisableServerResponse {
+  return { server: undefined };
+}
+
+export const DisableServerResponse: MessageFns<DisableServerResponse> = {
+  encode(message: DisableServerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.server !== undefined) {
+      ServerInfo.encode(message.server, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DisableServerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDisableServerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.server = ServerInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DisableServerResponse {
+    return { server: isSet(object.server) ? ServerInfo.fromJSON(object.server) : undefined };
+  },
+
+  toJSON(message: DisableServerResponse): unknown {
+    const obj: any = {};
+    if (message.server !== undefined) {
+      obj.server = ServerInfo.toJSON(message.server);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DisableServerResponse>, I>>(base?: I): DisableServerResponse {
+    return DisableServerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DisableServerResponse>, I>>(object: I): DisableServerResponse {
+    const message = createBaseDisableServerResponse();
+    message.server = (object.server !== undefined && object.server !== null)
+      ? ServerInfo.fromPartial(object.server)
+      : undefined;
     return message;
   },
 };
@@ -2972,6 +3705,14 @@ export interface GatewayServiceClient {
 
   listServers(request: ListServersRequest, metadata?: Metadata): Observable<ListServersResponse>;
 
+  /** Adds an MT server to the registry or changes one (admins only). Its pool reopens with the new settings. */
+
+  upsertServer(request: UpsertServerRequest, metadata?: Metadata): Observable<UpsertServerResponse>;
+
+  /** Takes a server out of service (admins only): nothing more is sent to it; its pool drains. */
+
+  disableServer(request: DisableServerRequest, metadata?: Metadata): Observable<DisableServerResponse>;
+
   /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
 
   getServerHealth(request: GetServerHealthRequest, metadata?: Metadata): Observable<GetServerHealthResponse>;
@@ -3024,6 +3765,20 @@ export interface GatewayServiceController {
     metadata?: Metadata,
   ): Promise<ListServersResponse> | Observable<ListServersResponse> | ListServersResponse;
 
+  /** Adds an MT server to the registry or changes one (admins only). Its pool reopens with the new settings. */
+
+  upsertServer(
+    request: UpsertServerRequest,
+    metadata?: Metadata,
+  ): Promise<UpsertServerResponse> | Observable<UpsertServerResponse> | UpsertServerResponse;
+
+  /** Takes a server out of service (admins only): nothing more is sent to it; its pool drains. */
+
+  disableServer(
+    request: DisableServerRequest,
+    metadata?: Metadata,
+  ): Promise<DisableServerResponse> | Observable<DisableServerResponse> | DisableServerResponse;
+
   /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
 
   getServerHealth(
@@ -3042,6 +3797,8 @@ export function GatewayServiceControllerMethods() {
       "getSymbols",
       "getPositions",
       "listServers",
+      "upsertServer",
+      "disableServer",
       "getServerHealth",
     ];
     for (const method of grpcMethods) {
@@ -3134,6 +3891,28 @@ export const GatewayServiceService = {
     responseSerialize: (value: ListServersResponse): Buffer => Buffer.from(ListServersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListServersResponse => ListServersResponse.decode(value),
   },
+  /** Adds an MT server to the registry or changes one (admins only). Its pool reopens with the new settings. */
+  upsertServer: {
+    path: "/tradewarden.gateway.v1.GatewayService/UpsertServer" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertServerRequest): Buffer => Buffer.from(UpsertServerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertServerRequest => UpsertServerRequest.decode(value),
+    responseSerialize: (value: UpsertServerResponse): Buffer =>
+      Buffer.from(UpsertServerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertServerResponse => UpsertServerResponse.decode(value),
+  },
+  /** Takes a server out of service (admins only): nothing more is sent to it; its pool drains. */
+  disableServer: {
+    path: "/tradewarden.gateway.v1.GatewayService/DisableServer" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DisableServerRequest): Buffer => Buffer.from(DisableServerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DisableServerRequest => DisableServerRequest.decode(value),
+    responseSerialize: (value: DisableServerResponse): Buffer =>
+      Buffer.from(DisableServerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DisableServerResponse => DisableServerResponse.decode(value),
+  },
   /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
   getServerHealth: {
     path: "/tradewarden.gateway.v1.GatewayService/GetServerHealth" as const,
@@ -3159,6 +3938,10 @@ export interface GatewayServiceServer extends UntypedServiceImplementation {
   getSymbols: handleUnaryCall<GetSymbolsRequest, GetSymbolsResponse>;
   getPositions: handleUnaryCall<GetPositionsRequest, GetPositionsResponse>;
   listServers: handleUnaryCall<ListServersRequest, ListServersResponse>;
+  /** Adds an MT server to the registry or changes one (admins only). Its pool reopens with the new settings. */
+  upsertServer: handleUnaryCall<UpsertServerRequest, UpsertServerResponse>;
+  /** Takes a server out of service (admins only): nothing more is sent to it; its pool drains. */
+  disableServer: handleUnaryCall<DisableServerRequest, DisableServerResponse>;
   /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
   getServerHealth: handleUnaryCall<GetServerHealthRequest, GetServerHealthResponse>;
 }
