@@ -65,6 +65,12 @@ describe('gateway killed mid-batch while the server loses answers', () => {
     for (const login of ACCOUNTS) {
       expect(platform.simulator.state.accounts.get(login)!.balance - before.get(login)!).toBe(BigInt((DEPOSITS / ACCOUNTS.length) * 100));
     }
+    // Executors run in parallel, yet each account's deposits reached the server in the order they were approved.
+    const rowOfToken = new Map(operation.items.map((item) => [`TW-${item.itemId.replace(/-/g, '').slice(0, 28)}`, item.rowNumber]));
+    for (const login of ACCOUNTS) {
+      const rows = deals.filter((deal) => deal.login === login).map((deal) => rowOfToken.get(deal.comment)!);
+      expect(rows).toEqual([...rows].sort((a, b) => a - b));
+    }
     expect(platform.simulator.state.counters.lostAnswers).toBeGreaterThan(0);
   }, 600_000);
 });

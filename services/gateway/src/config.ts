@@ -10,6 +10,8 @@ const gatewayEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
   GATEWAY_SERVERS: serverListSchema,
   GATEWAY_EXECUTION_POLL_MS: z.coerce.number().int().min(20).max(10000).default(200),
   GATEWAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  // Items executed at the same time (each server's pool still caps its connections; one account at a time).
+  GATEWAY_EXECUTION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
 });
 
 export type GatewayConfig = ReturnType<typeof toGatewayConfig>;
@@ -20,7 +22,7 @@ function toGatewayConfig(env: z.infer<typeof gatewayEnv>) {
     serviceAccount: toServiceAccountConfig(env),
     identityAddress: env.IDENTITY_GRPC_ADDRESS,
     servers: env.GATEWAY_SERVERS,
-    execution: { pollMs: env.GATEWAY_EXECUTION_POLL_MS, maxAttempts: env.GATEWAY_MAX_ATTEMPTS },
+    execution: { pollMs: env.GATEWAY_EXECUTION_POLL_MS, maxAttempts: env.GATEWAY_MAX_ATTEMPTS, concurrency: env.GATEWAY_EXECUTION_CONCURRENCY },
   };
 }
 

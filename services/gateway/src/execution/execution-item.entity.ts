@@ -10,12 +10,22 @@ export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'APPLIED' | 'FAILED' |
 @Check('execution_items_status_check', "status IN ('PENDING', 'IN_PROGRESS', 'APPLIED', 'FAILED', 'DRIFTED')")
 @Unique('execution_items_token_key', ['executionToken'])
 @Index('execution_items_open_idx', ['status', 'createdAt'])
+@Index('execution_items_seq_key', ['seq'], { unique: true })
+@Index('execution_items_account_open_idx', ['serverId', 'accountKey', 'seq'], { where: "status IN ('PENDING', 'IN_PROGRESS')" })
 export class ExecutionItemRow {
   @PrimaryColumn({ name: 'item_id', type: 'uuid' })
   itemId!: string;
 
   @Column({ name: 'operation_id', type: 'uuid' })
   operationId!: string;
+
+  /** Arrival order; with account_key it keeps each account's changes in the order they were approved. */
+  @Column({ type: 'bigint', generated: 'increment' })
+  seq!: string;
+
+  /** The account the item changes (login); items of one account never run concurrently. */
+  @Column({ name: 'account_key', type: 'text' })
+  accountKey!: string;
 
   @Column({ name: 'server_id', type: 'text' })
   serverId!: string;

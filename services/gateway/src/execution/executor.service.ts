@@ -38,8 +38,8 @@ function accountSnapshot(account: MtAccountState): Record<string, string> {
 export class ExecutorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExecutorService.name);
   private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -57,17 +57,19 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     );
     if (recovered[0]?.length) this.logger.warn(`resuming ${recovered[0].length} item(s) left in progress`);
     this.running = true;
-    this.loop = this.run();
+    this.loops = Array.from({ length: this.config.execution.concurrency }, () => this.run());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wakeUp?.();
-    await this.loop;
+    for (const wake of this.wakers) wake();
+    await Promise.all(this.loops);
   }
 
   wake(): void {
-    setImmediate(() => this.wakeUp?.());
+    setImmediate(() => {
+      for (const wake of this.wakers) wake();
+    });
   }
 
   private async run(): Promise<void> {
@@ -80,35 +82,39 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       }
       if (!worked && this.running) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, this.config.execution.pollMs);
-          function done() {
+          const done = () => {
             clearTimeout(timer);
+            this.wakers.delete(done);
             resolve();
-          }
-          this.wakeUp = done;
+          };
+          const timer = setTimeout(done, this.config.execution.pollMs);
+          this.wakers.add(done);
         });
       }
     }
   }
 
   private async processNext(): Promise<boolean> {
-    const claimed: ExecutionItemRow | undefined = await this.dataSource.transaction(async (manager) => {
-      const row = await manager
-        .getRepository(ExecutionItemRow)
-        .createQueryBuilder('item')
-        .where("item.status = 'PENDING'")
-        .andWhere('(item.not_before IS NULL OR item.not_before <= now())')
-        .orderBy('item.created_at', 'ASC')
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getOne();
-      if (!row) return undefined;
-      row.status = 'IN_PROGRESS';
-      row.attempts += 1;
-      await manager.save(row);
-      return row;
-    });
-    if (!claimed) return false;
+    // The oldest due item whose account has no earlier unfinished item: several executors work in parallel (bounded
+    // per server by its pool), while each account's changes are applied one at a time, in approval order.
+    const [rows] = (await this.dataSource.query(
+      `WITH candidate AS (
+         SELECT i.item_id FROM execution_items i
+          WHERE i.status = 'PENDING' AND (i.not_before IS NULL OR i.not_before <= now())
+            AND NOT EXISTS (
+              SELECT 1 FROM execution_items e
+               WHERE e.server_id = i.server_id AND e.account_key = i.account_key AND e.seq < i.seq
+                 AND e.status IN ('PENDING', 'IN_PROGRESS'))
+          ORDER BY i.seq
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED)
+       UPDATE execution_items SET status = 'IN_PROGRESS', attempts = attempts + 1, updated_at = now()
+        WHERE item_id = (SELECT item_id FROM candidate)
+        RETURNING item_id`,
+    )) as [{ item_id: string }[], number];
+    const claimedId = rows[0]?.item_id;
+    if (!claimedId) return false;
+    const claimed = await this.dataSource.getRepository(ExecutionItemRow).findOneByOrFail({ itemId: claimedId });
     const plan = operationV1.ItemPlan.fromJSON(claimed.plan);
     const traceparent = claimed.traceparent;
     await withSpan(
