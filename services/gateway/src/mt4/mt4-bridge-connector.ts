@@ -8,6 +8,7 @@ import { mt4bridgeV1 } from '@tradewarden/proto';
 import type { MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtPosition, MtSymbol } from '../mt/mt-connector';
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import { isConnectionFailure, type PoolSettings, type PoolStats } from '../pool/mt-server-pool';
+import { LatencyWindow } from '../pool/latency-window';
 import { RequestRateLimiter } from '../pool/request-rate-limiter';
 
 export interface Mt4BridgeOptions {
@@ -22,7 +23,6 @@ type RequestOf<K extends keyof Service> = Parameters<Service[K]['requestSerializ
 type ResponseOf<K extends keyof Service> = ReturnType<Service[K]['responseDeserialize']>;
 
 const MONEY_SCALE = 8;
-const LATENCY_WINDOW = 1024;
 
 /**
  * MT4 through a manager bridge (proto/tradewarden/mt4bridge/v1). The bridge owns the MT4 manager connections; here the
@@ -36,7 +36,7 @@ export class Mt4BridgeConnector implements MtConnector {
   private readonly policy: IPolicy;
   private readonly breakerState: () => CircuitState;
   private readonly limiter: RequestRateLimiter;
-  private readonly latencies: number[] = [];
+  private readonly latencies = new LatencyWindow();
   private readonly counters = { requests: 0, errors: 0, inFlight: 0, waiting: 0 };
   private draining = false;
 
@@ -80,8 +80,7 @@ export class Mt4BridgeConnector implements MtConnector {
           throw this.translate(method, error as ServiceError);
         } finally {
           this.counters.inFlight -= 1;
-          this.latencies.push(performance.now() - startedAt);
-          if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
+          this.latencies.record(performance.now() - startedAt);
         }
       });
     } catch (error) {
@@ -229,8 +228,6 @@ export class Mt4BridgeConnector implements MtConnector {
   }
 
   stats(): PoolStats {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const count = sorted.length;
     return {
       serverId: this.serverId,
       max: this.settings.maxConnections,
@@ -242,12 +239,7 @@ export class Mt4BridgeConnector implements MtConnector {
       errors: this.counters.errors,
       reconnects: 0,
       breaker: (['closed', 'open', 'half-open', 'isolated'] as const)[this.breakerState()]!,
-      latencyMs: {
-        count,
-        mean: count ? sorted.reduce((sum, value) => sum + value, 0) / count : 0,
-        p99: count ? sorted[Math.min(count - 1, Math.floor(count * 0.99))]! : 0,
-        max: count ? sorted[count - 1]! : 0,
-      },
+      latencyMs: this.latencies.summary(),
     };
   }
 

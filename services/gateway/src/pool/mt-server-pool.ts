@@ -3,6 +3,7 @@ import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, ret
 import { createPool, type Pool } from 'generic-pool';
 import { MtAuthenticationError, MtTransportError } from '../mt5/mt5-errors';
 import { Mt5WebApiSession, type Mt5SessionOptions } from '../mt5/mt5-webapi-session';
+import { LatencyWindow } from './latency-window';
 import { RequestRateLimiter } from './request-rate-limiter';
 
 export interface PoolSettings {
@@ -40,7 +41,6 @@ export const isConnectionFailure = (error: unknown) => error instanceof MtTransp
 // Idle sessions are closed before the server's 180 s idle drop, and pinged when borrowed after 20 s of silence.
 const IDLE_CLOSE_MS = 150_000;
 const PING_AFTER_IDLE_MS = 20_000;
-const LATENCY_WINDOW = 1024;
 
 /**
  * The connections of one MT server: a cap that is never exceeded (generic-pool), warm idle sessions, a health ping
@@ -54,7 +54,7 @@ export class MtServerPool {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly connect: RetryPolicy;
   private readonly limiter: RequestRateLimiter;
-  private readonly latencies: number[] = [];
+  private readonly latencies = new LatencyWindow();
   private counters = { requests: 0, errors: 0, reconnects: 0, created: 0 };
   private draining = false;
 
@@ -151,8 +151,6 @@ export class MtServerPool {
   }
 
   stats(): PoolStats {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const count = sorted.length;
     return {
       serverId: this.serverId,
       max: this.pool.max,
@@ -164,12 +162,7 @@ export class MtServerPool {
       errors: this.counters.errors,
       reconnects: this.counters.reconnects,
       breaker: (['closed', 'open', 'half-open', 'isolated'] as const)[this.breaker.state]!,
-      latencyMs: {
-        count,
-        mean: count ? sorted.reduce((sum, value) => sum + value, 0) / count : 0,
-        p99: count ? sorted[Math.min(count - 1, Math.floor(count * 0.99))]! : 0,
-        max: count ? sorted[count - 1]! : 0,
-      },
+      latencyMs: this.latencies.summary(),
     };
   }
 
@@ -189,7 +182,6 @@ export class MtServerPool {
   }
 
   private recordLatency(ms: number): void {
-    this.latencies.push(ms);
-    if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
+    this.latencies.record(ms);
   }
 }
