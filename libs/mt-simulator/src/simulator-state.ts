@@ -96,7 +96,7 @@ export class SimulatorState {
   private nextDeal = 1_000_001n;
   openConnections = 0;
   peakConnections = 0;
-  readonly counters = { refusedConnections: 0, stalled: 0, lostAnswers: 0 };
+  readonly counters = { refusedConnections: 0, stalled: 0, lostAnswers: 0, idleDrops: 0 };
 
   addAccount(account: SimAccount): void {
     this.accounts.set(account.login, account);

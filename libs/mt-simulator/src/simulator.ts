@@ -14,6 +14,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Accounts generated beyond the five demo accounts (logins from 600001), deterministic for the seed. */
   generatedAccounts?: number;
+  /** Idle drop of connections and sessions (default 180 s, as MT5). */
+  idleDropMs?: number;
 }
 
 export interface RunningSimulator {

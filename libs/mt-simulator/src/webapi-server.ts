@@ -33,6 +33,8 @@ export interface WebApiServerOptions {
   tls?: { certPem: string; keyPem: string };
   /** Seed of the fault dice, so that a run with faults can be repeated. */
   seed?: number;
+  /** Silence after which the server drops a connection and ends its session (MT5: 180 s). */
+  idleDropMs?: number;
 }
 
 
@@ -48,12 +50,14 @@ export class WebApiServer {
   /** Faults in force; change them at run time with setFaults(). */
   faults: FaultSettings = NO_FAULTS;
   private readonly random: () => number;
+  private readonly idleDropMs: number;
 
   constructor(
     private readonly state: SimulatorState,
     private readonly options: WebApiServerOptions,
   ) {
     this.random = seededRandom(options.seed ?? 1);
+    this.idleDropMs = options.idleDropMs ?? IDLE_DROP_MS;
     const listener: RequestListener = (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         response.statusCode = 500;
@@ -63,7 +67,7 @@ export class WebApiServer {
     this.server = options.tls
       ? createTlsServer({ keepAlive: true, cert: options.tls.certPem, key: options.tls.keyPem }, listener)
       : createServer({ keepAlive: true }, listener);
-    this.server.keepAliveTimeout = IDLE_DROP_MS;
+    this.server.keepAliveTimeout = this.idleDropMs;
     this.server.on('connection', (socket: Socket) => {
       if (this.state.openConnections >= this.options.maxConnections) {
         this.state.counters.refusedConnections += 1;
@@ -72,7 +76,9 @@ export class WebApiServer {
       }
       this.state.openConnections += 1;
       this.state.peakConnections = Math.max(this.state.peakConnections, this.state.openConnections);
-      socket.setTimeout(IDLE_DROP_MS, () => socket.destroy());
+      // The session's idle drop (below) ends quiet sessions; this only reaps connections that never start one, and
+      // never cuts a TLS handshake short.
+      socket.setTimeout(Math.max(this.idleDropMs, 30_000), () => socket.destroy());
       socket.once('close', () => {
         this.state.openConnections -= 1;
       });
@@ -106,6 +112,16 @@ export class WebApiServer {
       session = { id: randomBytes(16).toString('hex'), authenticated: false };
       this.sessionsByCookie.set(session.id, session);
       response.setHeader('set-cookie', `MT5WEBAPI=${session.id}; Path=/; HttpOnly`);
+    }
+    if (!this.sessionsBySocket.has(socket)) {
+      const dropped = session;
+      // An idle drop ends the session as well as the connection: the client must authenticate again.
+      socket.setTimeout(this.idleDropMs, () => {
+        dropped.authenticated = false;
+        this.sessionsByCookie.delete(dropped.id);
+        this.state.counters.idleDrops += 1;
+        socket.destroy();
+      });
     }
     this.sessionsBySocket.set(socket, session);
     return session;

@@ -53,8 +53,10 @@ export class Mt5WebApiSession {
           maxSockets: 1,
           maxFreeSockets: 1,
           ca: options.tls?.caPem,
-          // A pinned certificate is checked by fingerprint on every connection instead of by chain.
+          // A pinned certificate is checked by fingerprint on every connection instead of by chain. A resumed TLS
+          // session presents no certificate to check, so sessions are not cached when pinning.
           rejectUnauthorized: options.tls?.pinnedSha256 === undefined,
+          ...(options.tls?.pinnedSha256 ? { maxCachedSessions: 0 } : {}),
         })
       : new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
   }
@@ -169,6 +171,7 @@ export class Mt5WebApiSession {
         req.on('socket', (socket) => {
           const tlsSocket = socket as TLSSocket;
           const check = () => {
+            if (tlsSocket.destroyed) return; // the request fails with the socket's own error
             const fingerprint = tlsSocket.getPeerCertificate()?.fingerprint256 ?? '';
             if (normalizeFingerprint(fingerprint) !== normalizeFingerprint(pinned)) {
               req.destroy(new MtAuthenticationError(`server certificate ${fingerprint || '(none)'} does not match the pinned fingerprint`));

@@ -135,4 +135,19 @@ describe('MT server pool against the simulator', () => {
     const deals = await mt.balanceDealsSince('500004', new Date(Date.now() - 60_000));
     expect(deals.filter((deal) => deal.comment === token).map((deal) => deal.amount.format(2))).toEqual(['12.34']);
   });
+
+  it('authenticates again, unnoticed by callers, after the server dropped an idle session', async () => {
+    const idle = await startSimulator({ host: '127.0.0.1', port: 0, managers: [{ login: '1000', password }], maxConnections: 10, tls: certificate, idleDropMs: 3000 });
+    try {
+      const mt = connector({ url: idle.webApiUrl });
+      await expect(mt.getAccount('500001')).resolves.toMatchObject({ login: '500001' });
+      await new Promise((resolve) => setTimeout(resolve, 4500));
+      expect(idle.state.counters.idleDrops).toBeGreaterThanOrEqual(1);
+      await expect(mt.getAccount('500002')).resolves.toMatchObject({ login: '500002' });
+      expect(mt.pool.stats().errors).toBe(0);
+    } finally {
+      await Promise.all(pools.splice(0).map((pool) => pool.drain().catch(() => undefined)));
+      await idle.stop();
+    }
+  });
 });
