@@ -26,12 +26,14 @@ export class OutboxAccessDeniedRecorder {
     reason: string;
     actor?: commonV1.Actor;
     decisionId?: string;
+    /** The service that refused the call; defaults to this one (identity names the service that asked it). */
+    service?: string;
   }): Promise<void> {
     const key = input.actor?.subject || 'anonymous';
     const envelope = buildEnvelope(
       {
         accessDenied: {
-          service: this.options.service,
+          service: input.service ?? this.options.service,
           method: input.method,
           code: input.code,
           reason: input.reason,

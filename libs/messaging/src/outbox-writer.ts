@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { eventsV1 } from '@tradewarden/proto';
 import { encodeEnvelope } from './envelope';
 import { OutboxMessage } from './outbox-message.entity';
+import { topicName, type TopicBase } from './topics';
 
 /**
  * Adds events to the outbox inside the caller's transaction: the event exists if and only if the state change
@@ -10,13 +11,13 @@ import { OutboxMessage } from './outbox-message.entity';
 export class OutboxWriter {
   constructor(private readonly topicPrefix: string) {}
 
-  async add(manager: EntityManager, topic: string, key: string, envelope: eventsV1.EventEnvelope): Promise<void> {
+  async add(manager: EntityManager, topic: TopicBase, key: string, envelope: eventsV1.EventEnvelope): Promise<void> {
     await this.addAll(manager, [{ topic, key, envelope }]);
   }
 
   async addAll(
     manager: EntityManager,
-    events: ReadonlyArray<{ topic: string; key: string; envelope: eventsV1.EventEnvelope }>,
+    events: ReadonlyArray<{ topic: TopicBase; key: string; envelope: eventsV1.EventEnvelope }>,
   ): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(({ topic, key, envelope }) => {
@@ -28,7 +29,7 @@ export class OutboxWriter {
       return manager.create(OutboxMessage, {
         eventId: envelope.eventId,
         eventType: envelope.eventType,
-        topic: this.topicPrefix ? `${this.topicPrefix}.${topic}` : topic,
+        topic: topicName(this.topicPrefix, topic),
         messageKey: key,
         payload: encodeEnvelope(envelope),
         headers,

@@ -31,7 +31,7 @@ export class IdentityModule {
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapIdentityError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
       ],
       controllers: [IdentityController],
-      providers: [AuthorizationService],
+      providers: [AuthorizationService, OutboxAccessDeniedRecorder],
     };
   }
 }

@@ -138,7 +138,7 @@ export class MtServerPool {
         }
         throw error;
       } finally {
-        this.recordLatency(performance.now() - started);
+        this.latencies.record(performance.now() - started);
         if (broken) await this.pool.destroy(session).catch(() => undefined);
         else await this.pool.release(session).catch(() => undefined);
       }
@@ -181,7 +181,4 @@ export class MtServerPool {
     }
   }
 
-  private recordLatency(ms: number): void {
-    this.latencies.record(ms);
-  }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
-import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
+import { OutboxAccessDeniedRecorder } from '@tradewarden/messaging';
 import type { commonV1 } from '@tradewarden/proto';
 import { decide, policyVersion, type Grant } from './authorization-policy';
 import { GrantRow } from './grant.entity';
@@ -23,8 +23,7 @@ export class AuthorizationService {
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
-    private readonly messaging: MessagingRuntime,
+    private readonly denials: OutboxAccessDeniedRecorder,
   ) {}
 
   async authorize(
@@ -36,18 +35,7 @@ export class AuthorizationService {
     const decision = decide(grants, { roles: actor.roles, ...query });
     const decisionId = randomUUID();
     if (!decision.allowed) {
-      await this.dataSource.transaction((manager) =>
-        this.outbox.add(
-          manager,
-          Topics.accessEvents,
-          actor.subject || 'anonymous',
-          buildEnvelope(
-            { accessDenied: { service: caller.service, method: caller.method, code: 'PERMISSION_DENIED', reason: decision.reason, decisionId } },
-            { actor, producer: 'identity', aggregateId: actor.subject || 'anonymous' },
-          ),
-        ),
-      );
-      this.messaging.publishSoon();
+      await this.denials.recordDenied({ service: caller.service, method: caller.method, code: 'PERMISSION_DENIED', reason: decision.reason, actor, decisionId });
     }
     return { allowed: decision.allowed, reason: decision.allowed ? '' : decision.reason, decisionId, policyVersion: version };
   }

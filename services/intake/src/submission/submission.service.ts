@@ -7,7 +7,7 @@ import { DATA_SOURCE, isUniqueViolation } from '@tradewarden/database';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { DecimalAmount } from '@tradewarden/money';
 import { planDigest } from '@tradewarden/plan-digest';
-import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
+import { intakeV1, operationV1, type commonV1, type gatewayV1 } from '@tradewarden/proto';
 import { injectTraceHeaders } from '@tradewarden/telemetry';
 import { CURRENCY_DIGITS, validateDepositRequest, type FieldError } from '../domain/deposit-validation';
 import { IntakeError } from '../intake-errors';
@@ -128,6 +128,12 @@ export class SubmissionService {
   /** Reads each item's live before-state and computes its after-state; collects every problem before failing. */
   private async plan(request: intakeV1.SubmitOperationRequest): Promise<operationV1.ItemPlan[]> {
     const known = await this.liveState.servers();
+    const loginsByServer = new Map<string, string[]>();
+    for (const spec of request.items) {
+      if (known.get(spec.serverId)?.enabled) loginsByServer.set(spec.serverId, [...(loginsByServer.get(spec.serverId) ?? []), spec.balanceDeposit!.login]);
+    }
+    const accountsByServer = new Map<string, Map<string, gatewayV1.Account>>();
+    for (const [serverId, logins] of loginsByServer) accountsByServer.set(serverId, await this.liveState.accounts(serverId, logins));
     const errors: FieldError[] = [];
     const plans: operationV1.ItemPlan[] = [];
     for (const [index, spec] of request.items.entries()) {
@@ -142,12 +148,11 @@ export class SubmissionService {
         errors.push({ field: `${at}.server_id`, code: 'SERVER_DISABLED', message: `MT server "${spec.serverId}" is out of service` });
         continue;
       }
-      const lookup = await this.liveState.account(spec.serverId, deposit.login);
-      if (!lookup.found) {
+      const account = accountsByServer.get(spec.serverId)?.get(deposit.login);
+      if (!account) {
         errors.push({ field: `${at}.balance_deposit.login`, code: 'ACCOUNT_NOT_FOUND', message: `account ${deposit.login} does not exist on ${spec.serverId}` });
         continue;
       }
-      const account = lookup.account;
       const currency = account.balance?.currency ?? '';
       if (currency !== deposit.amount!.currency) {
         errors.push({
