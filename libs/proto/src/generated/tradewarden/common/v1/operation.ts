@@ -125,6 +125,8 @@ export enum ItemStatus {
   /** ITEM_STATUS_DRIFTED - The live before-state differed from the one the approver saw; not applied. */
   ITEM_STATUS_DRIFTED = 4,
   ITEM_STATUS_SKIPPED = 5,
+  /** ITEM_STATUS_REJECTED - The MT server refused the change with a retcode (e.g. 10019 no money): a definite outcome, nothing applied. */
+  ITEM_STATUS_REJECTED = 6,
   UNRECOGNIZED = -1,
 }
 
@@ -148,6 +150,9 @@ export function itemStatusFromJSON(object: any): ItemStatus {
     case 5:
     case "ITEM_STATUS_SKIPPED":
       return ItemStatus.ITEM_STATUS_SKIPPED;
+    case 6:
+    case "ITEM_STATUS_REJECTED":
+      return ItemStatus.ITEM_STATUS_REJECTED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -169,7 +174,49 @@ export function itemStatusToJSON(object: ItemStatus): string {
       return "ITEM_STATUS_DRIFTED";
     case ItemStatus.ITEM_STATUS_SKIPPED:
       return "ITEM_STATUS_SKIPPED";
+    case ItemStatus.ITEM_STATUS_REJECTED:
+      return "ITEM_STATUS_REJECTED";
     case ItemStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** The kind of deal a balance change books: MT5 deal action 2 / MT4 OP_BALANCE, or MT5 action 3 / MT4 OP_CREDIT. */
+export enum BalanceDealType {
+  BALANCE_DEAL_TYPE_UNSPECIFIED = 0,
+  BALANCE_DEAL_TYPE_BALANCE = 1,
+  BALANCE_DEAL_TYPE_CREDIT = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function balanceDealTypeFromJSON(object: any): BalanceDealType {
+  switch (object) {
+    case 0:
+    case "BALANCE_DEAL_TYPE_UNSPECIFIED":
+      return BalanceDealType.BALANCE_DEAL_TYPE_UNSPECIFIED;
+    case 1:
+    case "BALANCE_DEAL_TYPE_BALANCE":
+      return BalanceDealType.BALANCE_DEAL_TYPE_BALANCE;
+    case 2:
+    case "BALANCE_DEAL_TYPE_CREDIT":
+      return BalanceDealType.BALANCE_DEAL_TYPE_CREDIT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BalanceDealType.UNRECOGNIZED;
+  }
+}
+
+export function balanceDealTypeToJSON(object: BalanceDealType): string {
+  switch (object) {
+    case BalanceDealType.BALANCE_DEAL_TYPE_UNSPECIFIED:
+      return "BALANCE_DEAL_TYPE_UNSPECIFIED";
+    case BalanceDealType.BALANCE_DEAL_TYPE_BALANCE:
+      return "BALANCE_DEAL_TYPE_BALANCE";
+    case BalanceDealType.BALANCE_DEAL_TYPE_CREDIT:
+      return "BALANCE_DEAL_TYPE_CREDIT";
+    case BalanceDealType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -193,6 +240,85 @@ export interface OperationItemSpec {
   balanceDeposit?: BalanceDepositParams | undefined;
 }
 
+/**
+ * Book one balance or credit deal. Not idempotent on MT: the gateway tags it with the item's execution token and
+ * checks the deal history for that token before any retry.
+ */
+export interface BalanceChange {
+  login: string;
+  dealType: BalanceDealType;
+  /** Signed decimal in the account currency: positive adds (deposit, credit in), negative takes away. */
+  amount: string;
+  /** ISO 4217 code the approver saw; the account's live currency must still be this one. */
+  currency: string;
+}
+
+/**
+ * Set fields of an account. Field names and value forms are the change vocabulary (docs/execution.md, libs/mt-change):
+ * group, first_name, last_name, email, phone, country, city, comment, leverage, trading_enabled, enabled.
+ */
+export interface AccountUpdate {
+  login: string;
+  set: { [key: string]: string };
+}
+
+export interface AccountUpdate_SetEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * Set fields of a group configuration: margin_call, margin_stop_out, margin_so_mode, symbols (the whole list of
+ * symbol paths; entries kept keep their overrides). Written on the cluster's main server.
+ */
+export interface GroupUpdate {
+  group: string;
+  set: { [key: string]: string };
+}
+
+export interface GroupUpdate_SetEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * Set fields of a symbol configuration: spread, trade_mode, exec_mode, swap_mode, swap_long, swap_short,
+ * triple_swap_day, sessions_quotes, sessions_trades. Written on the cluster's main server.
+ */
+export interface SymbolUpdate {
+  symbol: string;
+  set: { [key: string]: string };
+}
+
+export interface SymbolUpdate_SetEntry {
+  key: string;
+  value: string;
+}
+
+/** Set fields of an open position (MT4: an open trade record): price_sl, price_tp, price_open (a price correction). */
+export interface PositionUpdate {
+  login: string;
+  position: string;
+  set: { [key: string]: string };
+}
+
+export interface PositionUpdate_SetEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * What the gateway does on the server for one item. Each operation type compiles to one change; the gateway executes
+ * changes and knows nothing of operation types, so the catalogue grows without touching it.
+ */
+export interface MtChange {
+  balance?: BalanceChange | undefined;
+  accountUpdate?: AccountUpdate | undefined;
+  groupUpdate?: GroupUpdate | undefined;
+  symbolUpdate?: SymbolUpdate | undefined;
+  positionUpdate?: PositionUpdate | undefined;
+}
+
 /** What the approver saw for one item: the live state before, and the intended state after. */
 export interface ItemPlan {
   itemId: string;
@@ -203,6 +329,8 @@ export interface ItemPlan {
   /** Live state read at validation time, as a flat map of field -> decimal/text value (e.g. "balance": "100.00"). */
   before: { [key: string]: string };
   after: { [key: string]: string };
+  /** The change the gateway applies; before/after above are in the same field vocabulary. */
+  change: MtChange | undefined;
 }
 
 export interface ItemPlan_BeforeEntry {
@@ -420,8 +548,1104 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
   },
 };
 
+function createBaseBalanceChange(): BalanceChange {
+  return { login: "", dealType: 0, amount: "", currency: "" };
+}
+
+export const BalanceChange: MessageFns<BalanceChange> = {
+  encode(message: BalanceChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    if (message.dealType !== 0) {
+      writer.uint32(16).int32(message.dealType);
+    }
+    if (message.amount !== "") {
+      writer.uint32(26).string(message.amount);
+    }
+    if (message.currency !== "") {
+      writer.uint32(34).string(message.currency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BalanceChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBalanceChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.dealType = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BalanceChange {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      dealType: isSet(object.dealType)
+        ? balanceDealTypeFromJSON(object.dealType)
+        : isSet(object.deal_type)
+        ? balanceDealTypeFromJSON(object.deal_type)
+        : 0,
+      amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+    };
+  },
+
+  toJSON(message: BalanceChange): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.dealType !== 0) {
+      obj.dealType = balanceDealTypeToJSON(message.dealType);
+    }
+    if (message.amount !== "") {
+      obj.amount = message.amount;
+    }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BalanceChange>, I>>(base?: I): BalanceChange {
+    return BalanceChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BalanceChange>, I>>(object: I): BalanceChange {
+    const message = createBaseBalanceChange();
+    message.login = object.login ?? "";
+    message.dealType = object.dealType ?? 0;
+    message.amount = object.amount ?? "";
+    message.currency = object.currency ?? "";
+    return message;
+  },
+};
+
+function createBaseAccountUpdate(): AccountUpdate {
+  return { login: "", set: {} };
+}
+
+export const AccountUpdate: MessageFns<AccountUpdate> = {
+  encode(message: AccountUpdate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    globalThis.Object.entries(message.set).forEach(([key, value]: [string, string]) => {
+      AccountUpdate_SetEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccountUpdate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccountUpdate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = AccountUpdate_SetEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.set[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AccountUpdate {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      set: isObject(object.set)
+        ? (globalThis.Object.entries(object.set) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: AccountUpdate): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.set) {
+      const entries = globalThis.Object.entries(message.set) as [string, string][];
+      if (entries.length > 0) {
+        obj.set = {};
+        entries.forEach(([k, v]) => {
+          obj.set[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AccountUpdate>, I>>(base?: I): AccountUpdate {
+    return AccountUpdate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AccountUpdate>, I>>(object: I): AccountUpdate {
+    const message = createBaseAccountUpdate();
+    message.login = object.login ?? "";
+    message.set = (globalThis.Object.entries(object.set ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseAccountUpdate_SetEntry(): AccountUpdate_SetEntry {
+  return { key: "", value: "" };
+}
+
+export const AccountUpdate_SetEntry: MessageFns<AccountUpdate_SetEntry> = {
+  encode(message: AccountUpdate_SetEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccountUpdate_SetEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccountUpdate_SetEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AccountUpdate_SetEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: AccountUpdate_SetEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AccountUpdate_SetEntry>, I>>(base?: I): AccountUpdate_SetEntry {
+    return AccountUpdate_SetEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AccountUpdate_SetEntry>, I>>(object: I): AccountUpdate_SetEntry {
+    const message = createBaseAccountUpdate_SetEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseGroupUpdate(): GroupUpdate {
+  return { group: "", set: {} };
+}
+
+export const GroupUpdate: MessageFns<GroupUpdate> = {
+  encode(message: GroupUpdate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.group !== "") {
+      writer.uint32(10).string(message.group);
+    }
+    globalThis.Object.entries(message.set).forEach(([key, value]: [string, string]) => {
+      GroupUpdate_SetEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GroupUpdate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroupUpdate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = GroupUpdate_SetEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.set[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GroupUpdate {
+    return {
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      set: isObject(object.set)
+        ? (globalThis.Object.entries(object.set) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: GroupUpdate): unknown {
+    const obj: any = {};
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.set) {
+      const entries = globalThis.Object.entries(message.set) as [string, string][];
+      if (entries.length > 0) {
+        obj.set = {};
+        entries.forEach(([k, v]) => {
+          obj.set[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GroupUpdate>, I>>(base?: I): GroupUpdate {
+    return GroupUpdate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GroupUpdate>, I>>(object: I): GroupUpdate {
+    const message = createBaseGroupUpdate();
+    message.group = object.group ?? "";
+    message.set = (globalThis.Object.entries(object.set ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseGroupUpdate_SetEntry(): GroupUpdate_SetEntry {
+  return { key: "", value: "" };
+}
+
+export const GroupUpdate_SetEntry: MessageFns<GroupUpdate_SetEntry> = {
+  encode(message: GroupUpdate_SetEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GroupUpdate_SetEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroupUpdate_SetEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GroupUpdate_SetEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: GroupUpdate_SetEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GroupUpdate_SetEntry>, I>>(base?: I): GroupUpdate_SetEntry {
+    return GroupUpdate_SetEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GroupUpdate_SetEntry>, I>>(object: I): GroupUpdate_SetEntry {
+    const message = createBaseGroupUpdate_SetEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseSymbolUpdate(): SymbolUpdate {
+  return { symbol: "", set: {} };
+}
+
+export const SymbolUpdate: MessageFns<SymbolUpdate> = {
+  encode(message: SymbolUpdate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.symbol !== "") {
+      writer.uint32(10).string(message.symbol);
+    }
+    globalThis.Object.entries(message.set).forEach(([key, value]: [string, string]) => {
+      SymbolUpdate_SetEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SymbolUpdate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSymbolUpdate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.symbol = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = SymbolUpdate_SetEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.set[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SymbolUpdate {
+    return {
+      symbol: isSet(object.symbol) ? globalThis.String(object.symbol) : "",
+      set: isObject(object.set)
+        ? (globalThis.Object.entries(object.set) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: SymbolUpdate): unknown {
+    const obj: any = {};
+    if (message.symbol !== "") {
+      obj.symbol = message.symbol;
+    }
+    if (message.set) {
+      const entries = globalThis.Object.entries(message.set) as [string, string][];
+      if (entries.length > 0) {
+        obj.set = {};
+        entries.forEach(([k, v]) => {
+          obj.set[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SymbolUpdate>, I>>(base?: I): SymbolUpdate {
+    return SymbolUpdate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SymbolUpdate>, I>>(object: I): SymbolUpdate {
+    const message = createBaseSymbolUpdate();
+    message.symbol = object.symbol ?? "";
+    message.set = (globalThis.Object.entries(object.set ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseSymbolUpdate_SetEntry(): SymbolUpdate_SetEntry {
+  return { key: "", value: "" };
+}
+
+export const SymbolUpdate_SetEntry: MessageFns<SymbolUpdate_SetEntry> = {
+  encode(message: SymbolUpdate_SetEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SymbolUpdate_SetEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSymbolUpdate_SetEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SymbolUpdate_SetEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SymbolUpdate_SetEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SymbolUpdate_SetEntry>, I>>(base?: I): SymbolUpdate_SetEntry {
+    return SymbolUpdate_SetEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SymbolUpdate_SetEntry>, I>>(object: I): SymbolUpdate_SetEntry {
+    const message = createBaseSymbolUpdate_SetEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBasePositionUpdate(): PositionUpdate {
+  return { login: "", position: "", set: {} };
+}
+
+export const PositionUpdate: MessageFns<PositionUpdate> = {
+  encode(message: PositionUpdate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    if (message.position !== "") {
+      writer.uint32(18).string(message.position);
+    }
+    globalThis.Object.entries(message.set).forEach(([key, value]: [string, string]) => {
+      PositionUpdate_SetEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PositionUpdate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePositionUpdate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.position = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = PositionUpdate_SetEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.set[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PositionUpdate {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      position: isSet(object.position) ? globalThis.String(object.position) : "",
+      set: isObject(object.set)
+        ? (globalThis.Object.entries(object.set) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: PositionUpdate): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.position !== "") {
+      obj.position = message.position;
+    }
+    if (message.set) {
+      const entries = globalThis.Object.entries(message.set) as [string, string][];
+      if (entries.length > 0) {
+        obj.set = {};
+        entries.forEach(([k, v]) => {
+          obj.set[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PositionUpdate>, I>>(base?: I): PositionUpdate {
+    return PositionUpdate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PositionUpdate>, I>>(object: I): PositionUpdate {
+    const message = createBasePositionUpdate();
+    message.login = object.login ?? "";
+    message.position = object.position ?? "";
+    message.set = (globalThis.Object.entries(object.set ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBasePositionUpdate_SetEntry(): PositionUpdate_SetEntry {
+  return { key: "", value: "" };
+}
+
+export const PositionUpdate_SetEntry: MessageFns<PositionUpdate_SetEntry> = {
+  encode(message: PositionUpdate_SetEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PositionUpdate_SetEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePositionUpdate_SetEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PositionUpdate_SetEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: PositionUpdate_SetEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PositionUpdate_SetEntry>, I>>(base?: I): PositionUpdate_SetEntry {
+    return PositionUpdate_SetEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PositionUpdate_SetEntry>, I>>(object: I): PositionUpdate_SetEntry {
+    const message = createBasePositionUpdate_SetEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseMtChange(): MtChange {
+  return {};
+}
+
+export const MtChange: MessageFns<MtChange> = {
+  encode(message: MtChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.balance !== undefined) {
+      BalanceChange.encode(message.balance, writer.uint32(10).fork()).join();
+    }
+    if (message.accountUpdate !== undefined) {
+      AccountUpdate.encode(message.accountUpdate, writer.uint32(18).fork()).join();
+    }
+    if (message.groupUpdate !== undefined) {
+      GroupUpdate.encode(message.groupUpdate, writer.uint32(26).fork()).join();
+    }
+    if (message.symbolUpdate !== undefined) {
+      SymbolUpdate.encode(message.symbolUpdate, writer.uint32(34).fork()).join();
+    }
+    if (message.positionUpdate !== undefined) {
+      PositionUpdate.encode(message.positionUpdate, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MtChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMtChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.balance = BalanceChange.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountUpdate = AccountUpdate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.groupUpdate = GroupUpdate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.symbolUpdate = SymbolUpdate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.positionUpdate = PositionUpdate.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MtChange {
+    return {
+      balance: isSet(object.balance) ? BalanceChange.fromJSON(object.balance) : undefined,
+      accountUpdate: isSet(object.accountUpdate)
+        ? AccountUpdate.fromJSON(object.accountUpdate)
+        : isSet(object.account_update)
+        ? AccountUpdate.fromJSON(object.account_update)
+        : undefined,
+      groupUpdate: isSet(object.groupUpdate)
+        ? GroupUpdate.fromJSON(object.groupUpdate)
+        : isSet(object.group_update)
+        ? GroupUpdate.fromJSON(object.group_update)
+        : undefined,
+      symbolUpdate: isSet(object.symbolUpdate)
+        ? SymbolUpdate.fromJSON(object.symbolUpdate)
+        : isSet(object.symbol_update)
+        ? SymbolUpdate.fromJSON(object.symbol_update)
+        : undefined,
+      positionUpdate: isSet(object.positionUpdate)
+        ? PositionUpdate.fromJSON(object.positionUpdate)
+        : isSet(object.position_update)
+        ? PositionUpdate.fromJSON(object.position_update)
+        : undefined,
+    };
+  },
+
+  toJSON(message: MtChange): unknown {
+    const obj: any = {};
+    if (message.balance !== undefined) {
+      obj.balance = BalanceChange.toJSON(message.balance);
+    }
+    if (message.accountUpdate !== undefined) {
+      obj.accountUpdate = AccountUpdate.toJSON(message.accountUpdate);
+    }
+    if (message.groupUpdate !== undefined) {
+      obj.groupUpdate = GroupUpdate.toJSON(message.groupUpdate);
+    }
+    if (message.symbolUpdate !== undefined) {
+      obj.symbolUpdate = SymbolUpdate.toJSON(message.symbolUpdate);
+    }
+    if (message.positionUpdate !== undefined) {
+      obj.positionUpdate = PositionUpdate.toJSON(message.positionUpdate);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MtChange>, I>>(base?: I): MtChange {
+    return MtChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MtChange>, I>>(object: I): MtChange {
+    const message = createBaseMtChange();
+    message.balance = (object.balance !== undefined && object.balance !== null)
+      ? BalanceChange.fromPartial(object.balance)
+      : undefined;
+    message.accountUpdate = (object.accountUpdate !== undefined && object.accountUpdate !== null)
+      ? AccountUpdate.fromPartial(object.accountUpdate)
+      : undefined;
+    message.groupUpdate = (object.groupUpdate !== undefined && object.groupUpdate !== null)
+      ? GroupUpdate.fromPartial(object.groupUpdate)
+      : undefined;
+    message.symbolUpdate = (object.symbolUpdate !== undefined && object.symbolUpdate !== null)
+      ? SymbolUpdate.fromPartial(object.symbolUpdate)
+      : undefined;
+    message.positionUpdate = (object.positionUpdate !== undefined && object.positionUpdate !== null)
+      ? PositionUpdate.fromPartial(object.positionUpdate)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseItemPlan(): ItemPlan {
-  return { itemId: "", rowNumber: 0, spec: undefined, before: {}, after: {} };
+  return { itemId: "", rowNumber: 0, spec: undefined, before: {}, after: {}, change: undefined };
 }
 
 export const ItemPlan: MessageFns<ItemPlan> = {
@@ -441,6 +1665,9 @@ export const ItemPlan: MessageFns<ItemPlan> = {
     globalThis.Object.entries(message.after).forEach(([key, value]: [string, string]) => {
       ItemPlan_AfterEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
     });
+    if (message.change !== undefined) {
+      MtChange.encode(message.change, writer.uint32(50).fork()).join();
+    }
     return writer;
   },
 
@@ -503,6 +1730,14 @@ export const ItemPlan: MessageFns<ItemPlan> = {
             }
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.change = MtChange.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -556,6 +1791,7 @@ export const ItemPlan: MessageFns<ItemPlan> = {
           {},
         )
         : {},
+      change: isSet(object.change) ? MtChange.fromJSON(object.change) : undefined,
     };
   },
 
@@ -588,6 +1824,9 @@ export const ItemPlan: MessageFns<ItemPlan> = {
         });
       }
     }
+    if (message.change !== undefined) {
+      obj.change = MtChange.toJSON(message.change);
+    }
     return obj;
   },
 
@@ -619,6 +1858,9 @@ export const ItemPlan: MessageFns<ItemPlan> = {
       },
       {},
     );
+    message.change = (object.change !== undefined && object.change !== null)
+      ? MtChange.fromPartial(object.change)
+      : undefined;
     return message;
   },
 };

@@ -28,6 +28,18 @@ export interface Account {
   leverage: number;
   balance: Money | undefined;
   credit: Money | undefined;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  /** ISO 3166 code or the name the server holds. */
+  country: string;
+  city: string;
+  comment: string;
+  /** The account may log in (MT5 rights ENABLED; MT4 enable). */
+  enabled: boolean;
+  /** The account may trade (MT5: rights without TRADE_DISABLED; MT4: not read-only). */
+  tradingEnabled: boolean;
 }
 
 export interface ListServersRequest {
@@ -128,6 +140,8 @@ export interface Group {
   marginCall: string;
   marginStopOut: string;
   marginSoMode: number;
+  /** Symbol paths the group may trade, in the server's order ("Forex\\*", "Metals\\XAUUSD"). */
+  symbols: string[];
 }
 
 export interface GetGroupResponse {
@@ -382,7 +396,24 @@ export const GetAccountResponse: MessageFns<GetAccountResponse> = {
 };
 
 function createBaseAccount(): Account {
-  return { serverId: "", login: "", group: "", name: "", leverage: 0, balance: undefined, credit: undefined };
+  return {
+    serverId: "",
+    login: "",
+    group: "",
+    name: "",
+    leverage: 0,
+    balance: undefined,
+    credit: undefined,
+    firstName: "",
+    lastName: "",
+    email: "",
+    phone: "",
+    country: "",
+    city: "",
+    comment: "",
+    enabled: false,
+    tradingEnabled: false,
+  };
 }
 
 export const Account: MessageFns<Account> = {
@@ -407,6 +438,33 @@ export const Account: MessageFns<Account> = {
     }
     if (message.credit !== undefined) {
       Money.encode(message.credit, writer.uint32(58).fork()).join();
+    }
+    if (message.firstName !== "") {
+      writer.uint32(66).string(message.firstName);
+    }
+    if (message.lastName !== "") {
+      writer.uint32(74).string(message.lastName);
+    }
+    if (message.email !== "") {
+      writer.uint32(82).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(90).string(message.phone);
+    }
+    if (message.country !== "") {
+      writer.uint32(98).string(message.country);
+    }
+    if (message.city !== "") {
+      writer.uint32(106).string(message.city);
+    }
+    if (message.comment !== "") {
+      writer.uint32(114).string(message.comment);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(120).bool(message.enabled);
+    }
+    if (message.tradingEnabled !== false) {
+      writer.uint32(128).bool(message.tradingEnabled);
     }
     return writer;
   },
@@ -480,6 +538,78 @@ export const Account: MessageFns<Account> = {
             message.credit = Money.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.firstName = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.lastName = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.city = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.tradingEnabled = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -505,6 +635,27 @@ export const Account: MessageFns<Account> = {
       leverage: isSet(object.leverage) ? globalThis.Number(object.leverage) : 0,
       balance: isSet(object.balance) ? Money.fromJSON(object.balance) : undefined,
       credit: isSet(object.credit) ? Money.fromJSON(object.credit) : undefined,
+      firstName: isSet(object.firstName)
+        ? globalThis.String(object.firstName)
+        : isSet(object.first_name)
+        ? globalThis.String(object.first_name)
+        : "",
+      lastName: isSet(object.lastName)
+        ? globalThis.String(object.lastName)
+        : isSet(object.last_name)
+        ? globalThis.String(object.last_name)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      country: isSet(object.country) ? globalThis.String(object.country) : "",
+      city: isSet(object.city) ? globalThis.String(object.city) : "",
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      tradingEnabled: isSet(object.tradingEnabled)
+        ? globalThis.Boolean(object.tradingEnabled)
+        : isSet(object.trading_enabled)
+        ? globalThis.Boolean(object.trading_enabled)
+        : false,
     };
   },
 
@@ -531,6 +682,33 @@ export const Account: MessageFns<Account> = {
     if (message.credit !== undefined) {
       obj.credit = Money.toJSON(message.credit);
     }
+    if (message.firstName !== "") {
+      obj.firstName = message.firstName;
+    }
+    if (message.lastName !== "") {
+      obj.lastName = message.lastName;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.country !== "") {
+      obj.country = message.country;
+    }
+    if (message.city !== "") {
+      obj.city = message.city;
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.tradingEnabled !== false) {
+      obj.tradingEnabled = message.tradingEnabled;
+    }
     return obj;
   },
 
@@ -550,6 +728,15 @@ export const Account: MessageFns<Account> = {
     message.credit = (object.credit !== undefined && object.credit !== null)
       ? Money.fromPartial(object.credit)
       : undefined;
+    message.firstName = object.firstName ?? "";
+    message.lastName = object.lastName ?? "";
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    message.country = object.country ?? "";
+    message.city = object.city ?? "";
+    message.comment = object.comment ?? "";
+    message.enabled = object.enabled ?? false;
+    message.tradingEnabled = object.tradingEnabled ?? false;
     return message;
   },
 };
@@ -1974,7 +2161,15 @@ export const GetGroupRequest: MessageFns<GetGroupRequest> = {
 };
 
 function createBaseGroup(): Group {
-  return { group: "", currency: "", currencyDigits: 0, marginCall: "", marginStopOut: "", marginSoMode: 0 };
+  return {
+    group: "",
+    currency: "",
+    currencyDigits: 0,
+    marginCall: "",
+    marginStopOut: "",
+    marginSoMode: 0,
+    symbols: [],
+  };
 }
 
 export const Group: MessageFns<Group> = {
@@ -1996,6 +2191,9 @@ export const Group: MessageFns<Group> = {
     }
     if (message.marginSoMode !== 0) {
       writer.uint32(48).int32(message.marginSoMode);
+    }
+    for (const v of message.symbols) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -2061,6 +2259,14 @@ export const Group: MessageFns<Group> = {
             message.marginSoMode = reader.int32();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.symbols.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2097,6 +2303,9 @@ export const Group: MessageFns<Group> = {
         : isSet(object.margin_so_mode)
         ? globalThis.Number(object.margin_so_mode)
         : 0,
+      symbols: globalThis.Array.isArray(object?.symbols)
+        ? object.symbols.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -2120,6 +2329,9 @@ export const Group: MessageFns<Group> = {
     if (message.marginSoMode !== 0) {
       obj.marginSoMode = Math.round(message.marginSoMode);
     }
+    if (message.symbols?.length) {
+      obj.symbols = message.symbols;
+    }
     return obj;
   },
 
@@ -2134,6 +2346,7 @@ export const Group: MessageFns<Group> = {
     message.marginCall = object.marginCall ?? "";
     message.marginStopOut = object.marginStopOut ?? "";
     message.marginSoMode = object.marginSoMode ?? 0;
+    message.symbols = object.symbols?.map((e) => e) || [];
     return message;
   },
 };

@@ -30,6 +30,8 @@ export interface UserRecord {
   enable: boolean;
   enableReadOnly: boolean;
   comment: string;
+  phone: string;
+  city: string;
 }
 
 export interface GetUsersRequest {
@@ -153,6 +155,8 @@ export interface ModifyTradeRequest {
   order: number;
   sl: string;
   tp: string;
+  /** Empty: the open price stays. */
+  openPrice: string;
 }
 
 export interface ModifyTradeResponse {
@@ -168,6 +172,34 @@ export interface GetTradeHistoryRequest {
 
 export interface GetTradeHistoryResponse {
   trades: TradeRecord[];
+}
+
+/** The outcome of a configuration or user write: ret_code 0 is done, anything else a refusal (nothing written). */
+export interface UpdateUserRequest {
+  user: UserRecord | undefined;
+}
+
+export interface UpdateUserResponse {
+  retCode: number;
+  retMessage: string;
+}
+
+export interface UpdateGroupRequest {
+  group: ConGroup | undefined;
+}
+
+export interface UpdateGroupResponse {
+  retCode: number;
+  retMessage: string;
+}
+
+export interface UpdateSymbolRequest {
+  symbol: ConSymbol | undefined;
+}
+
+export interface UpdateSymbolResponse {
+  retCode: number;
+  retMessage: string;
 }
 
 function createBasePingRequest(): PingRequest {
@@ -308,6 +340,8 @@ function createBaseUserRecord(): UserRecord {
     enable: false,
     enableReadOnly: false,
     comment: "",
+    phone: "",
+    city: "",
   };
 }
 
@@ -345,6 +379,12 @@ export const UserRecord: MessageFns<UserRecord> = {
     }
     if (message.comment !== "") {
       writer.uint32(90).string(message.comment);
+    }
+    if (message.phone !== "") {
+      writer.uint32(98).string(message.phone);
+    }
+    if (message.city !== "") {
+      writer.uint32(106).string(message.city);
     }
     return writer;
   },
@@ -450,6 +490,22 @@ export const UserRecord: MessageFns<UserRecord> = {
             message.comment = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.city = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -479,6 +535,8 @@ export const UserRecord: MessageFns<UserRecord> = {
         ? globalThis.Boolean(object.enable_read_only)
         : false,
       comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      city: isSet(object.city) ? globalThis.String(object.city) : "",
     };
   },
 
@@ -517,6 +575,12 @@ export const UserRecord: MessageFns<UserRecord> = {
     if (message.comment !== "") {
       obj.comment = message.comment;
     }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.city !== "") {
+      obj.city = message.city;
+    }
     return obj;
   },
 
@@ -536,6 +600,8 @@ export const UserRecord: MessageFns<UserRecord> = {
     message.enable = object.enable ?? false;
     message.enableReadOnly = object.enableReadOnly ?? false;
     message.comment = object.comment ?? "";
+    message.phone = object.phone ?? "";
+    message.city = object.city ?? "";
     return message;
   },
 };
@@ -2441,7 +2507,7 @@ export const GetOpenTradesResponse: MessageFns<GetOpenTradesResponse> = {
 };
 
 function createBaseModifyTradeRequest(): ModifyTradeRequest {
-  return { order: 0, sl: "", tp: "" };
+  return { order: 0, sl: "", tp: "", openPrice: "" };
 }
 
 export const ModifyTradeRequest: MessageFns<ModifyTradeRequest> = {
@@ -2454,6 +2520,9 @@ export const ModifyTradeRequest: MessageFns<ModifyTradeRequest> = {
     }
     if (message.tp !== "") {
       writer.uint32(26).string(message.tp);
+    }
+    if (message.openPrice !== "") {
+      writer.uint32(34).string(message.openPrice);
     }
     return writer;
   },
@@ -2495,6 +2564,14 @@ export const ModifyTradeRequest: MessageFns<ModifyTradeRequest> = {
             message.tp = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.openPrice = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2512,6 +2589,11 @@ export const ModifyTradeRequest: MessageFns<ModifyTradeRequest> = {
       order: isSet(object.order) ? globalThis.Number(object.order) : 0,
       sl: isSet(object.sl) ? globalThis.String(object.sl) : "",
       tp: isSet(object.tp) ? globalThis.String(object.tp) : "",
+      openPrice: isSet(object.openPrice)
+        ? globalThis.String(object.openPrice)
+        : isSet(object.open_price)
+        ? globalThis.String(object.open_price)
+        : "",
     };
   },
 
@@ -2526,6 +2608,9 @@ export const ModifyTradeRequest: MessageFns<ModifyTradeRequest> = {
     if (message.tp !== "") {
       obj.tp = message.tp;
     }
+    if (message.openPrice !== "") {
+      obj.openPrice = message.openPrice;
+    }
     return obj;
   },
 
@@ -2537,6 +2622,7 @@ export const ModifyTradeRequest: MessageFns<ModifyTradeRequest> = {
     message.order = object.order ?? 0;
     message.sl = object.sl ?? "";
     message.tp = object.tp ?? "";
+    message.openPrice = object.openPrice ?? "";
     return message;
   },
 };
@@ -2804,6 +2890,492 @@ export const GetTradeHistoryResponse: MessageFns<GetTradeHistoryResponse> = {
   },
 };
 
+function createBaseUpdateUserRequest(): UpdateUserRequest {
+  return { user: undefined };
+}
+
+export const UpdateUserRequest: MessageFns<UpdateUserRequest> = {
+  encode(message: UpdateUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      UserRecord.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = UserRecord.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateUserRequest {
+    return { user: isSet(object.user) ? UserRecord.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: UpdateUserRequest): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = UserRecord.toJSON(message.user);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateUserRequest>, I>>(base?: I): UpdateUserRequest {
+    return UpdateUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateUserRequest>, I>>(object: I): UpdateUserRequest {
+    const message = createBaseUpdateUserRequest();
+    message.user = (object.user !== undefined && object.user !== null)
+      ? UserRecord.fromPartial(object.user)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateUserResponse(): UpdateUserResponse {
+  return { retCode: 0, retMessage: "" };
+}
+
+export const UpdateUserResponse: MessageFns<UpdateUserResponse> = {
+  encode(message: UpdateUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.retCode !== 0) {
+      writer.uint32(8).int32(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      writer.uint32(18).string(message.retMessage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.retCode = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retMessage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateUserResponse {
+    return {
+      retCode: isSet(object.retCode)
+        ? globalThis.Number(object.retCode)
+        : isSet(object.ret_code)
+        ? globalThis.Number(object.ret_code)
+        : 0,
+      retMessage: isSet(object.retMessage)
+        ? globalThis.String(object.retMessage)
+        : isSet(object.ret_message)
+        ? globalThis.String(object.ret_message)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateUserResponse): unknown {
+    const obj: any = {};
+    if (message.retCode !== 0) {
+      obj.retCode = Math.round(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      obj.retMessage = message.retMessage;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateUserResponse>, I>>(base?: I): UpdateUserResponse {
+    return UpdateUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateUserResponse>, I>>(object: I): UpdateUserResponse {
+    const message = createBaseUpdateUserResponse();
+    message.retCode = object.retCode ?? 0;
+    message.retMessage = object.retMessage ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateGroupRequest(): UpdateGroupRequest {
+  return { group: undefined };
+}
+
+export const UpdateGroupRequest: MessageFns<UpdateGroupRequest> = {
+  encode(message: UpdateGroupRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.group !== undefined) {
+      ConGroup.encode(message.group, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateGroupRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateGroupRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.group = ConGroup.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateGroupRequest {
+    return { group: isSet(object.group) ? ConGroup.fromJSON(object.group) : undefined };
+  },
+
+  toJSON(message: UpdateGroupRequest): unknown {
+    const obj: any = {};
+    if (message.group !== undefined) {
+      obj.group = ConGroup.toJSON(message.group);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateGroupRequest>, I>>(base?: I): UpdateGroupRequest {
+    return UpdateGroupRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateGroupRequest>, I>>(object: I): UpdateGroupRequest {
+    const message = createBaseUpdateGroupRequest();
+    message.group = (object.group !== undefined && object.group !== null)
+      ? ConGroup.fromPartial(object.group)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateGroupResponse(): UpdateGroupResponse {
+  return { retCode: 0, retMessage: "" };
+}
+
+export const UpdateGroupResponse: MessageFns<UpdateGroupResponse> = {
+  encode(message: UpdateGroupResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.retCode !== 0) {
+      writer.uint32(8).int32(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      writer.uint32(18).string(message.retMessage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateGroupResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateGroupResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.retCode = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retMessage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateGroupResponse {
+    return {
+      retCode: isSet(object.retCode)
+        ? globalThis.Number(object.retCode)
+        : isSet(object.ret_code)
+        ? globalThis.Number(object.ret_code)
+        : 0,
+      retMessage: isSet(object.retMessage)
+        ? globalThis.String(object.retMessage)
+        : isSet(object.ret_message)
+        ? globalThis.String(object.ret_message)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateGroupResponse): unknown {
+    const obj: any = {};
+    if (message.retCode !== 0) {
+      obj.retCode = Math.round(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      obj.retMessage = message.retMessage;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateGroupResponse>, I>>(base?: I): UpdateGroupResponse {
+    return UpdateGroupResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateGroupResponse>, I>>(object: I): UpdateGroupResponse {
+    const message = createBaseUpdateGroupResponse();
+    message.retCode = object.retCode ?? 0;
+    message.retMessage = object.retMessage ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateSymbolRequest(): UpdateSymbolRequest {
+  return { symbol: undefined };
+}
+
+export const UpdateSymbolRequest: MessageFns<UpdateSymbolRequest> = {
+  encode(message: UpdateSymbolRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.symbol !== undefined) {
+      ConSymbol.encode(message.symbol, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateSymbolRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateSymbolRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.symbol = ConSymbol.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateSymbolRequest {
+    return { symbol: isSet(object.symbol) ? ConSymbol.fromJSON(object.symbol) : undefined };
+  },
+
+  toJSON(message: UpdateSymbolRequest): unknown {
+    const obj: any = {};
+    if (message.symbol !== undefined) {
+      obj.symbol = ConSymbol.toJSON(message.symbol);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateSymbolRequest>, I>>(base?: I): UpdateSymbolRequest {
+    return UpdateSymbolRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateSymbolRequest>, I>>(object: I): UpdateSymbolRequest {
+    const message = createBaseUpdateSymbolRequest();
+    message.symbol = (object.symbol !== undefined && object.symbol !== null)
+      ? ConSymbol.fromPartial(object.symbol)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateSymbolResponse(): UpdateSymbolResponse {
+  return { retCode: 0, retMessage: "" };
+}
+
+export const UpdateSymbolResponse: MessageFns<UpdateSymbolResponse> = {
+  encode(message: UpdateSymbolResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.retCode !== 0) {
+      writer.uint32(8).int32(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      writer.uint32(18).string(message.retMessage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateSymbolResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateSymbolResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.retCode = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retMessage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateSymbolResponse {
+    return {
+      retCode: isSet(object.retCode)
+        ? globalThis.Number(object.retCode)
+        : isSet(object.ret_code)
+        ? globalThis.Number(object.ret_code)
+        : 0,
+      retMessage: isSet(object.retMessage)
+        ? globalThis.String(object.retMessage)
+        : isSet(object.ret_message)
+        ? globalThis.String(object.ret_message)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateSymbolResponse): unknown {
+    const obj: any = {};
+    if (message.retCode !== 0) {
+      obj.retCode = Math.round(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      obj.retMessage = message.retMessage;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateSymbolResponse>, I>>(base?: I): UpdateSymbolResponse {
+    return UpdateSymbolResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateSymbolResponse>, I>>(object: I): UpdateSymbolResponse {
+    const message = createBaseUpdateSymbolResponse();
+    message.retCode = object.retCode ?? 0;
+    message.retMessage = object.retMessage ?? "";
+    return message;
+  },
+};
+
 /**
  * The contract of an MT4 manager bridge: a small process on a Windows host next to the MT4 server that wraps
  * MetaQuotes' Manager API (mtmanapi.dll) and serves it over gRPC. The bridge holds the manager login and password and
@@ -2843,9 +3415,24 @@ export interface Mt4ManagerBridgeServiceClient {
 
   getOpenTrades(request: GetOpenTradesRequest, metadata?: Metadata): Observable<GetOpenTradesResponse>;
 
-  /** AdmTradeRecordModify of stop loss / take profit. */
+  /** AdmTradeRecordModify of stop loss / take profit, and of the open price when set (a price correction). */
 
   modifyTrade(request: ModifyTradeRequest, metadata?: Metadata): Observable<ModifyTradeResponse>;
+
+  /**
+   * UserRecordUpdate: the whole record is written, so callers read, change and send it back. Balance and credit are
+   * ignored (only Balance changes them).
+   */
+
+  updateUser(request: UpdateUserRequest, metadata?: Metadata): Observable<UpdateUserResponse>;
+
+  /** CfgUpdateGroup: the whole group configuration is written (read, change, send back). */
+
+  updateGroup(request: UpdateGroupRequest, metadata?: Metadata): Observable<UpdateGroupResponse>;
+
+  /** CfgUpdateSymbol: the whole symbol configuration is written (read, change, send back). */
+
+  updateSymbol(request: UpdateSymbolRequest, metadata?: Metadata): Observable<UpdateSymbolResponse>;
 
   /** TradesUserHistory between two times (Unix seconds), balance and credit records included. */
 
@@ -2909,12 +3496,36 @@ export interface Mt4ManagerBridgeServiceController {
     metadata?: Metadata,
   ): Promise<GetOpenTradesResponse> | Observable<GetOpenTradesResponse> | GetOpenTradesResponse;
 
-  /** AdmTradeRecordModify of stop loss / take profit. */
+  /** AdmTradeRecordModify of stop loss / take profit, and of the open price when set (a price correction). */
 
   modifyTrade(
     request: ModifyTradeRequest,
     metadata?: Metadata,
   ): Promise<ModifyTradeResponse> | Observable<ModifyTradeResponse> | ModifyTradeResponse;
+
+  /**
+   * UserRecordUpdate: the whole record is written, so callers read, change and send it back. Balance and credit are
+   * ignored (only Balance changes them).
+   */
+
+  updateUser(
+    request: UpdateUserRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateUserResponse> | Observable<UpdateUserResponse> | UpdateUserResponse;
+
+  /** CfgUpdateGroup: the whole group configuration is written (read, change, send back). */
+
+  updateGroup(
+    request: UpdateGroupRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateGroupResponse> | Observable<UpdateGroupResponse> | UpdateGroupResponse;
+
+  /** CfgUpdateSymbol: the whole symbol configuration is written (read, change, send back). */
+
+  updateSymbol(
+    request: UpdateSymbolRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateSymbolResponse> | Observable<UpdateSymbolResponse> | UpdateSymbolResponse;
 
   /** TradesUserHistory between two times (Unix seconds), balance and credit records included. */
 
@@ -2935,6 +3546,9 @@ export function Mt4ManagerBridgeServiceControllerMethods() {
       "balance",
       "getOpenTrades",
       "modifyTrade",
+      "updateUser",
+      "updateGroup",
+      "updateSymbol",
       "getTradeHistory",
     ];
     for (const method of grpcMethods) {
@@ -3038,7 +3652,7 @@ export const Mt4ManagerBridgeServiceService = {
       Buffer.from(GetOpenTradesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetOpenTradesResponse => GetOpenTradesResponse.decode(value),
   },
-  /** AdmTradeRecordModify of stop loss / take profit. */
+  /** AdmTradeRecordModify of stop loss / take profit, and of the open price when set (a price correction). */
   modifyTrade: {
     path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/ModifyTrade" as const,
     requestStream: false as const,
@@ -3047,6 +3661,40 @@ export const Mt4ManagerBridgeServiceService = {
     requestDeserialize: (value: Buffer): ModifyTradeRequest => ModifyTradeRequest.decode(value),
     responseSerialize: (value: ModifyTradeResponse): Buffer => Buffer.from(ModifyTradeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ModifyTradeResponse => ModifyTradeResponse.decode(value),
+  },
+  /**
+   * UserRecordUpdate: the whole record is written, so callers read, change and send it back. Balance and credit are
+   * ignored (only Balance changes them).
+   */
+  updateUser: {
+    path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/UpdateUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateUserRequest): Buffer => Buffer.from(UpdateUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateUserRequest => UpdateUserRequest.decode(value),
+    responseSerialize: (value: UpdateUserResponse): Buffer => Buffer.from(UpdateUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateUserResponse => UpdateUserResponse.decode(value),
+  },
+  /** CfgUpdateGroup: the whole group configuration is written (read, change, send back). */
+  updateGroup: {
+    path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/UpdateGroup" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateGroupRequest): Buffer => Buffer.from(UpdateGroupRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateGroupRequest => UpdateGroupRequest.decode(value),
+    responseSerialize: (value: UpdateGroupResponse): Buffer => Buffer.from(UpdateGroupResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateGroupResponse => UpdateGroupResponse.decode(value),
+  },
+  /** CfgUpdateSymbol: the whole symbol configuration is written (read, change, send back). */
+  updateSymbol: {
+    path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/UpdateSymbol" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateSymbolRequest): Buffer => Buffer.from(UpdateSymbolRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateSymbolRequest => UpdateSymbolRequest.decode(value),
+    responseSerialize: (value: UpdateSymbolResponse): Buffer =>
+      Buffer.from(UpdateSymbolResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateSymbolResponse => UpdateSymbolResponse.decode(value),
   },
   /** TradesUserHistory between two times (Unix seconds), balance and credit records included. */
   getTradeHistory: {
@@ -3076,8 +3724,17 @@ export interface Mt4ManagerBridgeServiceServer extends UntypedServiceImplementat
   balance: handleUnaryCall<BalanceRequest, BalanceResponse>;
   /** TradesGetByLogin: open orders and positions. */
   getOpenTrades: handleUnaryCall<GetOpenTradesRequest, GetOpenTradesResponse>;
-  /** AdmTradeRecordModify of stop loss / take profit. */
+  /** AdmTradeRecordModify of stop loss / take profit, and of the open price when set (a price correction). */
   modifyTrade: handleUnaryCall<ModifyTradeRequest, ModifyTradeResponse>;
+  /**
+   * UserRecordUpdate: the whole record is written, so callers read, change and send it back. Balance and credit are
+   * ignored (only Balance changes them).
+   */
+  updateUser: handleUnaryCall<UpdateUserRequest, UpdateUserResponse>;
+  /** CfgUpdateGroup: the whole group configuration is written (read, change, send back). */
+  updateGroup: handleUnaryCall<UpdateGroupRequest, UpdateGroupResponse>;
+  /** CfgUpdateSymbol: the whole symbol configuration is written (read, change, send back). */
+  updateSymbol: handleUnaryCall<UpdateSymbolRequest, UpdateSymbolResponse>;
   /** TradesUserHistory between two times (Unix seconds), balance and credit records included. */
   getTradeHistory: handleUnaryCall<GetTradeHistoryRequest, GetTradeHistoryResponse>;
 }
