@@ -8,6 +8,10 @@ export interface WebApiUser {
   LastName: string;
   Email: string;
   Country: string;
+  /** Older server builds leave out fields they do not have; readers default them. */
+  Phone?: string;
+  City?: string;
+  Comment?: string;
   Leverage: string;
   Rights: string;
   Balance: string;
