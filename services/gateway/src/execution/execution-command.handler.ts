@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ConsumedEvent, ConsumedEventHandler } from '@tradewarden/messaging';
 import { operationV1 } from '@tradewarden/proto';
-import { executionToken } from './execution-rules';
+import { executionToken, orderingKey } from './execution-rules';
 import { ExecutorService } from './executor.service';
 
 /**
@@ -31,7 +31,7 @@ export class ExecutionCommandHandler implements ConsumedEventHandler {
           JSON.stringify(operationV1.ItemPlan.toJSON(item)),
           executionToken(item.itemId),
           envelope.traceparent || null,
-          item.spec?.balanceDeposit?.login ?? '',
+          orderingKey(item.change),
         ],
       );
     }

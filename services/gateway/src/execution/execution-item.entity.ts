@@ -1,13 +1,13 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 
-export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'APPLIED' | 'FAILED' | 'DRIFTED';
+export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'APPLIED' | 'FAILED' | 'DRIFTED' | 'REJECTED';
 
 /**
  * The execution ledger: one row per approved item, written before anything is sent to the server. Its status and
  * attempt count survive crashes; the execution token (deal comment) lets a retry find an earlier attempt's effect.
  */
 @Entity({ name: 'execution_items' })
-@Check('execution_items_status_check', "status IN ('PENDING', 'IN_PROGRESS', 'APPLIED', 'FAILED', 'DRIFTED')")
+@Check('execution_items_status_check', "status IN ('PENDING', 'IN_PROGRESS', 'APPLIED', 'FAILED', 'DRIFTED', 'REJECTED')")
 @Unique('execution_items_token_key', ['executionToken'])
 @Index('execution_items_open_idx', ['status', 'createdAt'])
 @Index('execution_items_seq_key', ['seq'], { unique: true })
@@ -23,7 +23,7 @@ export class ExecutionItemRow {
   @Column({ type: 'bigint', generated: 'increment' })
   seq!: string;
 
-  /** The account the item changes (login); items of one account never run concurrently. */
+  /** What the item changes (a login, "group:<path>", "symbol:<name>"); items with one key never run concurrently. */
   @Column({ name: 'account_key', type: 'text' })
   accountKey!: string;
 

@@ -1,4 +1,4 @@
-import { afterUnconfirmedAttempt, driftedFields, executionToken } from './execution-rules';
+import { afterUnconfirmedAttempt, executionToken, orderingKey } from './execution-rules';
 
 describe('executionToken', () => {
   it('fits the 31-character MT comment and is stable per item', () => {
@@ -12,19 +12,14 @@ describe('executionToken', () => {
   });
 });
 
-describe('driftedFields', () => {
-  const approved = { login: '500001', group: 'real\\retail\\usd', currency: 'USD', balance: '1000.00' };
-
-  it('ignores moving figures such as the balance', () => {
-    expect(driftedFields('balance.deposit', approved, { ...approved, balance: '1500.00' })).toEqual([]);
-  });
-
-  it('reports a changed group', () => {
-    expect(driftedFields('balance.deposit', approved, { ...approved, group: 'real\\pro\\usd' })).toEqual(['group']);
-  });
-
-  it('has a rule for every executable type', () => {
-    expect(() => driftedFields('group.update', approved, approved)).toThrow('no drift rule');
+describe('orderingKey', () => {
+  it('keys balance, account and position changes by account, configuration changes by what they configure', () => {
+    expect(orderingKey({ balance: { login: '500001', dealType: 1, amount: '5', currency: 'USD' } })).toBe('500001');
+    expect(orderingKey({ accountUpdate: { login: '500002', set: { leverage: '200' } } })).toBe('500002');
+    expect(orderingKey({ positionUpdate: { login: '500003', position: '7000001', set: {} } })).toBe('500003');
+    expect(orderingKey({ groupUpdate: { group: 'real\\pro\\usd', set: {} } })).toBe('group:real\\pro\\usd');
+    expect(orderingKey({ symbolUpdate: { symbol: 'EURUSD', set: {} } })).toBe('symbol:EURUSD');
+    expect(orderingKey(undefined)).toBe('');
   });
 });
 

@@ -1,3 +1,5 @@
+import type { operationV1 } from '@tradewarden/proto';
+
 /**
  * Pure rules of executing one approved item; the executor applies them. Kept free of I/O so every branch has a test.
  */
@@ -10,17 +12,16 @@ export function executionToken(itemId: string): string {
 }
 
 /**
- * Fields of the before-state the approver saw that must still hold: if any differs now, the item is not applied.
- * Moving figures (balance, margin) are shown to the approver but change with trading, so they are not compared.
+ * What an item changes, for ordering: items with the same key on a server run one at a time, in approval order.
+ * Balance, account and position changes belong to their account; configuration changes to their group or symbol.
  */
-export const DRIFT_FIELDS: Record<string, readonly string[]> = {
-  'balance.deposit': ['login', 'group', 'currency'],
-};
-
-export function driftedFields(operationType: string, approved: Record<string, string>, live: Record<string, string>): string[] {
-  const fields = DRIFT_FIELDS[operationType];
-  if (!fields) throw new Error(`no drift rule for operation type ${operationType}`);
-  return fields.filter((field) => approved[field] !== undefined && approved[field] !== live[field]);
+export function orderingKey(change: operationV1.MtChange | undefined): string {
+  if (change?.balance) return change.balance.login;
+  if (change?.accountUpdate) return change.accountUpdate.login;
+  if (change?.positionUpdate) return change.positionUpdate.login;
+  if (change?.groupUpdate) return `group:${change.groupUpdate.group}`;
+  if (change?.symbolUpdate) return `symbol:${change.symbolUpdate.symbol}`;
+  return '';
 }
 
 export type AfterUnconfirmedAttempt =

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { MtBalanceType } from '@tradewarden/mt5-webapi-protocol';
+import { accountSnapshot, ChangeFieldError, CONTEXT_FIELDS, decideUpdate, driftedContext, unmetFields } from '@tradewarden/mt-change';
 import { DecimalAmount } from '@tradewarden/money';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { operationV1 } from '@tradewarden/proto';
@@ -9,29 +10,30 @@ import { withSpan, extractTraceContext } from '@tradewarden/telemetry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayError } from '../gateway-errors';
 import { MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
-import type { MtAccountState, MtConnector } from '../mt/mt-connector';
+import { toAccount } from '../mt/gateway-records';
+import { UnsupportedChangeError, type MtConnector } from '../mt/mt-connector';
 import { ServerRegistryService } from '../registry/server-registry.service';
 import { ExecutionItemRow, type ExecutionStatus } from './execution-item.entity';
-import { afterUnconfirmedAttempt, driftedFields } from './execution-rules';
+import { afterUnconfirmedAttempt } from './execution-rules';
+import { recordTarget, type RecordTarget } from './record-target';
 
 type Outcome =
   | { status: 'APPLIED'; mtReference: string; liveBefore: Record<string, string>; liveAfter: Record<string, string> }
-  | { status: 'FAILED' | 'DRIFTED'; errorCode: string; errorMessage: string; mtRetcode?: string; liveBefore?: Record<string, string> }
+  | { status: 'FAILED' | 'DRIFTED' | 'REJECTED'; errorCode: string; errorMessage: string; mtRetcode?: string; liveBefore?: Record<string, string> }
   | { status: 'PENDING'; delayMs: number; errorMessage: string };
 
-function accountSnapshot(account: MtAccountState): Record<string, string> {
-  return {
-    login: account.login,
-    group: account.group,
-    currency: account.currency,
-    balance: account.balance.format(account.currencyDigits),
-  };
+/** What balance results show of an account: who it is and its money, no personal data. */
+const balanceSnapshot = (snapshot: Record<string, string>) => pick(snapshot, ['login', 'group', 'currency', 'balance', 'credit']);
+
+function pick(snapshot: Record<string, string>, fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(fields.filter((field) => snapshot[field] !== undefined).map((field) => [field, snapshot[field]!]));
 }
 
 /**
- * Works the execution ledger: claims PENDING items one at a time (oldest first, so an account's changes keep their
- * order), re-reads live state and refuses drifted items, applies the change tagged with the item's execution token,
- * verifies it in the deal history, and records the outcome with its ItemExecuted event in one transaction.
+ * Works the execution ledger: claims PENDING items (oldest first, one at a time per account, so an account's changes keep
+ * their order), re-reads live state and refuses drifted items, applies the item's MtChange (balance deals tagged with the
+ * execution token and verified in the deal history; record updates read back), and records the outcome with its
+ * ItemExecuted event in one transaction.
  * An item left IN_PROGRESS by a crash is resolved through the deal history before anything is sent again.
  */
 @Injectable()
@@ -132,54 +134,130 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async execute(item: ExecutionItemRow, plan: operationV1.ItemPlan): Promise<Outcome> {
-    const deposit = plan.spec?.balanceDeposit;
-    if (item.operationType !== 'balance.deposit' || !deposit?.amount) {
-      return { status: 'FAILED', errorCode: 'UNSUPPORTED_OPERATION', errorMessage: `the gateway cannot execute ${item.operationType} yet` };
-    }
+    const change = plan.change;
     let connector: MtConnector;
-    let live: MtAccountState;
     try {
       connector = await this.registry.connector(item.serverId);
-      live = await connector.getAccount(deposit.login);
     } catch (error) {
       if (error instanceof GatewayError) return { status: 'FAILED', errorCode: error.code, errorMessage: error.message };
-      if (error instanceof MtRetcodeError && error.notFound) {
-        return { status: 'FAILED', errorCode: 'ACCOUNT_NOT_FOUND', errorMessage: `account ${deposit.login} no longer exists`, mtRetcode: `${error.code} ${error.text}` };
-      }
-      return this.unconfirmed(item, false, `reading live state failed: ${String(error)}`);
+      throw error;
     }
-    const liveBefore = accountSnapshot(live);
-    const drifted = driftedFields(item.operationType, plan.before, liveBefore);
-    if (drifted.length > 0) {
+    if (change?.balance) return this.executeBalance(item, plan, connector, change.balance);
+    let target: RecordTarget;
+    try {
+      target = recordTarget(item.serverId, connector, change);
+    } catch (error) {
+      if (error instanceof ChangeFieldError || error instanceof UnsupportedChangeError) {
+        return { status: 'FAILED', errorCode: 'INVALID_CHANGE', errorMessage: error.message };
+      }
+      throw error;
+    }
+    return this.executeUpdate(item, plan, target);
+  }
+
+  /**
+   * Record updates are idempotent (they set values), so after an unknown outcome the live record itself tells whether
+   * an earlier attempt wrote them. Before writing, the record must be as approved; after writing, it is read back.
+   */
+  private async executeUpdate(item: ExecutionItemRow, plan: operationV1.ItemPlan, target: RecordTarget): Promise<Outcome> {
+    const shown = (snapshot: Record<string, string>) => pick(snapshot, [...CONTEXT_FIELDS[target.kind], ...Object.keys(target.set)]);
+    const live = await this.readTarget(item, target);
+    if ('outcome' in live) return live.outcome;
+    const liveBefore = shown(live.snapshot);
+    const decision = decideUpdate(target.kind, target.set, plan.before, live.snapshot, item.attempts > 1);
+    if (decision.kind === 'drifted') return this.drifted(decision.fields, plan.before, liveBefore);
+    if (decision.kind === 'apply') {
+      try {
+        await target.write();
+      } catch (error) {
+        if (error instanceof MtRetcodeError) {
+          return { status: 'REJECTED', errorCode: 'MT_REJECTED', errorMessage: error.message, mtRetcode: `${error.code} ${error.text}`, liveBefore };
+        }
+        if (error instanceof UnsupportedChangeError) return { status: 'FAILED', errorCode: 'UNSUPPORTED_ON_PLATFORM', errorMessage: error.message, liveBefore };
+        if (error instanceof MtTransportError) return this.unconfirmed(item, false, `outcome unknown: ${error.message}`);
+        throw error;
+      }
+    }
+    const readBack = await this.readTarget(item, target);
+    if ('outcome' in readBack) return readBack.outcome;
+    const unmet = unmetFields(target.kind, target.set, readBack.snapshot);
+    if (unmet.length > 0) {
       return {
-        status: 'DRIFTED',
-        errorCode: 'BEFORE_STATE_DRIFTED',
-        errorMessage: `live ${drifted.join(', ')} differ from what was approved (${drifted.map((f) => `${f}: ${plan.before[f]} -> ${liveBefore[f]}`).join('; ')})`,
+        status: 'FAILED',
+        errorCode: 'VERIFICATION_MISMATCH',
+        errorMessage: `the server did not take ${unmet.map((field) => `${field} (asked ${target.set[field]}, reads ${readBack.snapshot[field] ?? 'nothing'})`).join(', ')}`,
         liveBefore,
       };
     }
-    const amount = DecimalAmount.parse(deposit.amount.amount, 8);
+    return { status: 'APPLIED', mtReference: target.reference, liveBefore, liveAfter: shown(readBack.snapshot) };
+  }
+
+  private async readTarget(item: ExecutionItemRow, target: RecordTarget): Promise<{ snapshot: Record<string, string> } | { outcome: Outcome }> {
+    try {
+      const snapshot = await target.read();
+      if (snapshot) return { snapshot };
+      return { outcome: { status: 'FAILED', errorCode: 'TARGET_NOT_FOUND', errorMessage: `${target.reference} does not exist on ${item.serverId}` } };
+    } catch (error) {
+      if (error instanceof MtRetcodeError && error.notFound) {
+        return { outcome: { status: 'FAILED', errorCode: 'TARGET_NOT_FOUND', errorMessage: `${target.reference} does not exist on ${item.serverId}`, mtRetcode: `${error.code} ${error.text}` } };
+      }
+      if (error instanceof MtRetcodeError) {
+        return { outcome: { status: 'REJECTED', errorCode: 'MT_REJECTED', errorMessage: error.message, mtRetcode: `${error.code} ${error.text}` } };
+      }
+      return { outcome: this.unconfirmed(item, false, `reading live state failed: ${String(error)}`) };
+    }
+  }
+
+  private drifted(fields: string[], approved: Record<string, string>, live: Record<string, string>): Outcome {
+    return {
+      status: 'DRIFTED',
+      errorCode: 'BEFORE_STATE_DRIFTED',
+      errorMessage: `live ${fields.join(', ')} differ from what was approved (${fields.map((f) => `${f}: ${approved[f] ?? '(not shown)'} -> ${live[f] ?? '(none)'}`).join('; ')})`,
+      liveBefore: live,
+    };
+  }
+
+  /** Balance deals are not idempotent: the execution token in the deal comment, found in the deal history, settles retries. */
+  private async executeBalance(item: ExecutionItemRow, plan: operationV1.ItemPlan, connector: MtConnector, change: operationV1.BalanceChange): Promise<Outcome> {
+    let amount: DecimalAmount;
+    try {
+      amount = DecimalAmount.parse(change.amount, 8);
+    } catch (error) {
+      return { status: 'FAILED', errorCode: 'INVALID_CHANGE', errorMessage: `change.balance.amount: ${String(error)}` };
+    }
+    const type = change.dealType === operationV1.BalanceDealType.BALANCE_DEAL_TYPE_CREDIT ? MtBalanceType.CREDIT : MtBalanceType.BALANCE;
+    let live: Record<string, string>;
+    try {
+      live = balanceSnapshot(accountSnapshot(toAccount(item.serverId, await connector.getAccount(change.login))));
+    } catch (error) {
+      if (error instanceof MtRetcodeError && error.notFound) {
+        return { status: 'FAILED', errorCode: 'ACCOUNT_NOT_FOUND', errorMessage: `account ${change.login} no longer exists`, mtRetcode: `${error.code} ${error.text}` };
+      }
+      return this.unconfirmed(item, false, `reading live state failed: ${String(error)}`);
+    }
+    const drifted = driftedContext('account', { ...plan.before, currency: change.currency }, live);
+    if (drifted.length > 0) return this.drifted(drifted, { ...plan.before, currency: change.currency }, live);
     if (item.attempts > 1) {
       // An earlier attempt may have reached the server: its token in the deal history settles it.
-      const earlier = await this.findByToken(connector, deposit.login, item);
+      const earlier = await this.findByToken(connector, change.login, item);
       if (earlier === 'unknown') return this.unconfirmed(item, false, 'deal history unavailable');
-      if (earlier) return this.applied(connector, deposit.login, item, amount, liveBefore);
+      if (earlier) return this.applied(connector, item, change.login, amount, live);
     }
     try {
-      await connector.balanceOperation(deposit.login, MtBalanceType.BALANCE, amount, item.executionToken);
+      await connector.balanceOperation(change.login, type, amount, item.executionToken);
     } catch (error) {
       if (error instanceof MtRetcodeError) {
-        return { status: 'FAILED', errorCode: 'MT_REJECTED', errorMessage: error.message, mtRetcode: `${error.code} ${error.text}`, liveBefore };
+        return { status: 'REJECTED', errorCode: 'MT_REJECTED', errorMessage: error.message, mtRetcode: `${error.code} ${error.text}`, liveBefore: live };
       }
       if (error instanceof MtTransportError) {
-        const found = await this.findByToken(connector, deposit.login, item);
+        const found = await this.findByToken(connector, change.login, item);
         if (found === 'unknown') return this.unconfirmed(item, false, `outcome unknown: ${error.message}`);
-        if (found) return this.applied(connector, deposit.login, item, amount, liveBefore);
+        if (found) return this.applied(connector, item, change.login, amount, live);
         return this.unconfirmed(item, false, `not applied: ${error.message}`);
       }
       throw error;
     }
-    return this.applied(connector, deposit.login, item, amount, liveBefore);
+    return this.applied(connector, item, change.login, amount, live);
   }
 
   private async findByToken(connector: MtConnector, login: string, item: ExecutionItemRow): Promise<boolean | 'unknown'> {
@@ -196,16 +274,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
    * Reads the change back: exactly one deal carries the item's token, for exactly the approved amount, and the account's
    * after-state is recorded. A mismatch is reported, never retried (something other than Tradewarden wrote it).
    */
-  private async applied(
-    connector: MtConnector,
-    login: string,
-    item: ExecutionItemRow,
-    amount: DecimalAmount,
-    liveBefore: Record<string, string>,
-  ): Promise<Outcome> {
-    const deals = (await connector.balanceDealsSince(login, new Date(item.createdAt.getTime() - 60_000))).filter(
-      (deal) => deal.comment === item.executionToken,
-    );
+  private async applied(connector: MtConnector, item: ExecutionItemRow, login: string, amount: DecimalAmount, liveBefore: Record<string, string>): Promise<Outcome> {
+    const deals = (await connector.balanceDealsSince(login, new Date(item.createdAt.getTime() - 60_000))).filter((deal) => deal.comment === item.executionToken);
     if (deals.length !== 1 || deals[0]!.amount.compare(amount) !== 0) {
       return {
         status: 'FAILED',
@@ -214,8 +284,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
         liveBefore,
       };
     }
-    const after = await connector.getAccount(login);
-    return { status: 'APPLIED', mtReference: deals[0]!.ticket, liveBefore, liveAfter: accountSnapshot(after) };
+    const after = balanceSnapshot(accountSnapshot(toAccount(item.serverId, await connector.getAccount(login))));
+    return { status: 'APPLIED', mtReference: deals[0]!.ticket, liveBefore, liveAfter: after };
   }
 
   private unconfirmed(item: ExecutionItemRow, foundInHistory: boolean, reason: string): Outcome {
@@ -248,6 +318,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
         APPLIED: operationV1.ItemStatus.ITEM_STATUS_APPLIED,
         FAILED: operationV1.ItemStatus.ITEM_STATUS_FAILED,
         DRIFTED: operationV1.ItemStatus.ITEM_STATUS_DRIFTED,
+        REJECTED: operationV1.ItemStatus.ITEM_STATUS_REJECTED,
       }[outcome.status];
       await this.outbox.add(
         manager,

@@ -4,7 +4,7 @@ import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { callerOf, ServiceRoleOnly } from '@tradewarden/grpc';
 import { gatewayV1 } from '@tradewarden/proto';
 import { GatewayError } from '../gateway-errors';
-import type { MtAccountState } from '../mt/mt-connector';
+import { toAccount, toGroup, toPosition, toSymbol } from '../mt/gateway-records';
 import type { MtServerRow } from '../registry/mt-server.entity';
 import { serverEntrySchema } from '../registry/server-config';
 import { ServerRegistryService } from '../registry/server-registry.service';
@@ -47,18 +47,6 @@ function toEntry(spec: gatewayV1.ServerSpec | undefined) {
 const LOGIN = /^\d{1,20}$/;
 const MAX_LOGINS_PER_CALL = 1000;
 const MAX_PAGE_SIZE = 10_000;
-
-function toAccount(serverId: string, account: MtAccountState): gatewayV1.Account {
-  return {
-    serverId,
-    login: account.login,
-    group: account.group,
-    name: account.name,
-    leverage: account.leverage,
-    balance: { amount: account.balance.format(account.currencyDigits), currency: account.currency },
-    credit: { amount: account.credit.format(account.currencyDigits), currency: account.currency },
-  };
-}
 
 function requireLogin(login: string, field = 'login'): void {
   if (!LOGIN.test(login)) throw new GatewayError('INVALID_ARGUMENT', `${field}: must be an MT login (digits)`);
@@ -117,44 +105,21 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   async getGroup(request: gatewayV1.GetGroupRequest, _metadata?: Metadata): Promise<gatewayV1.GetGroupResponse> {
     if (!request.group) throw new GatewayError('INVALID_ARGUMENT', 'group: required');
     const connector = await this.registry.connector(request.serverId);
-    return { group: await connector.getGroup(request.group) };
+    return { group: toGroup(await connector.getGroup(request.group)) };
   }
 
   @ServiceRoleOnly()
   async getSymbols(request: gatewayV1.GetSymbolsRequest, _metadata?: Metadata): Promise<gatewayV1.GetSymbolsResponse> {
     if (!request.mask) throw new GatewayError('INVALID_ARGUMENT', 'mask: required (a symbol name or a pattern such as "Forex\\*")');
     const connector = await this.registry.connector(request.serverId);
-    const symbols = await connector.getSymbols(request.mask);
-    const days = (sessions: { open: number; close: number }[][]) =>
-      sessions.map((day) => ({ sessions: day.map((session) => ({ openMinute: session.open, closeMinute: session.close })) }));
-    return {
-      symbols: symbols.map((symbol) => ({
-        symbol: symbol.symbol,
-        path: symbol.path,
-        description: symbol.description,
-        digits: symbol.digits,
-        contractSize: symbol.contractSize,
-        spread: symbol.spread,
-        tradeMode: symbol.tradeMode,
-        execMode: symbol.execMode,
-        swapMode: symbol.swapMode,
-        swapLong: symbol.swapLong,
-        swapShort: symbol.swapShort,
-        tripleSwapDay: symbol.swap3Day,
-        sessionsQuotes: days(symbol.sessionsQuotes),
-        sessionsTrades: days(symbol.sessionsTrades),
-      })),
-    };
+    return { symbols: (await connector.getSymbols(request.mask)).map(toSymbol) };
   }
 
   @ServiceRoleOnly()
   async getPositions(request: gatewayV1.GetPositionsRequest, _metadata?: Metadata): Promise<gatewayV1.GetPositionsResponse> {
     requireLogin(request.login);
     const connector = await this.registry.connector(request.serverId);
-    const positions = await connector.getPositions(request.login);
-    return {
-      positions: positions.map(({ priceSL, priceTP, volume, ...position }) => ({ ...position, priceSl: priceSL, priceTp: priceTP, volume: volume.toString() })),
-    };
+    return { positions: (await connector.getPositions(request.login)).map(toPosition) };
   }
 
   async listServers(_request: gatewayV1.ListServersRequest, _metadata?: Metadata): Promise<gatewayV1.ListServersResponse> {

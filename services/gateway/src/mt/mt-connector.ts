@@ -1,3 +1,4 @@
+import type { AccountChanges, GroupChanges, PositionChanges, SymbolChanges } from '@tradewarden/mt-change';
 import type { MtBalanceType, MtDealAction } from '@tradewarden/mt5-webapi-protocol';
 import type { DecimalAmount } from '@tradewarden/money';
 import type { PoolStats } from '../pool/mt-server-pool';
@@ -9,7 +10,18 @@ export interface MtAccountState {
   currency: string;
   currencyDigits: number;
   name: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  country: string;
+  city: string;
+  comment: string;
   leverage: number;
+  /** May log in. */
+  enabled: boolean;
+  /** May trade (MT5: no TRADE_DISABLED right; MT4: not read-only). */
+  tradingEnabled: boolean;
   balance: DecimalAmount;
   credit: DecimalAmount;
   /** Free margin where the platform reports it with the account (MT5); MT4's user record does not. */
@@ -23,6 +35,8 @@ export interface MtGroup {
   marginCall: string;
   marginStopOut: string;
   marginSoMode: number;
+  /** Symbol paths the group may trade, in the server's order. */
+  symbols: string[];
 }
 
 export interface MtSymbol {
@@ -65,6 +79,14 @@ export interface MtBalanceDeal {
   time: Date;
 }
 
+/** The change cannot be expressed on this server's platform (e.g. MT5-only settings on MT4); nothing was sent. */
+export class UnsupportedChangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedChangeError';
+  }
+}
+
 /**
  * What the gateway needs of an MT server, whatever its platform: MT5 through the Web API (Mt5Connector) or MT4 through
  * a manager bridge (Mt4BridgeConnector). Reads may be retried; writes are never retried by a connector.
@@ -77,6 +99,14 @@ export interface MtConnector {
   getGroup(group: string): Promise<MtGroup>;
   getSymbols(mask: string): Promise<MtSymbol[]>;
   getPositions(login: string): Promise<MtPosition[]>;
+  /** One open position of an account; undefined when it is not open (closed or never existed). */
+  getPosition(login: string, position: string): Promise<MtPosition | undefined>;
+  /** Writes the given account fields; the others stay. Rights flags are read, changed and written back. */
+  updateAccount(login: string, changes: AccountChanges): Promise<void>;
+  /** Writes group fields; a symbol list replaces the group's list (entries kept keep their overrides). */
+  updateGroup(group: string, changes: GroupChanges): Promise<void>;
+  updateSymbol(symbol: string, changes: SymbolChanges): Promise<void>;
+  updatePosition(login: string, position: string, changes: PositionChanges): Promise<void>;
   /** Books a balance or credit deal tagged with `comment` (at most 31 characters); resolves with the deal ticket. */
   balanceOperation(login: string, type: MtBalanceType, amount: DecimalAmount, comment: string): Promise<string>;
   balanceDealsSince(login: string, since: Date): Promise<MtBalanceDeal[]>;

@@ -2,10 +2,11 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { BulkheadRejectedError, bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap, type IPolicy } from 'cockatiel';
 import { createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
+import type { AccountChanges, GroupChanges, PositionChanges, SymbolChanges, TradingSession } from '@tradewarden/mt-change';
 import { MtBalanceType, MtDealAction, MtRetcode } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
 import { mt4bridgeV1 } from '@tradewarden/proto';
-import type { MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtPosition, MtSymbol } from '../mt/mt-connector';
+import { UnsupportedChangeError, type MtAccountState, type MtBalanceDeal, type MtConnector, type MtGroup, type MtPosition, type MtSymbol } from '../mt/mt-connector';
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import { isConnectionFailure, type PoolSettings, type PoolStats } from '../pool/mt-server-pool';
 import { LatencyWindow } from '../pool/latency-window';
@@ -24,6 +25,32 @@ type ResponseOf<K extends keyof Service> = ReturnType<Service[K]['responseDeseri
 
 const MONEY_SCALE = 8;
 
+/** MT4 has one name field; the gateway shows it split at the first space and writes "first last". */
+const splitName = (name: string) => {
+  const space = name.indexOf(' ');
+  return space < 0 ? { firstName: name, lastName: '' } : { firstName: name.slice(0, space), lastName: name.slice(space + 1) };
+};
+
+// MT4 swap_type (0 points, 1 money in the base currency, 2 interest, 3 margin currency) against MT5's SwapMode.
+const MT4_SWAP_TYPE_TO_MT5_MODE = [1, 2, 5, 3] as const;
+// MT4 ConSymbol.trade: 0 no, 1 close only, 2 full; MT5 TradeMode: 0 disabled, 3 close only, 4 full.
+const MT4_TRADE_TO_MT5_MODE = [0, 3, 4] as const;
+const MT4_SESSIONS_PER_DAY = 3;
+
+const toConSessions = (days: TradingSession[][], field: string) =>
+  days.map((day) => {
+    if (day.length > MT4_SESSIONS_PER_DAY) throw new UnsupportedChangeError(`${field}: MT4 holds at most ${MT4_SESSIONS_PER_DAY} sessions a day`);
+    return day.map((session) => ({
+      openHour: Math.floor(session.open / 60),
+      openMin: session.open % 60,
+      closeHour: Math.floor(session.close / 60),
+      closeMin: session.close % 60,
+    }));
+  });
+
+function mt4Ret(method: string, reply: { retCode: number; retMessage: string }): void {
+  if (reply.retCode !== 0) throw new MtRetcodeError(`mt4:${method}`, reply.retCode, reply.retMessage);
+}
 /**
  * MT4 through a manager bridge (proto/tradewarden/mt4bridge/v1). The bridge owns the MT4 manager connections; here the
  * server's cap bounds the calls in flight to the bridge (bulkhead), with the same breaker, rate limit and metrics as an
@@ -140,7 +167,16 @@ export class Mt4BridgeConnector implements MtConnector {
         currency: group.currency,
         currencyDigits: group.currencyDigits,
         name: user.name,
+        ...splitName(user.name),
+        email: user.email,
+        phone: user.phone,
+        country: user.country,
+        city: user.city,
+        comment: user.comment,
         leverage: user.leverage,
+        enabled: user.enable,
+        // A read-only MT4 account may log in but not trade.
+        tradingEnabled: !user.enableReadOnly,
         balance: DecimalAmount.parse(user.balance, MONEY_SCALE),
         credit: DecimalAmount.parse(user.credit, MONEY_SCALE),
         // MT4's user record carries no margin figures (MarginLevelRequest would); not part of the bridge contract yet.
@@ -158,7 +194,7 @@ export class Mt4BridgeConnector implements MtConnector {
     const reply = await this.read('getGroup', { group });
     const found = reply.group!;
     // MT4 groups hold money with 2 digits (the Manager API stores doubles rounded to cents).
-    return { group: found.group, currency: found.currency, currencyDigits: 2, marginCall: String(found.marginCall), marginStopOut: String(found.marginStopout), marginSoMode: found.marginType };
+    return { group: found.group, currency: found.currency, currencyDigits: 2, marginCall: String(found.marginCall), marginStopOut: String(found.marginStopout), marginSoMode: found.marginType, symbols: [] };
   }
 
   async getSymbols(mask: string): Promise<MtSymbol[]> {
@@ -171,9 +207,9 @@ export class Mt4BridgeConnector implements MtConnector {
       digits: symbol.digits,
       contractSize: symbol.contractSize,
       spread: symbol.spread,
-      tradeMode: symbol.trade === 2 ? 4 : symbol.trade === 1 ? 3 : 0,
+      tradeMode: MT4_TRADE_TO_MT5_MODE[symbol.trade] ?? 0,
       execMode: symbol.exemode,
-      swapMode: symbol.swapEnable ? symbol.swapType + 1 : 0,
+      swapMode: symbol.swapEnable ? (MT4_SWAP_TYPE_TO_MT5_MODE[symbol.swapType] ?? 0) : 0,
       swapLong: symbol.swapLong,
       swapShort: symbol.swapShort,
       // MT4: 0 = Monday; the gateway speaks MT5's 0 = Sunday.
@@ -181,6 +217,99 @@ export class Mt4BridgeConnector implements MtConnector {
       sessionsQuotes: symbol.sessions.map((day) => day.quote.map((s) => ({ open: minutes(s.openHour, s.openMin), close: minutes(s.closeHour, s.closeMin) }))),
       sessionsTrades: symbol.sessions.map((day) => day.trade.map((s) => ({ open: minutes(s.openHour, s.openMin), close: minutes(s.closeHour, s.closeMin) }))),
     }));
+  }
+
+  async getPosition(login: string, position: string): Promise<MtPosition | undefined> {
+    return (await this.getPositions(login)).find((candidate) => candidate.position === position);
+  }
+
+  /** UserRecordUpdate writes the whole record: read it, change the fields asked for, send it back. */
+  async updateAccount(login: string, changes: AccountChanges): Promise<void> {
+    const user = (await this.call('getUsers', { logins: [Number(login)] })).users[0];
+    if (!user) throw new MtRetcodeError('mt4:GetUsers', MtRetcode.ERR_NOTFOUND, `no account ${login}`);
+    const name = splitName(user.name);
+    const updated: mt4bridgeV1.UserRecord = {
+      ...user,
+      group: changes.group ?? user.group,
+      name: changes.firstName !== undefined || changes.lastName !== undefined ? `${changes.firstName ?? name.firstName} ${changes.lastName ?? name.lastName}`.trim() : user.name,
+      email: changes.email ?? user.email,
+      phone: changes.phone ?? user.phone,
+      country: changes.country ?? user.country,
+      city: changes.city ?? user.city,
+      comment: changes.comment ?? user.comment,
+      leverage: changes.leverage ?? user.leverage,
+      enable: changes.enabled ?? user.enable,
+      enableReadOnly: changes.tradingEnabled === undefined ? user.enableReadOnly : !changes.tradingEnabled,
+    };
+    mt4Ret('UpdateUser', await this.call('updateUser', { user: updated }));
+  }
+
+  /** CfgUpdateGroup writes the whole group: read, change, send back. MT4 groups assign symbols by security group. */
+  async updateGroup(group: string, changes: GroupChanges): Promise<void> {
+    if (changes.symbols) throw new UnsupportedChangeError('symbols: MT4 groups enable security groups, not symbol paths; not supported yet');
+    const current = (await this.call('getGroup', { group })).group!;
+    const integer = (value: string | undefined, field: string, fallback: number) => {
+      if (value === undefined) return fallback;
+      if (!/^-?\d+$/.test(value)) throw new UnsupportedChangeError(`${field}: MT4 holds whole numbers only, not ${value}`);
+      return Number(value);
+    };
+    const updated: mt4bridgeV1.ConGroup = {
+      ...current,
+      marginCall: integer(changes.marginCall, 'margin_call', current.marginCall),
+      marginStopout: integer(changes.marginStopOut, 'margin_stop_out', current.marginStopout),
+      marginType: changes.marginSoMode ?? current.marginType,
+    };
+    mt4Ret('UpdateGroup', await this.call('updateGroup', { group: updated }));
+  }
+
+  /** CfgUpdateSymbol writes the whole symbol: read, change (MT5 conventions converted to MT4's), send back. */
+  async updateSymbol(symbol: string, changes: SymbolChanges): Promise<void> {
+    const current = (await this.call('getSymbols', { mask: symbol })).symbols.find((candidate) => candidate.symbol === symbol);
+    if (!current) throw new MtRetcodeError('mt4:GetSymbols', MtRetcode.ERR_NOTFOUND, `no symbol ${symbol}`);
+    const updated: mt4bridgeV1.ConSymbol = { ...current };
+    if (changes.spread !== undefined) updated.spread = changes.spread;
+    if (changes.tradeMode !== undefined) {
+      const trade = MT4_TRADE_TO_MT5_MODE.indexOf(changes.tradeMode as 0 | 3 | 4);
+      if (trade < 0) throw new UnsupportedChangeError(`trade_mode: MT4 has no trade mode ${changes.tradeMode} (only 0 disabled, 3 close only, 4 full)`);
+      updated.trade = trade;
+    }
+    if (changes.execMode !== undefined) {
+      if (changes.execMode > 2) throw new UnsupportedChangeError('exec_mode: MT4 has no exchange execution');
+      updated.exemode = changes.execMode;
+    }
+    if (changes.swapMode !== undefined) {
+      const swapType = MT4_SWAP_TYPE_TO_MT5_MODE.indexOf(changes.swapMode as 1 | 2 | 5 | 3);
+      if (changes.swapMode !== 0 && swapType < 0) throw new UnsupportedChangeError(`swap_mode: MT4 has no equivalent of MT5 swap mode ${changes.swapMode}`);
+      updated.swapEnable = changes.swapMode !== 0;
+      if (swapType >= 0) updated.swapType = swapType;
+    }
+    if (changes.swapLong !== undefined) updated.swapLong = changes.swapLong;
+    if (changes.swapShort !== undefined) updated.swapShort = changes.swapShort;
+    if (changes.tripleSwapDay !== undefined) {
+      // MT4 counts from Monday (0) to Friday (4).
+      const day = (changes.tripleSwapDay + 6) % 7;
+      if (day > 4) throw new UnsupportedChangeError('triple_swap_day: MT4 rolls over on Monday to Friday only');
+      updated.swapRolloverThreeDays = day;
+    }
+    if (changes.sessionsQuotes || changes.sessionsTrades) {
+      const quotes = changes.sessionsQuotes ? toConSessions(changes.sessionsQuotes, 'sessions_quotes') : current.sessions.map((day) => day.quote);
+      const trades = changes.sessionsTrades ? toConSessions(changes.sessionsTrades, 'sessions_trades') : current.sessions.map((day) => day.trade);
+      updated.sessions = Array.from({ length: 7 }, (_, day) => ({ quote: quotes[day] ?? [], trade: trades[day] ?? [] }));
+    }
+    mt4Ret('UpdateSymbol', await this.call('updateSymbol', { symbol: updated }));
+  }
+
+  /** AdmTradeRecordModify takes stop loss and take profit together: the one not changed is sent as it is. */
+  async updatePosition(login: string, position: string, changes: PositionChanges): Promise<void> {
+    const current = await this.getPosition(login, position);
+    if (!current) throw new MtRetcodeError('mt4:GetOpenTrades', MtRetcode.ERR_NOTFOUND, `no open trade ${position} of ${login}`);
+    const reply = await this.call('modifyTrade', {
+      order: Number(position),
+      sl: changes.priceSl ?? current.priceSL,
+      tp: changes.priceTp ?? current.priceTP,
+      openPrice: changes.priceOpen ?? '',
+    });
+    mt4Ret('ModifyTrade', reply);
   }
 
   async getPositions(login: string): Promise<MtPosition[]> {
@@ -205,7 +334,7 @@ export class Mt4BridgeConnector implements MtConnector {
     if (comment.length > 31) throw new Error('MT deal comments hold at most 31 characters');
     if (type !== MtBalanceType.BALANCE && type !== MtBalanceType.CREDIT) throw new Error(`MT4 books balance and credit only, not type ${type}`);
     const reply = await this.call('balance', { login: Number(login), cmd: type === MtBalanceType.BALANCE ? 6 : 7, amount: amount.toString(), comment });
-    if (reply.retCode !== 0) throw new MtRetcodeError('mt4:Balance', reply.retCode, reply.retMessage);
+    mt4Ret('Balance', reply);
     return String(reply.order);
   }
 

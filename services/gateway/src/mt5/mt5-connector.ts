@@ -1,12 +1,23 @@
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
-import { MtBalanceType, MtDealAction, type WebApiDeal, type WebApiTradeAccount, type WebApiUser } from '@tradewarden/mt5-webapi-protocol';
+import type { AccountChanges, GroupChanges, PositionChanges, SymbolChanges, TradingSession } from '@tradewarden/mt-change';
+import { MtBalanceType, MtDealAction, MtUserRights, type WebApiDeal, type WebApiTradeAccount, type WebApiUser } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
 import { MtTransportError } from './mt5-errors';
 import type { Mt5WebApiSession } from './mt5-webapi-session';
 import type { MtServerPool } from '../pool/mt-server-pool';
 import type { MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtPosition, MtSymbol } from '../mt/mt-connector';
 
-type WebApiGroup = { Group: string; Currency: string; CurrencyDigits: string; MarginCall: string; MarginStopOut: string; MarginSOMode: string };
+/** A group-symbol entry: the path plus the group's overrides of the symbol's settings (kept as the server sent them). */
+type WebApiGroupSymbol = { Path: string } & Record<string, unknown>;
+type WebApiGroup = {
+  Group: string;
+  Currency: string;
+  CurrencyDigits: string;
+  MarginCall: string;
+  MarginStopOut: string;
+  MarginSOMode: string;
+  Symbols?: WebApiGroupSymbol[];
+};
 type WebApiSessions = { Open: string; Close: string }[][];
 type WebApiSymbol = Record<'Symbol' | 'Path' | 'Description' | 'Digits' | 'ContractSize' | 'Spread' | 'TradeMode' | 'ExecMode' | 'SwapMode' | 'SwapLong' | 'SwapShort' | 'Swap3Day', string> & {
   SessionsQuotes: WebApiSessions;
@@ -21,7 +32,28 @@ const toGroup = (group: WebApiGroup): MtGroup => ({
   marginCall: group.MarginCall,
   marginStopOut: group.MarginStopOut,
   marginSoMode: Number(group.MarginSOMode),
+  symbols: (group.Symbols ?? []).map((entry) => entry.Path),
 });
+
+const toWebApiSessions = (days: TradingSession[][]) => days.map((day) => day.map((session) => ({ Open: String(session.open), Close: String(session.close) })));
+
+const toPosition = (position: WebApiPosition): MtPosition => ({
+  position: position.Position,
+  login: position.Login,
+  symbol: position.Symbol,
+  action: Number(position.Action),
+  volume: DecimalAmount.fromUnits(BigInt(position.Volume), 4),
+  priceOpen: position.PriceOpen,
+  priceCurrent: position.PriceCurrent,
+  priceSL: position.PriceSL,
+  priceTP: position.PriceTP,
+  profit: position.Profit,
+});
+
+/** Only the fields given, under their Web API names; absent fields stay as they are on the server. */
+function definedOnly(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
 
 const toSessions = (days: WebApiSessions | undefined) => (days ?? []).map((day) => day.map((session) => ({ open: Number(session.Open), close: Number(session.Close) })));
 
@@ -113,18 +145,101 @@ export class Mt5Connector implements MtConnector {
   getPositions(login: string): Promise<MtPosition[]> {
     return this.read(async (session) => {
       const positions = (await session.request<WebApiPosition[]>('/api/position/get_batch', { login })).answer ?? [];
-      return positions.map((position) => ({
-        position: position.Position,
-        login: position.Login,
-        symbol: position.Symbol,
-        action: Number(position.Action),
-        volume: DecimalAmount.fromUnits(BigInt(position.Volume), 4),
-        priceOpen: position.PriceOpen,
-        priceCurrent: position.PriceCurrent,
-        priceSL: position.PriceSL,
-        priceTP: position.PriceTP,
-        profit: position.Profit,
-      }));
+      return positions.map(toPosition);
+    });
+  }
+
+  getPosition(login: string, position: string): Promise<MtPosition | undefined> {
+    return this.read(async (session) => {
+      const positions = (await session.request<WebApiPosition[]>('/api/position/get_batch', { ticket: position })).answer ?? [];
+      const found = positions.find((candidate) => candidate.Position === position && candidate.Login === login);
+      return found ? toPosition(found) : undefined;
+    });
+  }
+
+  /**
+   * user/update changes only the fields sent. Rights is one bit field, so it is read, changed and sent whole; the read
+   * and the write run on one session, one after the other.
+   */
+  updateAccount(login: string, changes: AccountChanges): Promise<void> {
+    return this.pool.run(async (session) => {
+      const user = (await session.request<WebApiUser>('/api/user/get', { login })).answer;
+      let rights: number | undefined;
+      if (changes.enabled !== undefined || changes.tradingEnabled !== undefined) {
+        rights = Number(user.Rights);
+        if (changes.enabled !== undefined) rights = changes.enabled ? rights | MtUserRights.ENABLED : rights & ~MtUserRights.ENABLED;
+        if (changes.tradingEnabled !== undefined) {
+          rights = changes.tradingEnabled ? rights & ~MtUserRights.TRADE_DISABLED : rights | MtUserRights.TRADE_DISABLED;
+        }
+      }
+      const renamed = changes.firstName !== undefined || changes.lastName !== undefined;
+      const body = definedOnly({
+        Login: login,
+        Group: changes.group,
+        FirstName: changes.firstName,
+        LastName: changes.lastName,
+        // Name is obsolete but still shown by older terminals: keep it "first last".
+        Name: renamed ? `${changes.firstName ?? user.FirstName} ${changes.lastName ?? user.LastName}`.trim() : undefined,
+        Email: changes.email,
+        Phone: changes.phone,
+        Country: changes.country,
+        City: changes.city,
+        Comment: changes.comment,
+        Leverage: changes.leverage === undefined ? undefined : String(changes.leverage),
+        Rights: rights === undefined ? undefined : String(rights),
+      });
+      await session.request('/api/user/update', { login }, body);
+    });
+  }
+
+  /**
+   * group/add is an upsert that replaces arrays whole: a new symbol list is built from the group as read, so the
+   * entries that stay keep their overrides (spread, swaps, margins) and only new paths start with none.
+   */
+  updateGroup(group: string, changes: GroupChanges): Promise<void> {
+    return this.pool.run(async (session) => {
+      const current = (await session.request<WebApiGroup>('/api/group/get', { group })).answer;
+      let symbols: WebApiGroupSymbol[] | undefined;
+      if (changes.symbols) {
+        const kept = new Map((current.Symbols ?? []).map((entry) => [entry.Path, entry]));
+        symbols = changes.symbols.map((path) => kept.get(path) ?? { Path: path });
+      }
+      const body = definedOnly({
+        Group: current.Group,
+        MarginCall: changes.marginCall,
+        MarginStopOut: changes.marginStopOut,
+        MarginSOMode: changes.marginSoMode === undefined ? undefined : String(changes.marginSoMode),
+        Symbols: symbols,
+      });
+      await session.request('/api/group/add', {}, body);
+    });
+  }
+
+  /** symbol/add is an upsert of the fields sent; sessions are sent as whole weeks. */
+  updateSymbol(symbol: string, changes: SymbolChanges): Promise<void> {
+    const text = (value: number | undefined) => (value === undefined ? undefined : String(value));
+    const body = definedOnly({
+      Symbol: symbol,
+      Spread: text(changes.spread),
+      TradeMode: text(changes.tradeMode),
+      ExecMode: text(changes.execMode),
+      SwapMode: text(changes.swapMode),
+      SwapLong: changes.swapLong,
+      SwapShort: changes.swapShort,
+      Swap3Day: text(changes.tripleSwapDay),
+      SessionsQuotes: changes.sessionsQuotes && toWebApiSessions(changes.sessionsQuotes),
+      SessionsTrades: changes.sessionsTrades && toWebApiSessions(changes.sessionsTrades),
+    });
+    return this.pool.run(async (session) => {
+      await session.request('/api/symbol/add', {}, body);
+    });
+  }
+
+  /** position/update edits the record directly (a back-office correction: no trade-rule checks by the server). */
+  updatePosition(login: string, position: string, changes: PositionChanges): Promise<void> {
+    const body = definedOnly({ Position: position, Login: login, PriceOpen: changes.priceOpen, PriceSL: changes.priceSl, PriceTP: changes.priceTp });
+    return this.pool.run(async (session) => {
+      await session.request('/api/position/update', {}, body);
     });
   }
 
@@ -141,7 +256,16 @@ export class Mt5Connector implements MtConnector {
       currency: group.currency,
       currencyDigits: group.currencyDigits,
       name: user.Name,
+      firstName: user.FirstName,
+      lastName: user.LastName,
+      email: user.Email,
+      phone: user.Phone ?? '',
+      country: user.Country,
+      city: user.City ?? '',
+      comment: user.Comment ?? '',
       leverage: Number(user.Leverage),
+      enabled: (Number(user.Rights) & MtUserRights.ENABLED) !== 0,
+      tradingEnabled: (Number(user.Rights) & MtUserRights.TRADE_DISABLED) === 0,
       balance: money(trade.Balance, 'Balance'),
       credit: money(trade.Credit, 'Credit'),
       marginFree: money(trade.MarginFree, 'MarginFree'),

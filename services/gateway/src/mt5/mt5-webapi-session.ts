@@ -61,9 +61,12 @@ export class Mt5WebApiSession {
       : new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
   }
 
-  /** Sends a command and returns its answer; non-zero retcodes throw MtRetcodeError. */
-  request<T = unknown>(path: string, params: Record<string, string> = {}): Promise<{ answer: T; body: Record<string, unknown> }> {
-    const run = this.queue.then(() => this.requestNow<T>(path, params));
+  /**
+   * Sends a command and returns its answer; non-zero retcodes throw MtRetcodeError. With `body` it is a POST carrying
+   * that JSON (record writes: user/update, group/add, symbol/add, position/update).
+   */
+  request<T = unknown>(path: string, params: Record<string, string> = {}, body?: unknown): Promise<{ answer: T; body: Record<string, unknown> }> {
+    const run = this.queue.then(() => this.requestNow<T>(path, params, body));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -74,14 +77,14 @@ export class Mt5WebApiSession {
     this.agent.destroy();
   }
 
-  private async requestNow<T>(path: string, params: Record<string, string>): Promise<{ answer: T; body: Record<string, unknown> }> {
+  private async requestNow<T>(path: string, params: Record<string, string>, body: unknown): Promise<{ answer: T; body: Record<string, unknown> }> {
     if (!this.authenticated) await this.authenticate();
-    let reply = await this.send(path, params);
+    let reply = await this.send(path, params, body);
     if (reply.status === 403) {
       // The server dropped our session (idle timeout, restart): nothing was executed, so re-authenticate and resend.
       this.authenticated = false;
       await this.authenticate();
-      reply = await this.send(path, params);
+      reply = await this.send(path, params, body);
     }
     if (reply.status !== 200) throw new MtTransportError(path, new Error(`HTTP ${reply.status}`));
     const retcode = parseRetcode(reply.body['retcode']);
@@ -132,17 +135,24 @@ export class Mt5WebApiSession {
     this.authenticated = true;
   }
 
-  private send(path: string, params: Record<string, string>): Promise<RawReply> {
+  private send(path: string, params: Record<string, string>, body?: unknown): Promise<RawReply> {
     const url = new URL(path, this.options.baseUrl);
+    // MetaQuotes' pages show a form content type even for JSON bodies; clients report that user/add needs
+    // application/json, which access servers accept for every command.
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const req = requester(
         url,
         {
-          method: 'GET',
+          method: payload ? 'POST' : 'GET',
           agent: this.agent,
-          headers: { accept: 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+          headers: {
+            accept: 'application/json',
+            ...(payload ? { 'content-type': 'application/json; charset=utf-8', 'content-length': String(payload.length) } : {}),
+            ...(this.cookie ? { cookie: this.cookie } : {}),
+          },
           timeout: this.options.requestTimeoutMs,
         },
         (res) => {
@@ -186,7 +196,7 @@ export class Mt5WebApiSession {
         this.authenticated = false;
         reject(error instanceof MtAuthenticationError ? error : new MtTransportError(path, error));
       });
-      req.end();
+      req.end(payload);
     });
   }
 }

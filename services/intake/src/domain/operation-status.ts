@@ -57,7 +57,7 @@ export function statusToProto(status: OperationStatus): operationV1.OperationSta
   return operationV1.OperationStatus[`OPERATION_STATUS_${status}` as keyof typeof operationV1.OperationStatus] as operationV1.OperationStatus;
 }
 
-export type ItemOutcome = 'PENDING' | 'APPLIED' | 'FAILED' | 'DRIFTED' | 'SKIPPED';
+export type ItemOutcome = 'PENDING' | 'APPLIED' | 'FAILED' | 'DRIFTED' | 'REJECTED' | 'SKIPPED';
 
 /** The final status once no item is pending: all applied, none applied, or some of each. */
 export function executionOutcome(items: readonly ItemOutcome[]): 'COMPLETED' | 'PARTIALLY_FAILED' | 'FAILED' | undefined {

@@ -61,6 +61,7 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
                 itemId: item.itemId,
                 rowNumber: item.rowNumber,
                 spec: operationV1.OperationItemSpec.fromJSON(item.spec),
+                change: operationV1.MtChange.fromJSON(item.change),
                 before: item.before,
                 after: item.after,
               })),

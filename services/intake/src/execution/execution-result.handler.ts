@@ -10,6 +10,7 @@ const outcomeOf: Partial<Record<operationV1.ItemStatus, ItemOutcome>> = {
   [operationV1.ItemStatus.ITEM_STATUS_APPLIED]: 'APPLIED',
   [operationV1.ItemStatus.ITEM_STATUS_FAILED]: 'FAILED',
   [operationV1.ItemStatus.ITEM_STATUS_DRIFTED]: 'DRIFTED',
+  [operationV1.ItemStatus.ITEM_STATUS_REJECTED]: 'REJECTED',
   [operationV1.ItemStatus.ITEM_STATUS_SKIPPED]: 'SKIPPED',
 };
 

@@ -3,7 +3,7 @@ import { OperationRow } from './operation.entity';
 import type { ItemOutcome } from '../domain/operation-status';
 
 @Entity({ name: 'operation_items' })
-@Check('operation_items_status_check', "status IN ('PENDING', 'APPLIED', 'FAILED', 'DRIFTED', 'SKIPPED')")
+@Check('operation_items_status_check', "status IN ('PENDING', 'APPLIED', 'FAILED', 'DRIFTED', 'REJECTED', 'SKIPPED')")
 @Index('operation_items_operation_idx', ['operationId', 'rowNumber'])
 export class OperationItemRow {
   @PrimaryColumn({ name: 'item_id', type: 'uuid' })
@@ -25,6 +25,10 @@ export class OperationItemRow {
   /** OperationItemSpec as proto JSON. */
   @Column({ type: 'jsonb' })
   spec!: object;
+
+  /** The MtChange the gateway applies, as proto JSON. */
+  @Column({ type: 'jsonb' })
+  change!: object;
 
   @Column({ type: 'jsonb' })
   before!: Record<string, string>;

@@ -8,6 +8,7 @@ const itemStatus: Record<ItemOutcome, operationV1.ItemStatus> = {
   APPLIED: operationV1.ItemStatus.ITEM_STATUS_APPLIED,
   FAILED: operationV1.ItemStatus.ITEM_STATUS_FAILED,
   DRIFTED: operationV1.ItemStatus.ITEM_STATUS_DRIFTED,
+  REJECTED: operationV1.ItemStatus.ITEM_STATUS_REJECTED,
   SKIPPED: operationV1.ItemStatus.ITEM_STATUS_SKIPPED,
 };
 

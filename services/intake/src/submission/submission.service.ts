@@ -79,6 +79,7 @@ export class SubmissionService {
             rowNumber: item.rowNumber,
             serverId: item.spec!.serverId,
             spec: operationV1.OperationItemSpec.toJSON(item.spec!) as object,
+            change: operationV1.MtChange.toJSON(item.change!) as object,
             before: item.before,
             after: item.after,
             status: 'PENDING' as const,
@@ -172,6 +173,7 @@ export class SubmissionService {
         spec,
         before,
         after: { ...before, balance: balance.plus(amount).format(digits) },
+        change: { balance: { login: account.login, dealType: operationV1.BalanceDealType.BALANCE_DEAL_TYPE_BALANCE, amount: amount.format(digits), currency } },
       });
     }
     if (errors.length > 0) throw IntakeError.validation(errors);
