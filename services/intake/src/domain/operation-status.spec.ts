@@ -63,6 +63,11 @@ describe('executionOutcome', () => {
     expect(executionOutcome(['FAILED', 'DRIFTED'])).toBe('FAILED');
   });
 
+  it('counts items the server rejected as not applied', () => {
+    expect(executionOutcome(['REJECTED'])).toBe('FAILED');
+    expect(executionOutcome(['APPLIED', 'REJECTED'])).toBe('PARTIALLY_FAILED');
+  });
+
   it('partially fails otherwise', () => {
     expect(executionOutcome(['APPLIED', 'DRIFTED'])).toBe('PARTIALLY_FAILED');
   });
