@@ -1,4 +1,4 @@
-import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 
 interface UnaryMethodDefinition<Req, Res> {
   path: string;
@@ -24,9 +24,14 @@ export interface GrpcClient<S extends ServiceDefinitionOf> {
 }
 
 /** A grpc-js client for a ts-proto generated service definition (e.g. IntakeServiceService). */
-export function createGrpcClient<S extends ServiceDefinitionOf>(definition: S, address: string, serviceName: string): GrpcClient<S> {
+export function createGrpcClient<S extends ServiceDefinitionOf>(
+  definition: S,
+  address: string,
+  serviceName: string,
+  channelCredentials: ChannelCredentials = credentials.createInsecure(),
+): GrpcClient<S> {
   const Constructor = makeGenericClientConstructor(definition, serviceName);
-  const raw = new Constructor(address, credentials.createInsecure(), {
+  const raw = new Constructor(address, channelCredentials, {
     'grpc.keepalive_time_ms': 30000,
   });
   return { definition, raw, close: () => raw.close() };

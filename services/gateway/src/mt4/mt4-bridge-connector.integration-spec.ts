@@ -1,25 +1,28 @@
 import { MtBalanceType } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
-import { startMt4Bridge, type RunningMt4Bridge } from '@tradewarden/mt-simulator';
+import { generateSimulatorCertificate, startMt4Bridge, type RunningMt4Bridge, type SimulatorCertificate } from '@tradewarden/mt-simulator';
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import type { PoolSettings } from '../pool/mt-server-pool';
+import type { BridgeTls } from './bridge-credentials';
 import { Mt4BridgeConnector } from './mt4-bridge-connector';
 
-// The MT4 connector against the simulator's implementation of the manager-bridge contract, over real gRPC.
+// The MT4 connector against the simulator's implementation of the manager-bridge contract, over real gRPC with TLS.
 describe('MT4 through the manager bridge', () => {
   let bridge: RunningMt4Bridge;
+  let certificate: SimulatorCertificate;
   const key = 'bridge-test-key';
   const connectors: Mt4BridgeConnector[] = [];
   const settings: PoolSettings = { maxConnections: 2, minIdle: 0, acquireTimeoutMs: 5000, requestsPerSecond: 10000, breakerThreshold: 5, breakerHalfOpenAfterMs: 500 };
 
-  const connector = (bridgeKey = key) => {
-    const created = new Mt4BridgeConnector('mt4-sim', { address: bridge.address, bridgeKey, requestTimeoutMs: 2000 }, settings);
+  const connector = (bridgeKey = key, tls: BridgeTls = { pinnedSha256: certificate.fingerprint256 }) => {
+    const created = new Mt4BridgeConnector('mt4-sim', { address: bridge.address, bridgeKey, requestTimeoutMs: 2000, tls }, settings);
     connectors.push(created);
     return created;
   };
 
   beforeAll(async () => {
-    bridge = await startMt4Bridge({ host: '127.0.0.1', port: 0, bridgeKey: key, generatedAccounts: 200, seed: 9 });
+    certificate = await generateSimulatorCertificate();
+    bridge = await startMt4Bridge({ host: '127.0.0.1', port: 0, bridgeKey: key, generatedAccounts: 200, seed: 9, tls: certificate });
   });
 
   afterEach(() => bridge.setFaults({ lostAnswerRate: 0, dropRate: 0, latencyMs: { base: 0, jitter: 0 }, paths: [] }));
@@ -81,6 +84,20 @@ describe('MT4 through the manager bridge', () => {
     await Promise.all(Array.from({ length: 30 }, (_, i) => mt4.getAccount(String(800001 + (i % 50)))));
     expect(bridge.state.peakConnections).toBeLessThanOrEqual(2);
     expect(mt4.stats()).toMatchObject({ max: 2, breaker: 'closed' });
+  });
+
+  it('trusts a bridge by its CA certificate as well as by a pinned fingerprint', async () => {
+    await expect(connector(key, { caPem: certificate.certPem }).getAccount('700001')).resolves.toMatchObject({ login: '700001' });
+  });
+
+  it('refuses a bridge whose certificate is not the pinned one, sending nothing', async () => {
+    const other = await generateSimulatorCertificate();
+    await expect(connector(key, { pinnedSha256: other.fingerprint256 }).getAccount('700001')).rejects.toThrow(/not the pinned one/);
+  });
+
+  it('refuses a bridge whose certificate does not chain to the configured CA', async () => {
+    const other = await generateSimulatorCertificate();
+    await expect(connector(key, { caPem: other.certPem }).getAccount('700001')).rejects.toBeInstanceOf(MtTransportError);
   });
 
   it('is refused with a wrong bridge key', async () => {

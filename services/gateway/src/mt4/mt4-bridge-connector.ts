@@ -10,6 +10,7 @@ import { UnsupportedChangeError, type MtAccountState, type MtBalanceDeal, type M
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import { isConnectionFailure, type PoolSettings, type PoolStats } from '../pool/mt-server-pool';
 import { LatencyWindow } from '../pool/latency-window';
+import { bridgeCredentials, type BridgeTls } from './bridge-credentials';
 import { RequestRateLimiter } from '../pool/request-rate-limiter';
 
 export interface Mt4BridgeOptions {
@@ -17,6 +18,8 @@ export interface Mt4BridgeOptions {
   address: string;
   bridgeKey: string;
   requestTimeoutMs: number;
+  /** TLS to the bridge (grpcs://); undefined only for a lab bridge registered with plaintext grpc://. */
+  tls: BridgeTls | undefined;
 }
 
 type Service = typeof mt4bridgeV1.Mt4ManagerBridgeServiceService;
@@ -59,7 +62,7 @@ function mt4Ret(method: string, reply: { retCode: number; retMessage: string }):
 export class Mt4BridgeConnector implements MtConnector {
   readonly platform = 'mt4' as const;
   private readonly logger: Logger;
-  private readonly client: GrpcClient<Service>;
+  private client: Promise<GrpcClient<Service>> | undefined;
   private readonly policy: IPolicy;
   private readonly breakerState: () => CircuitState;
   private readonly limiter: RequestRateLimiter;
@@ -73,7 +76,6 @@ export class Mt4BridgeConnector implements MtConnector {
     private readonly settings: PoolSettings,
   ) {
     this.logger = new Logger(`mt4:${serverId}`);
-    this.client = createGrpcClient(mt4bridgeV1.Mt4ManagerBridgeServiceService, options.address, 'Mt4ManagerBridgeService');
     this.limiter = new RequestRateLimiter(settings.requestsPerSecond);
     const breaker = circuitBreaker(handleWhen(isConnectionFailure), {
       halfOpenAfter: settings.breakerHalfOpenAfterMs,
@@ -82,6 +84,23 @@ export class Mt4BridgeConnector implements MtConnector {
     breaker.onStateChange((state) => this.logger.warn(`circuit ${CircuitState[state].toLowerCase()}`));
     this.breakerState = () => breaker.state;
     this.policy = wrap(breaker, bulkhead(settings.maxConnections, Number.MAX_SAFE_INTEGER));
+  }
+
+  /** The channel, made on first use (a pinned bridge is asked for its certificate first); a failed attempt is not kept. */
+  private channel(): Promise<GrpcClient<Service>> {
+    if (!this.client) {
+      const definition = mt4bridgeV1.Mt4ManagerBridgeServiceService;
+      const made = this.options.tls
+        ? bridgeCredentials(this.options.address, this.options.tls, this.options.requestTimeoutMs).then((channelCredentials) =>
+            createGrpcClient(definition, this.options.address, 'Mt4ManagerBridgeService', channelCredentials),
+          )
+        : Promise.resolve(createGrpcClient(definition, this.options.address, 'Mt4ManagerBridgeService'));
+      this.client = made;
+      made.catch(() => {
+        if (this.client === made) this.client = undefined;
+      });
+    }
+    return this.client;
   }
 
   private async call<K extends keyof Service & string>(method: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
@@ -102,8 +121,13 @@ export class Mt4BridgeConnector implements MtConnector {
         const metadata = new Metadata();
         metadata.set('authorization', `Bearer ${this.options.bridgeKey}`);
         try {
-          return (await unaryCall(this.client, method, request as never, metadata, this.options.requestTimeoutMs)) as ResponseOf<K>;
+          const client = await this.channel();
+          return (await unaryCall(client, method, request as never, metadata, this.options.requestTimeoutMs)) as ResponseOf<K>;
         } catch (error) {
+          if (error instanceof MtAuthenticationError || error instanceof MtTransportError) {
+            this.counters.errors += 1;
+            throw error;
+          }
           throw this.translate(method, error as ServiceError);
         } finally {
           this.counters.inFlight -= 1;
@@ -375,6 +399,7 @@ export class Mt4BridgeConnector implements MtConnector {
   async drain(): Promise<void> {
     this.draining = true;
     while (this.counters.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    this.client.close();
+    const client = await this.client?.catch(() => undefined);
+    client?.close();
   }
 }

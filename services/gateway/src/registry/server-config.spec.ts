@@ -23,6 +23,14 @@ describe('GATEWAY_SERVERS', () => {
     );
   });
 
+  it('wants TLS to an MT4 bridge unless a lab entry allows plaintext', () => {
+    const bridge = { ...entry, id: 'mt4-lab', platform: 'mt4', address: 'grpc://10.0.0.5:7000', passwordRef: 'env:MT4_BRIDGE_KEY' };
+    expect(() => loadConfig('gateway', schema, { GATEWAY_SERVERS: JSON.stringify([bridge]) })).toThrow('GATEWAY_SERVERS.0.address: is plaintext gRPC');
+    expect(loadConfig('gateway', schema, { GATEWAY_SERVERS: JSON.stringify([{ ...bridge, allowPlainHttp: true }]) }).GATEWAY_SERVERS[0]!.address).toBe('grpc://10.0.0.5:7000');
+    expect(loadConfig('gateway', schema, { GATEWAY_SERVERS: JSON.stringify([{ ...bridge, address: 'grpcs://bridge.example.com:7000' }]) }).GATEWAY_SERVERS).toHaveLength(1);
+    expect(() => loadConfig('gateway', schema, { GATEWAY_SERVERS: JSON.stringify([{ ...bridge, address: 'https://bridge.example.com' }]) })).toThrow('grpcs://host:port');
+  });
+
   it('refuses duplicate ids and invalid JSON', () => {
     expect(() => loadConfig('gateway', schema, { GATEWAY_SERVERS: JSON.stringify([entry, entry]) })).toThrow('duplicate server id mt5-live-eu');
     expect(() => loadConfig('gateway', schema, { GATEWAY_SERVERS: '[{' })).toThrow('GATEWAY_SERVERS: is not valid JSON');

@@ -4,8 +4,8 @@ import { z } from 'zod';
 export const serverEntrySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes (2-63 chars)'),
   platform: z.enum(['mt5', 'mt4']),
-  // MT5: the Web API base URL (https://host:port). MT4: the manager bridge (grpc://host:port).
-  address: z.string().url('must be a URL: https://host:port for MT5, grpc://host:port for an MT4 bridge'),
+  // MT5: the Web API base URL (https://host:port). MT4: the manager bridge (grpcs://host:port, TLS).
+  address: z.string().url('must be a URL: https://host:port for MT5, grpcs://host:port for an MT4 bridge'),
   managerLogin: z.string().regex(/^\d{1,20}$/, 'must be a numeric manager login'),
   // MT5: the manager's API password. MT4: the bridge key.
   passwordRef: z.string().regex(/^env:[A-Z_][A-Z0-9_]*$/, 'must reference a secret as env:VARIABLE_NAME'),
@@ -24,11 +24,15 @@ export const serverEntrySchema = z.object({
         .optional(),
     })
     .default({}),
-  // Only for lab setups: MT access servers speak HTTPS.
+  // Only for lab setups: an unencrypted connection (http:// to an MT5 Web API, grpc:// to an MT4 bridge), which would
+  // carry the manager password or bridge key in the clear.
   allowPlainHttp: z.boolean().default(false),
 }).superRefine((entry, ctx) => {
-  if (entry.platform === 'mt4' && !entry.address.startsWith('grpc://')) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'an MT4 server is reached through its manager bridge: grpc://host:port' });
+  if (entry.platform === 'mt4' && !/^grpcs?:\/\//.test(entry.address)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'an MT4 server is reached through its manager bridge: grpcs://host:port' });
+  }
+  if (entry.address.startsWith('grpc://') && !entry.allowPlainHttp) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'is plaintext gRPC: use grpcs://, or set allowPlainHttp for a lab bridge' });
   }
   if (entry.platform === 'mt5' && !/^https?:/.test(entry.address)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['address'], message: 'an MT5 server is reached at its Web API: https://host:port' });

@@ -68,10 +68,19 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
       breakerThreshold: 5,
       breakerHalfOpenAfterMs: 10_000,
     };
+    const tls = {
+      caPem: server.tlsCaFile ? readCertificate(server.tlsCaFile, server.id) : undefined,
+      pinnedSha256: server.tlsPinnedSha256 ?? undefined,
+    };
     if (server.platform === 'mt4') {
       const bridge = new Mt4BridgeConnector(
         server.id,
-        { address: server.address.replace(/^grpc:\/\//, ''), bridgeKey: resolveSecret(server.passwordRef), requestTimeoutMs: server.requestTimeoutMs },
+        {
+          address: server.address.replace(/^grpcs?:\/\//, ''),
+          bridgeKey: resolveSecret(server.passwordRef),
+          requestTimeoutMs: server.requestTimeoutMs,
+          tls: server.address.startsWith('grpcs://') ? tls : undefined,
+        },
         settings,
       );
       this.opened.set(serverId, bridge);
@@ -84,10 +93,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
         managerLogin: server.managerLogin,
         password: resolveSecret(server.passwordRef),
         requestTimeoutMs: server.requestTimeoutMs,
-        tls: {
-          caPem: server.tlsCaFile ? readCertificate(server.tlsCaFile, server.id) : undefined,
-          pinnedSha256: server.tlsPinnedSha256 ?? undefined,
-        },
+        tls,
       },
       settings,
     );
