@@ -1,5 +1,6 @@
-import { MtDealAction } from '@tradewarden/mt5-webapi-protocol';
-import type { SimSession, SimSymbol, SimulatorState } from './simulator-state';
+import { MtDealAction, MtUserRights } from '@tradewarden/mt5-webapi-protocol';
+import { GROUP_DEFAULTS, inheritingGroupSymbol } from './group-config';
+import type { SimGroup, SimSession, SimSymbol, SimulatorState } from './simulator-state';
 
 const FIRST_NAMES = ['Maria', 'James', 'Anna', 'Luca', 'Chloe', 'Omar', 'Sofia', 'Kenji', 'Amara', 'Lars', 'Elena', 'Diego', 'Priya', 'Noah', 'Yara', 'Ivan'];
 const LAST_NAMES = ['Lopez', 'Carter', 'Schmidt', 'Rossi', 'Martin', 'Haddad', 'Novak', 'Tanaka', 'Okafor', 'Berg', 'Petrova', 'Silva', 'Rao', 'Walsh', 'Aziz'];
@@ -18,16 +19,19 @@ const SYMBOLS: SimSymbol[] = [
   { symbol: 'BTCUSD', path: 'Crypto\\BTCUSD', description: 'Bitcoin vs US Dollar', currencyBase: 'BTC', currencyProfit: 'USD', digits: 2, contractSize: 1, bid: 67412.55, spread: 3500, tradeMode: 3, execMode: 2, swapMode: 6, swapLong: -20, swapShort: -20, swap3Day: 5, sessionsQuotes: Array.from({ length: 7 }, () => [{ open: 0, close: 1440 }]), sessionsTrades: Array.from({ length: 7 }, () => [{ open: 0, close: 1440 }]) },
 ];
 
-const GROUPS = [
-  { group: 'real\\retail\\usd', currency: 'USD', currencyDigits: 2, marginCall: 100, marginStopOut: 50 },
-  { group: 'real\\pro\\usd', currency: 'USD', currencyDigits: 2, marginCall: 100, marginStopOut: 50 },
-  { group: 'real\\retail\\eur', currency: 'EUR', currencyDigits: 2, marginCall: 100, marginStopOut: 50 },
-  { group: 'demo\\standard', currency: 'USD', currencyDigits: 2, marginCall: 80, marginStopOut: 30 },
+const tradable = (...paths: string[]) => paths.map(inheritingGroupSymbol);
+
+/** The groups of the demo broker: real groups trade forex, metals and indices; demo may also trade crypto. */
+const GROUPS: SimGroup[] = [
+  { ...GROUP_DEFAULTS, group: 'real\\retail\\usd', currency: 'USD', currencyDigits: 2, marginCall: 100, marginStopOut: 50, symbols: tradable('Forex\\*', 'Metals\\*', 'Indices\\*') },
+  { ...GROUP_DEFAULTS, group: 'real\\pro\\usd', currency: 'USD', currencyDigits: 2, marginCall: 100, marginStopOut: 50, authPasswordMin: 10, symbols: tradable('Forex\\*', 'Metals\\*', 'Indices\\*') },
+  { ...GROUP_DEFAULTS, group: 'real\\retail\\eur', currency: 'EUR', currencyDigits: 2, marginCall: 100, marginStopOut: 50, symbols: tradable('Forex\\*', 'Metals\\*') },
+  { ...GROUP_DEFAULTS, group: 'demo\\standard', currency: 'USD', currencyDigits: 2, marginCall: 80, marginStopOut: 30, demoLeverage: 100, demoDeposit: 10_000, symbols: tradable('Forex\\*', 'Metals\\*', 'Indices\\*', 'Crypto\\*') },
 ];
 
 /** Groups and instruments every simulated MT5 server has. */
 export function seedMarket(state: SimulatorState): void {
-  for (const group of GROUPS) state.groups.set(group.group, { ...group });
+  for (const group of GROUPS) state.groups.set(group.group, structuredClone(group));
   seedSymbols(state);
 }
 
@@ -47,14 +51,13 @@ export function seedGeneratedAccounts(
 ): void {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const now = Math.floor(Date.now() / 1000);
-  let positionTicket = 7_000_001n;
   for (let i = 0; i < count; i += 1) {
     const login = BigInt(where.firstLogin + i);
     const firstName = pick(FIRST_NAMES);
     const lastName = pick(LAST_NAMES);
     const group = where.groups ? state.groups.get(pick(where.groups))! : pick(GROUPS);
     const deposit = BigInt(Math.round(100 + random() * 49_900)) * 100n;
-    const account = {
+    const account = state.addAccount({
       login,
       group: group.group,
       firstName,
@@ -62,14 +65,13 @@ export function seedGeneratedAccounts(
       email: `${firstName.toLowerCase()}.${lastName.toLowerCase()}${i}@example.com`,
       country: pick(COUNTRIES),
       leverage: pick([30, 50, 100, 200, 500]),
-      rights: 0x163,
+      rights: MtUserRights.DEFAULT,
       currencyDigits: group.currencyDigits,
       balance: 0n,
       credit: 0n,
       margin: 0n,
       registration: now - Math.floor(random() * 3 * 365 * 86400),
-    };
-    state.addAccount(account);
+    });
     const deal = state.bookBalanceDeal(account, MtDealAction.BALANCE, deposit, 'opening deposit');
     deal.timeMsc = account.registration * 1000;
     if (random() < 0.33) {
@@ -80,8 +82,9 @@ export function seedGeneratedAccounts(
         const point = 10 ** -symbol.digits;
         const priceOpen = Number((symbol.bid * (1 + (random() - 0.5) * 0.01)).toFixed(symbol.digits));
         const distance = 200 * point * (1 + Math.floor(random() * 5));
-        state.positions.set(positionTicket, {
-          position: positionTicket,
+        const ticket = state.nextPositionTicket();
+        state.positions.set(ticket, {
+          position: ticket,
           login,
           symbol: symbol.symbol,
           action,
@@ -91,9 +94,48 @@ export function seedGeneratedAccounts(
           priceTP: random() < 0.5 ? Number((action === 0 ? priceOpen + distance * 2 : priceOpen - distance * 2).toFixed(symbol.digits)) : 0,
           timeCreate: now - Math.floor(random() * 30 * 86400),
         });
-        positionTicket += 1n;
         account.margin += BigInt(Math.round((symbol.contractSize * symbol.bid * 0.0001 * 100) / account.leverage)) * 100n;
       }
+    }
+  }
+}
+
+/**
+ * Pending orders (buy/sell limits and stops away from the market) for about one generated account in ten, from their
+ * own random stream so that the accounts stay what they were for a seed.
+ */
+export function seedPendingOrders(state: SimulatorState, logins: readonly bigint[], random: () => number): void {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const now = Math.floor(Date.now() / 1000);
+  for (const login of logins) {
+    if (random() >= 0.1) continue;
+    const orders = 1 + Math.floor(random() * 2);
+    for (let i = 0; i < orders; i += 1) {
+      const symbol = pick(SYMBOLS);
+      // 2 buy limit and 5 sell stop sit below the market, 3 sell limit and 4 buy stop above it.
+      const type = pick([2, 3, 4, 5]);
+      const below = type === 2 || type === 5;
+      const point = 10 ** -symbol.digits;
+      const distance = 300 * point * (1 + Math.floor(random() * 5));
+      const priceOrder = Number((below ? symbol.bid - distance : symbol.bid + distance).toFixed(symbol.digits));
+      const buy = type === 2 || type === 4;
+      const volume = pick([100, 500, 1000, 5000]);
+      const ticket = state.nextOrderTicket();
+      state.orders.set(ticket, {
+        order: ticket,
+        login,
+        symbol: symbol.symbol,
+        type,
+        // ORDER_STATE_PLACED
+        state: 1,
+        priceOrder,
+        priceSL: Number((buy ? priceOrder - distance : priceOrder + distance).toFixed(symbol.digits)),
+        priceTP: random() < 0.5 ? Number((buy ? priceOrder + distance * 2 : priceOrder - distance * 2).toFixed(symbol.digits)) : 0,
+        volumeInitial: volume,
+        volumeCurrent: volume,
+        timeSetup: now - Math.floor(random() * 7 * 86400),
+        comment: '',
+      });
     }
   }
 }

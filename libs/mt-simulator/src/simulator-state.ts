@@ -1,16 +1,32 @@
-import { MtDealAction } from '@tradewarden/mt5-webapi-protocol';
-import { DecimalAmount } from '@tradewarden/money';
+import { MtDealAction, MtUserRights } from '@tradewarden/mt5-webapi-protocol';
+import { positionRecord } from './webapi-records';
 
-const formatMinor = (units: bigint, digits: number) => DecimalAmount.fromUnits(units, digits).toString();
+/** The passwords an MT5 account has; the Web API names them main, investor and api. */
+export type PasswordType = 'main' | 'investor' | 'api';
 
 export interface SimAccount {
   login: bigint;
   group: string;
   firstName: string;
   lastName: string;
+  middleName: string;
   email: string;
+  phone: string;
   country: string;
+  city: string;
+  /** JSON `State` (state or province of the address). */
+  region: string;
+  zipCode: string;
+  address: string;
+  company: string;
+  comment: string;
+  /** JSON `ID`: the client's identity document number. */
+  documentId: string;
+  status: string;
+  /** Login of the agent account (0 = none). */
+  agent: bigint;
   leverage: number;
+  /** MtUserRights flag bits. */
   rights: number;
   currencyDigits: number;
   balance: bigint;
@@ -18,7 +34,30 @@ export interface SimAccount {
   /** Margin held by open positions, in minor units (free margin = equity - margin). */
   margin: bigint;
   registration: number;
+  lastAccess: number;
+  lastPassChange: number;
+  /** Web API hashes (webApiPasswordHash, hex) of the passwords set; a seeded account has none until one is set. */
+  passwordHashes: Partial<Record<PasswordType, string>>;
 }
+
+/** The profile fields a seeded account may leave out (they start empty). */
+type OptionalAccountField =
+  | 'middleName'
+  | 'phone'
+  | 'city'
+  | 'region'
+  | 'zipCode'
+  | 'address'
+  | 'company'
+  | 'comment'
+  | 'documentId'
+  | 'status'
+  | 'agent'
+  | 'lastAccess'
+  | 'lastPassChange'
+  | 'passwordHashes';
+
+export type NewSimAccount = Omit<SimAccount, OptionalAccountField> & Partial<Pick<SimAccount, OptionalAccountField>>;
 
 export interface SimDeal {
   deal: bigint;
@@ -30,7 +69,56 @@ export interface SimDeal {
   comment: string;
 }
 
-export interface SimGroup {
+/**
+ * A symbol override in a group (IMTConGroupSymbol). A field left unset inherits the symbol's value; the Web API shows
+ * unset as the SDK's sentinels (see UNSET in group-config.ts).
+ */
+export interface SimGroupSymbol {
+  /** A symbol name or a path mask such as `Forex\*`. */
+  path: string;
+  tradeMode: number;
+  execMode: number;
+  fillFlags: number;
+  expirFlags: number;
+  spreadDiff: number;
+  spreadDiffBalance: number;
+  stopsLevel: number;
+  freezeLevel: number;
+  swapMode: number;
+  swapLong: number;
+  swapShort: number;
+  swap3Day: number;
+  marginInitial: number;
+  marginMaintenance: number;
+}
+
+/** A commission rule of a group, kept as the client sent it with every scalar as a string (the simulator charges none). */
+export type SimCommission = Record<string, unknown>;
+
+/** The MT5 group settings beyond what the MT4 bridge's groups have; groupSettings() fills the defaults. */
+export interface Mt5GroupSettings {
+  /** Trade server id the group is bound to (recorded, not enforced: any server may hold accounts of any group). */
+  server: number;
+  company: string;
+  permissionsFlags: number;
+  authMode: number;
+  /** Minimal password length (8-16). */
+  authPasswordMin: number;
+  tradeFlags: number;
+  marginFreeMode: number;
+  /** 0 percent, 1 money: the unit of marginCall and marginStopOut. */
+  marginSOMode: number;
+  /** 0 retail netting, 1 exchange, 2 retail hedging. */
+  marginMode: number;
+  demoLeverage: number;
+  demoDeposit: number;
+  limitOrders: number;
+  limitPositions: number;
+  commissions: SimCommission[];
+  symbols: SimGroupSymbol[];
+}
+
+export interface SimGroup extends Partial<Mt5GroupSettings> {
   group: string;
   currency: string;
   currencyDigits: number;
@@ -79,6 +167,25 @@ export interface SimPosition {
   priceSL: number;
   priceTP: number;
   timeCreate: number;
+  timeUpdate?: number;
+  comment?: string;
+}
+
+/** A pending order (IMTOrder); Type 2 buy limit, 3 sell limit, 4 buy stop, 5 sell stop; State 1 placed. */
+export interface SimOrder {
+  order: bigint;
+  login: bigint;
+  symbol: string;
+  type: number;
+  state: number;
+  priceOrder: number;
+  priceSL: number;
+  priceTP: number;
+  /** 1/10000 lot. */
+  volumeInitial: number;
+  volumeCurrent: number;
+  timeSetup: number;
+  comment: string;
 }
 
 export interface SimManager {
@@ -86,20 +193,72 @@ export interface SimManager {
   password: string;
 }
 
-/** The trading server's data: accounts, deal history, and what it counts about its manager connections. */
+/** Configuration a trade server takes from its cluster's main server: one instance, shared, so a change shows everywhere. */
+export interface SharedConfiguration {
+  groups: Map<string, SimGroup>;
+  symbols: Map<string, SimSymbol>;
+}
+
+/**
+ * One trading server's data: its accounts, positions, orders and deal history, the cluster's shared groups and symbols,
+ * and what it counts about its manager connections.
+ */
 export class SimulatorState {
   readonly accounts = new Map<bigint, SimAccount>();
-  readonly groups = new Map<string, SimGroup>();
-  readonly symbols = new Map<string, SimSymbol>();
+  readonly groups: Map<string, SimGroup>;
+  readonly symbols: Map<string, SimSymbol>;
   readonly positions = new Map<bigint, SimPosition>();
+  readonly orders = new Map<bigint, SimOrder>();
   readonly deals: SimDeal[] = [];
-  private nextDeal = 1_000_001n;
+  private nextDeal: bigint;
+  private nextPosition: bigint;
+  private nextOrder: bigint;
   openConnections = 0;
   peakConnections = 0;
   readonly counters = { refusedConnections: 0, stalled: 0, lostAnswers: 0, idleDrops: 0 };
 
-  addAccount(account: SimAccount): void {
-    this.accounts.set(account.login, account);
+  /**
+   * @param configuration the main server's groups and symbols for a trade server; a new (empty) set otherwise.
+   * @param ticketOffset added to the first deal, position and order ticket, so that servers of one cluster never hand
+   *   out the same ticket.
+   */
+  constructor(configuration?: SharedConfiguration, ticketOffset = 0n) {
+    this.groups = configuration?.groups ?? new Map();
+    this.symbols = configuration?.symbols ?? new Map();
+    this.nextDeal = 1_000_001n + ticketOffset;
+    this.nextPosition = 7_000_001n + ticketOffset;
+    this.nextOrder = 8_000_001n + ticketOffset;
+  }
+
+  /** Stores the account (missing profile fields empty) and returns the stored record. */
+  addAccount(account: NewSimAccount): SimAccount {
+    const stored: SimAccount = {
+      middleName: '',
+      phone: '',
+      city: '',
+      region: '',
+      zipCode: '',
+      address: '',
+      company: '',
+      comment: '',
+      documentId: '',
+      status: '',
+      agent: 0n,
+      lastAccess: account.registration,
+      lastPassChange: account.registration,
+      passwordHashes: {},
+      ...account,
+    };
+    this.accounts.set(stored.login, stored);
+    return stored;
+  }
+
+  nextPositionTicket(): bigint {
+    return this.nextPosition++;
+  }
+
+  nextOrderTicket(): bigint {
+    return this.nextOrder++;
   }
 
   bookBalanceDeal(account: SimAccount, action: MtDealAction, amount: bigint, comment: string): SimDeal {
@@ -110,113 +269,17 @@ export class SimulatorState {
     return deal;
   }
 
-  userRecord(account: SimAccount): Record<string, string> {
-    return {
-      Login: account.login.toString(),
-      Group: account.group,
-      Name: `${account.firstName} ${account.lastName}`,
-      FirstName: account.firstName,
-      LastName: account.lastName,
-      Email: account.email,
-      Country: account.country,
-      Leverage: String(account.leverage),
-      Rights: String(account.rights),
-      Balance: formatMinor(account.balance, account.currencyDigits),
-      Credit: formatMinor(account.credit, account.currencyDigits),
-      Registration: String(account.registration),
-    };
-  }
-
-  tradeAccountRecord(account: SimAccount): Record<string, string> {
-    const equity = account.balance + account.credit;
-    const free = equity - account.margin;
-    const level = account.margin > 0n ? (Number(equity) / Number(account.margin)) * 100 : 0;
-    const digits = account.currencyDigits;
-    return {
-      Login: account.login.toString(),
-      Balance: formatMinor(account.balance, digits),
-      Credit: formatMinor(account.credit, digits),
-      Margin: formatMinor(account.margin, digits),
-      MarginFree: formatMinor(free, digits),
-      MarginLevel: level.toFixed(2),
-      Equity: formatMinor(equity, digits),
-      Profit: formatMinor(0n, digits),
-    };
-  }
-
-  symbolRecord(symbol: SimSymbol): Record<string, unknown> {
-    const sessions = (days: SimSession[][]) => days.map((day) => day.map((session) => ({ Open: String(session.open), Close: String(session.close) })));
-    return {
-      Symbol: symbol.symbol,
-      Path: symbol.path,
-      Description: symbol.description,
-      CurrencyBase: symbol.currencyBase,
-      CurrencyProfit: symbol.currencyProfit,
-      Digits: String(symbol.digits),
-      Point: (10 ** -symbol.digits).toFixed(symbol.digits),
-      ContractSize: String(symbol.contractSize),
-      Spread: String(symbol.spread),
-      TradeMode: String(symbol.tradeMode),
-      ExecMode: String(symbol.execMode),
-      SwapMode: String(symbol.swapMode),
-      SwapLong: String(symbol.swapLong),
-      SwapShort: String(symbol.swapShort),
-      Swap3Day: String(symbol.swap3Day),
-      SessionsQuotes: sessions(symbol.sessionsQuotes),
-      SessionsTrades: sessions(symbol.sessionsTrades),
-    };
+  hasOpenTrades(login: bigint): boolean {
+    return [...this.positions.values()].some((position) => position.login === login) || [...this.orders.values()].some((order) => order.login === login);
   }
 
   positionRecord(position: SimPosition): Record<string, string> {
-    const symbol = this.symbols.get(position.symbol)!;
-    const current = position.action === 0 ? symbol.bid : symbol.bid + symbol.spread * 10 ** -symbol.digits;
-    const direction = position.action === 0 ? 1 : -1;
-    const profit = ((current - position.priceOpen) * direction * symbol.contractSize * position.volume) / 10000;
-    const price = (value: number) => value.toFixed(symbol.digits);
-    return {
-      Position: position.position.toString(),
-      Login: position.login.toString(),
-      Symbol: position.symbol,
-      Action: String(position.action),
-      Volume: String(position.volume),
-      PriceOpen: price(position.priceOpen),
-      PriceCurrent: price(current),
-      PriceSL: price(position.priceSL),
-      PriceTP: price(position.priceTP),
-      Profit: profit.toFixed(2),
-      Storage: '0.00',
-      TimeCreate: String(position.timeCreate),
-    };
-  }
-
-  groupRecord(group: SimGroup): Record<string, string> {
-    return {
-      Group: group.group,
-      Currency: group.currency,
-      CurrencyDigits: String(group.currencyDigits),
-      MarginCall: String(group.marginCall),
-      MarginStopOut: String(group.marginStopOut),
-      MarginSOMode: '0',
-    };
-  }
-
-  dealRecord(deal: SimDeal, digits: number): Record<string, string> {
-    return {
-      Deal: deal.deal.toString(),
-      Login: deal.login.toString(),
-      Action: String(deal.action),
-      Time: String(Math.floor(deal.timeMsc / 1000)),
-      TimeMsc: String(deal.timeMsc),
-      Profit: formatMinor(deal.profit, digits),
-      Comment: deal.comment,
-      Symbol: '',
-    };
+    return positionRecord(position, this.symbols.get(position.symbol)!);
   }
 }
 
 /** The five documented demo accounts (500001-500005, USD), the same on every run; needs seedMarket's groups. */
 export function seedDemoAccounts(state: SimulatorState): void {
-  const now = Math.floor(Date.now() / 1000);
   const people = [
     ['Maria', 'Lopez', 'ES'],
     ['James', 'Carter', 'GB'],
@@ -224,16 +287,31 @@ export function seedDemoAccounts(state: SimulatorState): void {
     ['Luca', 'Rossi', 'IT'],
     ['Chloe', 'Martin', 'FR'],
   ] as const;
+  addDemoAccounts(state, 500001, people);
+}
+
+/** A trade server's own demo accounts (e.g. 510001-510003), so that tests can tell the servers' accounts apart. */
+export function seedTradeServerDemoAccounts(state: SimulatorState, firstLogin: number): void {
+  const people = [
+    ['Sven', 'Larsen', 'DK'],
+    ['Mei', 'Chen', 'SG'],
+    ['Rafael', 'Costa', 'BR'],
+  ] as const;
+  addDemoAccounts(state, firstLogin, people);
+}
+
+function addDemoAccounts(state: SimulatorState, firstLogin: number, people: readonly (readonly [string, string, string])[]): void {
+  const now = Math.floor(Date.now() / 1000);
   people.forEach(([firstName, lastName, country], index) => {
     state.addAccount({
-      login: BigInt(500001 + index),
+      login: BigInt(firstLogin + index),
       group: index % 2 === 0 ? 'real\\retail\\usd' : 'real\\pro\\usd',
       firstName,
       lastName,
       email: `${firstName.toLowerCase()}.${lastName.toLowerCase()}@example.com`,
       country,
       leverage: index % 2 === 0 ? 100 : 200,
-      rights: 0x163,
+      rights: MtUserRights.DEFAULT,
       currencyDigits: 2,
       balance: BigInt(1000_00 * (index + 1)),
       credit: 0n,

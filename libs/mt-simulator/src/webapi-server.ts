@@ -2,17 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { answerRandom, matchesGroupMask, MtDealAction, MtRetcode, randomChallenge, retcodeText, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
-import { DecimalAmount } from '@tradewarden/money';
+import { answerRandom, MtRetcode, randomChallenge, retcodeText, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
+import { CONFIG_COMMANDS } from './config-commands';
+import { DEALER_COMMANDS, DEALER_DEFAULTS, DealerQueue, type DealerQueueOptions } from './dealer-queue';
 import { decideFault, latencyFor, NO_FAULTS, type FaultSettings } from './faults';
 import { seededRandom } from './seeded-random';
-import type { SimAccount, SimManager, SimulatorState } from './simulator-state';
+import type { ServerPlacement } from './server-placement';
+import type { SimManager, SimulatorState } from './simulator-state';
+import { TRADE_COMMANDS } from './trade-commands';
+import { USER_COMMANDS } from './user-commands';
+import { type Answer, CommandInput, type CommandHandler } from './webapi-command';
 
 /** MT5 limits this simulator enforces (see docs/metatrader-apis.md 1.8 and 5). */
 const IDLE_DROP_MS = 180_000;
 const HANDSHAKE_WINDOW_MS = 10_000;
-const COMMENT_MAX = 31;
-const MAX_BALANCE_OPERATION_MINOR = 10_000_000_00n;
+/** The "additional body" of a command is JSON; more than this is refused (3) rather than buffered. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const COMMANDS: Readonly<Record<string, CommandHandler>> = { ...USER_COMMANDS, ...CONFIG_COMMANDS, ...TRADE_COMMANDS, ...DEALER_COMMANDS };
 
 interface Session {
   id: string;
@@ -21,7 +28,37 @@ interface Session {
   authenticated: boolean;
 }
 
-type Answer = { retcode: MtRetcode; answer?: unknown; extra?: Record<string, string> };
+/** A request body: absent, parsed JSON, or refused (malformed or too large: retcode 3). */
+type RequestBody = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'malformed' } | { kind: 'too-large' };
+
+function readBody(request: IncomingMessage): Promise<RequestBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.off('data', onData);
+        resolve({ kind: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.once('error', reject);
+    request.once('end', () => {
+      if (size > MAX_BODY_BYTES) return;
+      // Clients send JSON whether they label it application/json or (as MetaQuotes' samples do) x-www-form-urlencoded.
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (text === '') return resolve({ kind: 'none' });
+      try {
+        resolve({ kind: 'json', value: JSON.parse(text) as unknown });
+      } catch {
+        resolve({ kind: 'malformed' });
+      }
+    });
+  });
+}
 
 export interface WebApiServerOptions {
   host: string;
@@ -29,14 +66,16 @@ export interface WebApiServerOptions {
   managers: SimManager[];
   /** Most concurrent manager connections the server accepts; more are refused (counted in state). */
   maxConnections: number;
+  /** Which server of the cluster this is: main or trade, and the logins it owns. */
+  placement: ServerPlacement;
   /** Certificate and key to serve HTTPS with, as real access servers do; without them plain HTTP (lab only). */
   tls?: { certPem: string; keyPem: string };
   /** Seed of the fault dice, so that a run with faults can be repeated. */
   seed?: number;
   /** Silence after which the server drops a connection and ends its session (MT5: 180 s). */
   idleDropMs?: number;
+  dealer?: Partial<DealerQueueOptions>;
 }
-
 
 /**
  * The MT5 Web API as MetaQuotes documents it: auth/start -> auth/answer handshake with the password hash and the
@@ -51,12 +90,14 @@ export class WebApiServer {
   faults: FaultSettings = NO_FAULTS;
   private readonly random: () => number;
   private readonly idleDropMs: number;
+  readonly dealer: DealerQueue;
 
   constructor(
     private readonly state: SimulatorState,
     private readonly options: WebApiServerOptions,
   ) {
     this.random = seededRandom(options.seed ?? 1);
+    this.dealer = new DealerQueue(state, { ...DEALER_DEFAULTS, ...options.dealer });
     this.idleDropMs = options.idleDropMs ?? IDLE_DROP_MS;
     const listener: RequestListener = (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
@@ -97,6 +138,7 @@ export class WebApiServer {
   }
 
   close(): Promise<void> {
+    this.dealer.close();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -117,8 +159,7 @@ export class WebApiServer {
       const dropped = session;
       // An idle drop ends the session as well as the connection: the client must authenticate again.
       socket.setTimeout(this.idleDropMs, () => {
-        dropped.authenticated = false;
-        this.sessionsByCookie.delete(dropped.id);
+        this.endSession(dropped);
         this.state.counters.idleDrops += 1;
         socket.destroy();
       });
@@ -127,7 +168,14 @@ export class WebApiServer {
     return session;
   }
 
+  private endSession(session: Session): void {
+    session.authenticated = false;
+    this.sessionsByCookie.delete(session.id);
+    this.dealer.forgetSession(session.id);
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
     const url = new URL(request.url ?? '/', 'http://simulator');
     const params = url.searchParams;
     const session = this.session(request, response);
@@ -139,6 +187,13 @@ export class WebApiServer {
       response.end();
       return;
     }
+    if (body.kind === 'too-large') {
+      // The rest of the body is still on the wire: answer, then close rather than read it.
+      response.setHeader('connection', 'close');
+      return this.send(response, { retcode: MtRetcode.ERR_PARAMS });
+    }
+    if (body.kind === 'malformed') return this.send(response, { retcode: MtRetcode.ERR_PARAMS });
+    const input = new CommandInput(params, body.kind === 'json' ? body.value : undefined);
     const fault = decideFault(this.faults, path, this.random);
     const delay = latencyFor(this.faults, this.random);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -153,7 +208,7 @@ export class WebApiServer {
         return this.send(response, { retcode: this.faults.errorRetcode });
       case 'lose-answer': {
         // Do the command, then lose the answer with the connection.
-        const done = this.command(path, params, session, response);
+        const done = this.command(path, input, session, response);
         if (done) this.state.counters.lostAnswers += 1;
         request.socket.destroy();
         return;
@@ -161,41 +216,21 @@ export class WebApiServer {
       case 'none':
         break;
     }
-    const answer = this.command(path, params, session, response);
+    const answer = this.command(path, input, session, response);
     if (answer) this.send(response, answer);
   }
 
   /** Executes one command; undefined when the command already answered (quit). */
-  private command(path: string, params: URLSearchParams, session: Session, response: ServerResponse): Answer | undefined {
-    switch (path) {
-      case '/api/test/access':
-        return { retcode: MtRetcode.OK };
-      case '/api/quit':
-        session.authenticated = false;
-        this.sessionsByCookie.delete(session.id);
-        response.setHeader('connection', 'close');
-        return { retcode: MtRetcode.OK };
-      case '/api/user/get':
-        return this.userGet(params);
-      case '/api/user/account/get':
-        return this.accountGet(params);
-      case '/api/user/get_batch':
-        return this.userGetBatch(params);
-      case '/api/user/logins':
-        return this.userLogins(params);
-      case '/api/symbol/get':
-        return this.symbolGet(params);
-      case '/api/position/get_batch':
-        return this.positionGetBatch(params);
-      case '/api/group/get':
-        return this.groupGet(params);
-      case '/api/trade/balance':
-        return this.tradeBalance(params);
-      case '/api/deal/get_batch':
-        return this.dealGetBatch(params);
-      default:
-        return { retcode: MtRetcode.API_NOT_SUPPORTED };
+  private command(path: string, input: CommandInput, session: Session, response: ServerResponse): Answer | undefined {
+    if (path === '/api/test/access') return { retcode: MtRetcode.OK };
+    if (path === '/api/quit') {
+      this.endSession(session);
+      response.setHeader('connection', 'close');
+      return { retcode: MtRetcode.OK };
     }
+    const handler = COMMANDS[path];
+    if (!handler) return { retcode: MtRetcode.API_NOT_SUPPORTED };
+    return handler(input, { state: this.state, server: this.options.placement, dealer: this.dealer, sessionId: session.id });
   }
 
   private send(response: ServerResponse, result: Answer): void {
@@ -233,122 +268,5 @@ export class WebApiServer {
       retcode: MtRetcode.OK,
       extra: { version_access: '1290', version_trade: '4755', cli_rand_answer: answerRandom(hash, cliRand) },
     };
-  }
-
-  private account(params: URLSearchParams): { account: SimAccount } | { error: MtRetcode } {
-    const login = params.get('login') ?? '';
-    if (!/^\d{1,20}$/.test(login)) return { error: MtRetcode.ERR_PARAMS };
-    const account = this.state.accounts.get(BigInt(login));
-    return account ? { account } : { error: MtRetcode.ERR_NOTFOUND };
-  }
-
-  private userGet(params: URLSearchParams): Answer {
-    const found = this.account(params);
-    if ('error' in found) return { retcode: found.error };
-    return { retcode: MtRetcode.OK, answer: this.state.userRecord(found.account) };
-  }
-
-  private accountGet(params: URLSearchParams): Answer {
-    const found = this.account(params);
-    if ('error' in found) return { retcode: found.error };
-    return { retcode: MtRetcode.OK, answer: this.state.tradeAccountRecord(found.account) };
-  }
-
-  /** login=a,b,c or group=mask; unknown logins are left out, as the server does. */
-  private userGetBatch(params: URLSearchParams): Answer {
-    const logins = params.get('login');
-    const mask = params.get('group');
-    if ((logins === null) === (mask === null)) return { retcode: MtRetcode.ERR_PARAMS };
-    let accounts: SimAccount[];
-    if (logins !== null) {
-      const list = logins.split(',').map((login) => login.trim());
-      if (list.length === 0 || list.some((login) => !/^\d{1,20}$/.test(login))) return { retcode: MtRetcode.ERR_PARAMS };
-      accounts = list.map((login) => this.state.accounts.get(BigInt(login))).filter((account): account is SimAccount => account !== undefined);
-    } else {
-      accounts = [...this.state.accounts.values()].filter((account) => matchesGroupMask(mask!, account.group));
-    }
-    return { retcode: MtRetcode.OK, answer: accounts.map((account) => this.state.userRecord(account)) };
-  }
-
-  private userLogins(params: URLSearchParams): Answer {
-    const mask = params.get('group');
-    if (!mask) return { retcode: MtRetcode.ERR_PARAMS };
-    const logins = [...this.state.accounts.values()].filter((account) => matchesGroupMask(mask, account.group)).map((account) => account.login.toString());
-    return { retcode: MtRetcode.OK, answer: logins };
-  }
-
-  /** symbol=NAME for one record, or mask=pattern (on the symbol name or path) for an array. */
-  private symbolGet(params: URLSearchParams): Answer {
-    const name = params.get('symbol');
-    if (name !== null) {
-      const symbol = this.state.symbols.get(name);
-      return symbol ? { retcode: MtRetcode.OK, answer: this.state.symbolRecord(symbol) } : { retcode: MtRetcode.ERR_NOTFOUND };
-    }
-    const mask = params.get('mask');
-    if (mask === null) return { retcode: MtRetcode.ERR_PARAMS };
-    const symbols = [...this.state.symbols.values()].filter((symbol) => matchesGroupMask(mask, symbol.symbol) || matchesGroupMask(mask, symbol.path));
-    return { retcode: MtRetcode.OK, answer: symbols.map((symbol) => this.state.symbolRecord(symbol)) };
-  }
-
-  /** One selector only: login=, group= (mask) or ticket=; optional symbol= filter. */
-  private positionGetBatch(params: URLSearchParams): Answer {
-    const selectors = ['login', 'group', 'ticket'].filter((key) => params.get(key) !== null);
-    if (selectors.length !== 1) return { retcode: MtRetcode.ERR_PARAMS };
-    const list = (key: string) => params.get(key)!.split(',').map((value) => value.trim());
-    let positions = [...this.state.positions.values()];
-    if (selectors[0] === 'login') {
-      const logins = new Set(list('login'));
-      positions = positions.filter((position) => logins.has(position.login.toString()));
-    } else if (selectors[0] === 'ticket') {
-      const tickets = new Set(list('ticket'));
-      positions = positions.filter((position) => tickets.has(position.position.toString()));
-    } else {
-      const mask = params.get('group')!;
-      positions = positions.filter((position) => matchesGroupMask(mask, this.state.accounts.get(position.login)?.group ?? ''));
-    }
-    const symbol = params.get('symbol');
-    if (symbol) positions = positions.filter((position) => position.symbol === symbol);
-    return { retcode: MtRetcode.OK, answer: positions.map((position) => this.state.positionRecord(position)) };
-  }
-
-  private groupGet(params: URLSearchParams): Answer {
-    const group = this.state.groups.get(params.get('group') ?? '');
-    return group ? { retcode: MtRetcode.OK, answer: this.state.groupRecord(group) } : { retcode: MtRetcode.ERR_NOTFOUND };
-  }
-
-  private tradeBalance(params: URLSearchParams): Answer {
-    const found = this.account(params);
-    if ('error' in found) return { retcode: found.error };
-    const account = found.account;
-    const type = Number(params.get('type'));
-    if (![MtDealAction.BALANCE, MtDealAction.CREDIT, MtDealAction.CHARGE, MtDealAction.CORRECTION, MtDealAction.BONUS].includes(type)) {
-      return { retcode: MtRetcode.ERR_PARAMS };
-    }
-    const comment = params.get('comment') ?? '';
-    let amount: bigint;
-    try {
-      amount = DecimalAmount.parse(params.get('balance') ?? '', account.currencyDigits).units;
-    } catch {
-      return { retcode: MtRetcode.ERR_PARAMS };
-    }
-    if (amount === 0n || comment.length > COMMENT_MAX) return { retcode: MtRetcode.ERR_PARAMS };
-    if ((amount < 0n ? -amount : amount) > MAX_BALANCE_OPERATION_MINOR) return { retcode: MtRetcode.TRADE_MAX_MONEY };
-    if (amount < 0n && params.get('check_margin') !== '0') {
-      const free = account.balance + account.credit - account.margin;
-      if (free + amount < 0n) return { retcode: MtRetcode.REQUEST_NO_MONEY };
-    }
-    const deal = this.state.bookBalanceDeal(account, type, amount, comment);
-    return { retcode: MtRetcode.OK, answer: { Ticket: deal.deal.toString() } };
-  }
-
-  private dealGetBatch(params: URLSearchParams): Answer {
-    const found = this.account(params);
-    if ('error' in found) return { retcode: found.error };
-    const from = Number(params.get('from') ?? '0') * 1000;
-    const to = params.get('to') ? Number(params.get('to')) * 1000 + 999 : Number.MAX_SAFE_INTEGER;
-    const deals = this.state.deals
-      .filter((deal) => deal.login === found.account.login && deal.timeMsc >= from && deal.timeMsc <= to)
-      .map((deal) => this.state.dealRecord(deal, found.account.currencyDigits));
-    return { retcode: MtRetcode.OK, answer: deals };
   }
 }

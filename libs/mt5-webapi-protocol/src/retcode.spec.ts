@@ -1,4 +1,4 @@
-import { parseRetcode } from './retcode';
+import { MtRetcode, parseRetcode, retcodeText } from './retcode';
 
 describe('parseRetcode', () => {
   it('splits code and text', () => {
@@ -11,5 +11,16 @@ describe('parseRetcode', () => {
 
   it.each([[undefined], [0], ['Done'], ['']])('rejects %p', (raw) => {
     expect(() => parseRetcode(raw)).toThrow();
+  });
+});
+
+describe('retcodeText', () => {
+  it.each([
+    [MtRetcode.USR_LOGIN_PROHIBITED, 'Login belongs to another server'],
+    [MtRetcode.USR_LOGIN_EXIST, 'Account already exists'],
+    [MtRetcode.API_MAIN_SERVER_ONLY, 'Main server only'],
+    [MtRetcode.CFG_BUILTIN, 'CFG_BUILTIN'],
+  ])('names %d', (code, text) => {
+    expect(retcodeText(code)).toBe(text);
   });
 });
