@@ -79,6 +79,25 @@ export interface MtBalanceDeal {
   time: Date;
 }
 
+/** A new trading account. Passwords are secrets: they go to the server and nowhere else (no log, event or record). */
+export interface NewAccount {
+  /** Empty: the server allocates the next free login of its range. */
+  login: string;
+  group: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  country: string;
+  city: string;
+  comment: string;
+  leverage: number;
+  mainPassword: string;
+  investorPassword: string;
+}
+
+export type PasswordKind = 'main' | 'investor';
+
 /** The change cannot be expressed on this server's platform (e.g. MT5-only settings on MT4); nothing was sent. */
 export class UnsupportedChangeError extends Error {
   constructor(message: string) {
@@ -107,6 +126,9 @@ export interface MtConnector {
   updateGroup(group: string, changes: GroupChanges): Promise<void>;
   updateSymbol(symbol: string, changes: SymbolChanges): Promise<void>;
   updatePosition(login: string, position: string, changes: PositionChanges): Promise<void>;
+  /** Opens an account; resolves with its login. Not idempotent: a retry after an unknown outcome must look first. */
+  createAccount(account: NewAccount): Promise<string>;
+  changePassword(login: string, kind: PasswordKind, password: string): Promise<void>;
   /** Books a balance or credit deal tagged with `comment` (at most 31 characters); resolves with the deal ticket. */
   balanceOperation(login: string, type: MtBalanceType, amount: DecimalAmount, comment: string): Promise<string>;
   balanceDealsSince(login: string, since: Date): Promise<MtBalanceDeal[]>;

@@ -86,6 +86,54 @@ describe('MT4 through the manager bridge', () => {
     expect(mt4.stats()).toMatchObject({ max: 2, breaker: 'closed' });
   });
 
+  it('opens an account on the next free login and sets its passwords, keeping only digests', async () => {
+    const mt4 = connector();
+    const newAccount = {
+      login: '',
+      group: 'demo-std',
+      firstName: 'Ada',
+      lastName: 'Quint',
+      email: 'ada.quint@example.com',
+      phone: '+353 1 555 0100',
+      country: 'IE',
+      city: 'Dublin',
+      comment: 'opened by test',
+      leverage: 100,
+      mainPassword: 'Main4pass',
+      investorPassword: 'Invest0r',
+    };
+    const login = await mt4.createAccount(newAccount);
+    const highest = [...bridge.state.accounts.keys()].reduce((max, next) => (next > max ? next : max), 0n);
+    expect(BigInt(login)).toBe(highest);
+    expect(await mt4.getAccount(login)).toMatchObject({ group: 'demo-std', firstName: 'Ada', lastName: 'Quint', city: 'Dublin', enabled: true, tradingEnabled: true });
+    const stored = { ...bridge.state.accounts.get(BigInt(login))!.passwordHashes };
+    expect(JSON.stringify(stored)).not.toContain('Main4pass');
+    await expect(mt4.createAccount({ ...newAccount, login })).rejects.toMatchObject({ code: 3 });
+    await expect(mt4.createAccount({ ...newAccount, mainPassword: 'short' })).rejects.toBeInstanceOf(MtRetcodeError);
+
+    await mt4.changePassword(login, 'investor', 'NewInv3st');
+    expect(bridge.state.accounts.get(BigInt(login))!.passwordHashes.investor).not.toBe(stored.investor);
+    await expect(mt4.changePassword(login, 'main', 'nodigits')).rejects.toBeInstanceOf(MtRetcodeError);
+  });
+
+  it('rewrites whole user, group and symbol records, changing only what was asked', async () => {
+    const mt4 = connector();
+    const before = bridge.state.accounts.get(700005n)!;
+    const emailBefore = before.email;
+    await mt4.updateAccount('700005', { leverage: 200, tradingEnabled: false });
+    expect(await mt4.getAccount('700005')).toMatchObject({ leverage: 200, tradingEnabled: false, enabled: true, email: emailBefore });
+
+    await mt4.updateGroup('real-pro-usd', { marginStopOut: '25' });
+    expect(await mt4.getGroup('real-pro-usd')).toMatchObject({ marginCall: '100', marginStopOut: '25' });
+    await expect(mt4.updateGroup('real-pro-usd', { marginStopOut: '25.5' })).rejects.toThrow(/whole numbers/);
+
+    const [usdjpyBefore] = await mt4.getSymbols('USDJPY');
+    await mt4.updateSymbol('USDJPY', { swapLong: '15.1', tripleSwapDay: 4 });
+    const [usdjpy] = await mt4.getSymbols('USDJPY');
+    expect(usdjpy).toMatchObject({ swapLong: '15.1', swap3Day: 4, swapShort: usdjpyBefore!.swapShort, spread: usdjpyBefore!.spread });
+    await expect(mt4.updateSymbol('USDJPY', { tripleSwapDay: 6 })).rejects.toThrow(/Monday to Friday/);
+  });
+
   it('trusts a bridge by its CA certificate as well as by a pinned fingerprint', async () => {
     await expect(connector(key, { caPem: certificate.certPem }).getAccount('700001')).resolves.toMatchObject({ login: '700001' });
   });

@@ -6,7 +6,17 @@ import type { AccountChanges, GroupChanges, PositionChanges, SymbolChanges, Trad
 import { MtBalanceType, MtDealAction, MtRetcode } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
 import { mt4bridgeV1 } from '@tradewarden/proto';
-import { UnsupportedChangeError, type MtAccountState, type MtBalanceDeal, type MtConnector, type MtGroup, type MtPosition, type MtSymbol } from '../mt/mt-connector';
+import {
+  UnsupportedChangeError,
+  type MtAccountState,
+  type MtBalanceDeal,
+  type MtConnector,
+  type MtGroup,
+  type MtPosition,
+  type MtSymbol,
+  type NewAccount,
+  type PasswordKind,
+} from '../mt/mt-connector';
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import { isConnectionFailure, type PoolSettings, type PoolStats } from '../pool/mt-server-pool';
 import { LatencyWindow } from '../pool/latency-window';
@@ -321,6 +331,31 @@ export class Mt4BridgeConnector implements MtConnector {
       updated.sessions = Array.from({ length: 7 }, (_, day) => ({ quote: quotes[day] ?? [], trade: trades[day] ?? [] }));
     }
     mt4Ret('UpdateSymbol', await this.call('updateSymbol', { symbol: updated }));
+  }
+
+  async createAccount(account: NewAccount): Promise<string> {
+    const reply = await this.call('createUser', {
+      user: mt4bridgeV1.UserRecord.fromPartial({
+        login: account.login ? Number(account.login) : 0,
+        group: account.group,
+        name: `${account.firstName} ${account.lastName}`.trim(),
+        email: account.email,
+        phone: account.phone,
+        country: account.country,
+        city: account.city,
+        comment: account.comment,
+        leverage: account.leverage,
+        enable: true,
+      }),
+      password: account.mainPassword,
+      investorPassword: account.investorPassword,
+    });
+    mt4Ret('CreateUser', reply);
+    return String(reply.login);
+  }
+
+  async changePassword(login: string, kind: PasswordKind, password: string): Promise<void> {
+    mt4Ret('SetPassword', await this.call('setPassword', { login: Number(login), password, investor: kind === 'investor' }));
   }
 
   /** AdmTradeRecordModify takes stop loss and take profit together: the one not changed is sent as it is. */

@@ -5,7 +5,7 @@ import { DecimalAmount } from '@tradewarden/money';
 import { MtTransportError } from './mt5-errors';
 import type { Mt5WebApiSession } from './mt5-webapi-session';
 import type { MtServerPool } from '../pool/mt-server-pool';
-import type { MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtPosition, MtSymbol } from '../mt/mt-connector';
+import type { MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtPosition, MtSymbol, NewAccount, PasswordKind } from '../mt/mt-connector';
 
 /** A group-symbol entry: the path plus the group's overrides of the symbol's settings (kept as the server sent them). */
 type WebApiGroupSymbol = { Path: string } & Record<string, unknown>;
@@ -232,6 +232,40 @@ export class Mt5Connector implements MtConnector {
     });
     return this.pool.run(async (session) => {
       await session.request('/api/symbol/add', {}, body);
+    });
+  }
+
+  /** user/add with the passwords in the body (never the query string, which servers and proxies log). */
+  createAccount(account: NewAccount): Promise<string> {
+    const name = `${account.firstName} ${account.lastName}`.trim();
+    const query = { login: account.login || '0', group: account.group, name, leverage: String(account.leverage) };
+    const body = {
+      Login: account.login || '0',
+      Group: account.group,
+      FirstName: account.firstName,
+      LastName: account.lastName,
+      Name: name,
+      Email: account.email,
+      Phone: account.phone,
+      Country: account.country,
+      City: account.city,
+      Comment: account.comment,
+      Leverage: String(account.leverage),
+      PassMain: account.mainPassword,
+      PassInvestor: account.investorPassword,
+    };
+    return this.pool.run(async (session) => {
+      const reply = await session.request<WebApiUser>('/api/user/add', query, body);
+      // One documented revision puts the login beside the answer as well.
+      const login = reply.answer?.Login ?? (typeof reply.body['login'] === 'string' ? reply.body['login'] : undefined);
+      if (!login) throw new MtTransportError('/api/user/add', new Error('the reply names no login'));
+      return login;
+    });
+  }
+
+  changePassword(login: string, kind: PasswordKind, password: string): Promise<void> {
+    return this.pool.run(async (session) => {
+      await session.request('/api/user/change_password', {}, { Login: login, Type: kind, Password: password });
     });
   }
 

@@ -174,11 +174,11 @@ export interface GetTradeHistoryResponse {
   trades: TradeRecord[];
 }
 
-/** The outcome of a configuration or user write: ret_code 0 is done, anything else a refusal (nothing written). */
 export interface UpdateUserRequest {
   user: UserRecord | undefined;
 }
 
+/** The outcome of a user or configuration write: ret_code 0 is done, anything else a refusal (nothing written). */
 export interface UpdateUserResponse {
   retCode: number;
   retMessage: string;
@@ -198,6 +198,32 @@ export interface UpdateSymbolRequest {
 }
 
 export interface UpdateSymbolResponse {
+  retCode: number;
+  retMessage: string;
+}
+
+export interface CreateUserRequest {
+  /** login 0: the server allocates one. Balance and credit are ignored. */
+  user: UserRecord | undefined;
+  password: string;
+  investorPassword: string;
+}
+
+export interface CreateUserResponse {
+  retCode: number;
+  retMessage: string;
+  /** The account's login when ret_code is 0. */
+  login: number;
+}
+
+export interface SetPasswordRequest {
+  login: number;
+  password: string;
+  /** True: the investor (read-only) password; false: the main password. */
+  investor: boolean;
+}
+
+export interface SetPasswordResponse {
   retCode: number;
   retMessage: string;
 }
@@ -3376,6 +3402,416 @@ export const UpdateSymbolResponse: MessageFns<UpdateSymbolResponse> = {
   },
 };
 
+function createBaseCreateUserRequest(): CreateUserRequest {
+  return { user: undefined, password: "", investorPassword: "" };
+}
+
+export const CreateUserRequest: MessageFns<CreateUserRequest> = {
+  encode(message: CreateUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      UserRecord.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    if (message.password !== "") {
+      writer.uint32(18).string(message.password);
+    }
+    if (message.investorPassword !== "") {
+      writer.uint32(26).string(message.investorPassword);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = UserRecord.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.investorPassword = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateUserRequest {
+    return {
+      user: isSet(object.user) ? UserRecord.fromJSON(object.user) : undefined,
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+      investorPassword: isSet(object.investorPassword)
+        ? globalThis.String(object.investorPassword)
+        : isSet(object.investor_password)
+        ? globalThis.String(object.investor_password)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateUserRequest): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = UserRecord.toJSON(message.user);
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    if (message.investorPassword !== "") {
+      obj.investorPassword = message.investorPassword;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateUserRequest>, I>>(base?: I): CreateUserRequest {
+    return CreateUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateUserRequest>, I>>(object: I): CreateUserRequest {
+    const message = createBaseCreateUserRequest();
+    message.user = (object.user !== undefined && object.user !== null)
+      ? UserRecord.fromPartial(object.user)
+      : undefined;
+    message.password = object.password ?? "";
+    message.investorPassword = object.investorPassword ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateUserResponse(): CreateUserResponse {
+  return { retCode: 0, retMessage: "", login: 0 };
+}
+
+export const CreateUserResponse: MessageFns<CreateUserResponse> = {
+  encode(message: CreateUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.retCode !== 0) {
+      writer.uint32(8).int32(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      writer.uint32(18).string(message.retMessage);
+    }
+    if (message.login !== 0) {
+      writer.uint32(24).int32(message.login);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.retCode = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retMessage = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.login = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateUserResponse {
+    return {
+      retCode: isSet(object.retCode)
+        ? globalThis.Number(object.retCode)
+        : isSet(object.ret_code)
+        ? globalThis.Number(object.ret_code)
+        : 0,
+      retMessage: isSet(object.retMessage)
+        ? globalThis.String(object.retMessage)
+        : isSet(object.ret_message)
+        ? globalThis.String(object.ret_message)
+        : "",
+      login: isSet(object.login) ? globalThis.Number(object.login) : 0,
+    };
+  },
+
+  toJSON(message: CreateUserResponse): unknown {
+    const obj: any = {};
+    if (message.retCode !== 0) {
+      obj.retCode = Math.round(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      obj.retMessage = message.retMessage;
+    }
+    if (message.login !== 0) {
+      obj.login = Math.round(message.login);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateUserResponse>, I>>(base?: I): CreateUserResponse {
+    return CreateUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateUserResponse>, I>>(object: I): CreateUserResponse {
+    const message = createBaseCreateUserResponse();
+    message.retCode = object.retCode ?? 0;
+    message.retMessage = object.retMessage ?? "";
+    message.login = object.login ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetPasswordRequest(): SetPasswordRequest {
+  return { login: 0, password: "", investor: false };
+}
+
+export const SetPasswordRequest: MessageFns<SetPasswordRequest> = {
+  encode(message: SetPasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== 0) {
+      writer.uint32(8).int32(message.login);
+    }
+    if (message.password !== "") {
+      writer.uint32(18).string(message.password);
+    }
+    if (message.investor !== false) {
+      writer.uint32(24).bool(message.investor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetPasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetPasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.login = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.investor = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetPasswordRequest {
+    return {
+      login: isSet(object.login) ? globalThis.Number(object.login) : 0,
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+      investor: isSet(object.investor) ? globalThis.Boolean(object.investor) : false,
+    };
+  },
+
+  toJSON(message: SetPasswordRequest): unknown {
+    const obj: any = {};
+    if (message.login !== 0) {
+      obj.login = Math.round(message.login);
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    if (message.investor !== false) {
+      obj.investor = message.investor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetPasswordRequest>, I>>(base?: I): SetPasswordRequest {
+    return SetPasswordRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetPasswordRequest>, I>>(object: I): SetPasswordRequest {
+    const message = createBaseSetPasswordRequest();
+    message.login = object.login ?? 0;
+    message.password = object.password ?? "";
+    message.investor = object.investor ?? false;
+    return message;
+  },
+};
+
+function createBaseSetPasswordResponse(): SetPasswordResponse {
+  return { retCode: 0, retMessage: "" };
+}
+
+export const SetPasswordResponse: MessageFns<SetPasswordResponse> = {
+  encode(message: SetPasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.retCode !== 0) {
+      writer.uint32(8).int32(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      writer.uint32(18).string(message.retMessage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetPasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetPasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.retCode = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retMessage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetPasswordResponse {
+    return {
+      retCode: isSet(object.retCode)
+        ? globalThis.Number(object.retCode)
+        : isSet(object.ret_code)
+        ? globalThis.Number(object.ret_code)
+        : 0,
+      retMessage: isSet(object.retMessage)
+        ? globalThis.String(object.retMessage)
+        : isSet(object.ret_message)
+        ? globalThis.String(object.ret_message)
+        : "",
+    };
+  },
+
+  toJSON(message: SetPasswordResponse): unknown {
+    const obj: any = {};
+    if (message.retCode !== 0) {
+      obj.retCode = Math.round(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      obj.retMessage = message.retMessage;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetPasswordResponse>, I>>(base?: I): SetPasswordResponse {
+    return SetPasswordResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetPasswordResponse>, I>>(object: I): SetPasswordResponse {
+    const message = createBaseSetPasswordResponse();
+    message.retCode = object.retCode ?? 0;
+    message.retMessage = object.retMessage ?? "";
+    return message;
+  },
+};
+
 /**
  * The contract of an MT4 manager bridge: a small process on a Windows host next to the MT4 server that wraps
  * MetaQuotes' Manager API (mtmanapi.dll) and serves it over gRPC. The bridge holds the manager login and password and
@@ -3425,6 +3861,14 @@ export interface Mt4ManagerBridgeServiceClient {
    */
 
   updateUser(request: UpdateUserRequest, metadata?: Metadata): Observable<UpdateUserResponse>;
+
+  /** UserRecordNew: a new account with its main and investor passwords; login 0 lets the server pick the next login. */
+
+  createUser(request: CreateUserRequest, metadata?: Metadata): Observable<CreateUserResponse>;
+
+  /** UserPasswordSet of the main or the investor password. */
+
+  setPassword(request: SetPasswordRequest, metadata?: Metadata): Observable<SetPasswordResponse>;
 
   /** CfgUpdateGroup: the whole group configuration is written (read, change, send back). */
 
@@ -3513,6 +3957,20 @@ export interface Mt4ManagerBridgeServiceController {
     metadata?: Metadata,
   ): Promise<UpdateUserResponse> | Observable<UpdateUserResponse> | UpdateUserResponse;
 
+  /** UserRecordNew: a new account with its main and investor passwords; login 0 lets the server pick the next login. */
+
+  createUser(
+    request: CreateUserRequest,
+    metadata?: Metadata,
+  ): Promise<CreateUserResponse> | Observable<CreateUserResponse> | CreateUserResponse;
+
+  /** UserPasswordSet of the main or the investor password. */
+
+  setPassword(
+    request: SetPasswordRequest,
+    metadata?: Metadata,
+  ): Promise<SetPasswordResponse> | Observable<SetPasswordResponse> | SetPasswordResponse;
+
   /** CfgUpdateGroup: the whole group configuration is written (read, change, send back). */
 
   updateGroup(
@@ -3547,6 +4005,8 @@ export function Mt4ManagerBridgeServiceControllerMethods() {
       "getOpenTrades",
       "modifyTrade",
       "updateUser",
+      "createUser",
+      "setPassword",
       "updateGroup",
       "updateSymbol",
       "getTradeHistory",
@@ -3675,6 +4135,26 @@ export const Mt4ManagerBridgeServiceService = {
     responseSerialize: (value: UpdateUserResponse): Buffer => Buffer.from(UpdateUserResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpdateUserResponse => UpdateUserResponse.decode(value),
   },
+  /** UserRecordNew: a new account with its main and investor passwords; login 0 lets the server pick the next login. */
+  createUser: {
+    path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/CreateUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateUserRequest): Buffer => Buffer.from(CreateUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateUserRequest => CreateUserRequest.decode(value),
+    responseSerialize: (value: CreateUserResponse): Buffer => Buffer.from(CreateUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateUserResponse => CreateUserResponse.decode(value),
+  },
+  /** UserPasswordSet of the main or the investor password. */
+  setPassword: {
+    path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/SetPassword" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetPasswordRequest): Buffer => Buffer.from(SetPasswordRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetPasswordRequest => SetPasswordRequest.decode(value),
+    responseSerialize: (value: SetPasswordResponse): Buffer => Buffer.from(SetPasswordResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetPasswordResponse => SetPasswordResponse.decode(value),
+  },
   /** CfgUpdateGroup: the whole group configuration is written (read, change, send back). */
   updateGroup: {
     path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/UpdateGroup" as const,
@@ -3731,6 +4211,10 @@ export interface Mt4ManagerBridgeServiceServer extends UntypedServiceImplementat
    * ignored (only Balance changes them).
    */
   updateUser: handleUnaryCall<UpdateUserRequest, UpdateUserResponse>;
+  /** UserRecordNew: a new account with its main and investor passwords; login 0 lets the server pick the next login. */
+  createUser: handleUnaryCall<CreateUserRequest, CreateUserResponse>;
+  /** UserPasswordSet of the main or the investor password. */
+  setPassword: handleUnaryCall<SetPasswordRequest, SetPasswordResponse>;
   /** CfgUpdateGroup: the whole group configuration is written (read, change, send back). */
   updateGroup: handleUnaryCall<UpdateGroupRequest, UpdateGroupResponse>;
   /** CfgUpdateSymbol: the whole symbol configuration is written (read, change, send back). */
