@@ -4,6 +4,13 @@ import { dirname, join } from 'node:path';
 export const SERVICE_NAMES = ['identity', 'intake', 'approval', 'gateway', 'audit'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** One simulated MT5 server: its id in the gateway's registry, its role in the cluster, its Web API. */
+export interface SimulatedWebApiServer {
+  id: string;
+  role: 'main' | 'trade';
+  webApi: string;
+}
+
 /**
  * Where the locally launched platform listens: written by `npm start`, read by `tradewarden status`. Addresses only,
  * never secrets.
@@ -14,8 +21,12 @@ export interface PlatformEndpoints {
   kafka: { bootstrap: string };
   postgres: { url: string };
   keycloak: { url: string; realm: string };
-  /** caFile: the simulator's self-signed certificate, for clients that talk to it directly. */
-  simulator: { webApi: string; caFile: string; admin: string };
+  /**
+   * webApi: the main MT5 server's Web API; webApiServers: every simulated MT5 server (main and trade servers; absent in
+   * files written before there were several); caFile: the simulator's self-signed certificate, for clients that talk to
+   * it directly.
+   */
+  simulator: { webApi: string; caFile: string; admin: string; webApiServers?: SimulatedWebApiServer[] };
   services: Record<ServiceName, { grpc: string }>;
 }
 

@@ -1,4 +1,4 @@
-import { parseFaultOptions } from './simulator-command';
+import { extractServerOption, parseFaultOptions } from './simulator-command';
 
 const current = { latencyMs: { base: 0, jitter: 0 } };
 
@@ -22,5 +22,23 @@ describe('parseFaultOptions', () => {
     [['--explode', '1'], 'unknown option --explode'],
   ])('refuses %p', (args, message) => {
     expect(() => parseFaultOptions(args, current)).toThrow(message);
+  });
+});
+
+describe('extractServerOption', () => {
+  it('takes --server out wherever it stands', () => {
+    expect(extractServerOption(['--error-rate', '0.5', '--server', 'mt5-demo-2', '--paths', '/api/user/add'])).toEqual({
+      server: 'mt5-demo-2',
+      rest: ['--error-rate', '0.5', '--paths', '/api/user/add'],
+    });
+    expect(extractServerOption(['--server', 'mt4-demo-1'])).toEqual({ server: 'mt4-demo-1', rest: [] });
+  });
+
+  it('leaves the arguments alone without it', () => {
+    expect(extractServerOption(['--reset'])).toEqual({ rest: ['--reset'] });
+  });
+
+  it.each([[['--server']], [['--server', '--reset']]])('refuses %p', (args) => {
+    expect(() => extractServerOption(args)).toThrow('--server needs a server id');
   });
 });

@@ -11,11 +11,22 @@ const FLAGS: Record<string, { field: string; kind: 'rate' | 'ms' | 'list' | 'int
   '--paths': { field: 'paths', kind: 'list' },
 };
 
-export const SIMULATOR_USAGE = `  simulator stats                   what the MT5 simulator counted (connections, stalls, lost answers, deals)
+export const SIMULATOR_USAGE = `  simulator servers                 the simulated servers: id, platform, role (main, trade, bridge), address
+  simulator stats                   what a simulated server counted (connections, stalls, lost answers, deals)
   simulator faults                  show the faults in force
   simulator faults [options]        change them: --latency-ms N --jitter-ms N --error-rate R --error-retcode C
                                     --drop-rate R --stall-rate R --lost-answer-rate R --paths /api/a,/api/b
-  simulator faults --reset          back to no faults`;
+  simulator faults --reset          back to no faults
+                                    stats and faults take --server <id> (default: the main MT5 server mt5-demo-1)`;
+
+/** Takes `--server <id>` out of the arguments (wherever it is); the rest are the command's own. */
+export function extractServerOption(args: readonly string[]): { server?: string; rest: string[] } {
+  const index = args.indexOf('--server');
+  if (index < 0) return { rest: [...args] };
+  const server = args[index + 1];
+  if (server === undefined || server.startsWith('--')) throw new Error('--server needs a server id (see `simulator servers`)');
+  return { server, rest: [...args.slice(0, index), ...args.slice(index + 2)] };
+}
 
 /** Turns `--lost-answer-rate 0.1 --latency-ms 2` into the simulator's fault settings; throws naming a bad option. */
 export function parseFaultOptions(args: readonly string[], current: { latencyMs: { base: number; jitter: number } }): Record<string, unknown> {
@@ -45,14 +56,17 @@ export function parseFaultOptions(args: readonly string[], current: { latencyMs:
 
 export async function simulatorCommand(endpoints: PlatformEndpoints | undefined, args: readonly string[]): Promise<string> {
   if (!endpoints?.simulator.admin) throw new Error('the platform is not running here (start it with `npm start`)');
-  const [sub, ...rest] = args;
+  const [sub, ...options] = args;
+  const { server, rest } = extractServerOption(options);
   const admin = endpoints.simulator.admin;
   const request = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${admin}${path}`, init);
+    const query = server === undefined ? '' : `?server=${encodeURIComponent(server)}`;
+    const response = await fetch(`${admin}${path}${query}`, init);
     const body = await response.text();
     if (!response.ok) throw new Error(`simulator: ${body.trim()}`);
     return body.trim();
   };
+  if (sub === 'servers' && options.length === 0) return request('/servers');
   if (sub === 'stats' && rest.length === 0) return request('/stats');
   if (sub === 'faults' && rest.length === 0) return request('/faults');
   if (sub === 'faults') {

@@ -12,7 +12,8 @@ export interface StatusReport {
   kafka: { bootstrap: string; healthy: boolean };
   postgres: { url: string; healthy: boolean };
   keycloak: { url: string; realm: string; healthy: boolean };
-  simulator: { webApi: string; healthy: boolean };
+  /** webApi: the main MT5 server; servers: every simulated MT5 server. healthy: all of them answer. */
+  simulator: { webApi: string; healthy: boolean; servers: { id: string; role: 'main' | 'trade'; webApi: string; healthy: boolean }[] };
   services: Record<ServiceName, { grpc: string; healthy: boolean }>;
 }
 
@@ -56,29 +57,28 @@ export async function collectStatus(endpoints: PlatformEndpoints | undefined): P
       kafka: { bootstrap: '', ...none },
       postgres: { url: '', ...none },
       keycloak: { url: '', realm: '', ...none },
-      simulator: { webApi: '', ...none },
+      simulator: { webApi: '', ...none, servers: [] },
       services: Object.fromEntries(SERVICE_NAMES.map((service) => [service, { grpc: '', ...none }])) as StatusReport['services'],
     };
   }
   const postgresHost = new URL(endpoints.postgres.url).host;
-  const [kafka, postgres, keycloak, simulator, ...services] = await Promise.all([
+  const caPem = existsSync(endpoints.simulator.caFile) ? readFileSync(endpoints.simulator.caFile, 'utf8') : undefined;
+  const webApiServers = endpoints.simulator.webApiServers ?? [{ id: 'mt5-demo-1', role: 'main' as const, webApi: endpoints.simulator.webApi }];
+  const [kafka, postgres, keycloak, simulators, ...services] = await Promise.all([
     withTimeout(kafkaHealthy(endpoints.kafka.bootstrap), 4000, false),
     withTimeout(tcpReachable(postgresHost), 3000, false),
     withTimeout(fetch(`${endpoints.keycloak.url}/realms/${endpoints.keycloak.realm}/.well-known/openid-configuration`).then((r) => r.ok), 3000, false),
     // An MT5 access server answers 403 to a request without a session: alive and speaking the protocol.
-    withTimeout(
-      webApiAnswers(endpoints.simulator.webApi, existsSync(endpoints.simulator.caFile) ? readFileSync(endpoints.simulator.caFile, 'utf8') : undefined),
-      3000,
-      false,
-    ),
+    Promise.all(webApiServers.map((server) => withTimeout(webApiAnswers(server.webApi, caPem), 3000, false))),
     ...SERVICE_NAMES.map((service) => withTimeout(checkHealth(endpoints.services[service].grpc).then((s) => s === 'SERVING'), 3000, false)),
   ]);
+  const servers = webApiServers.map((server, index) => ({ ...server, healthy: simulators[index]! }));
   return {
     running: true,
     kafka: { bootstrap: endpoints.kafka.bootstrap, healthy: kafka },
     postgres: { url: endpoints.postgres.url, healthy: postgres },
     keycloak: { url: endpoints.keycloak.url, realm: endpoints.keycloak.realm, healthy: keycloak },
-    simulator: { webApi: endpoints.simulator.webApi, healthy: simulator },
+    simulator: { webApi: endpoints.simulator.webApi, healthy: servers.every((server) => server.healthy), servers },
     services: Object.fromEntries(SERVICE_NAMES.map((service, index) => [service, { grpc: endpoints.services[service].grpc, healthy: services[index]! }])) as StatusReport['services'],
   };
 }
@@ -101,7 +101,7 @@ export function formatStatus(report: StatusReport): string {
     `${mark(report.kafka.healthy)}  kafka       ${report.kafka.bootstrap}`,
     `${mark(report.postgres.healthy)}  postgres    ${report.postgres.url}`,
     `${mark(report.keycloak.healthy)}  keycloak    ${report.keycloak.url} (realm ${report.keycloak.realm})`,
-    `${mark(report.simulator.healthy)}  simulator   ${report.simulator.webApi}`,
+    ...report.simulator.servers.map((server) => `${mark(server.healthy)}  simulator   ${server.webApi} (${server.id}, ${server.role} server)`),
     ...SERVICE_NAMES.map((service) => `${mark(report.services[service].healthy)}  ${service.padEnd(11)} ${report.services[service].grpc}`),
   ];
   return lines.join('\n');

@@ -13,6 +13,7 @@ const launcherEnv = z.object({
   SIMULATOR_PORT: portNumber.default(18443),
   SIMULATOR_ADMIN_PORT: portNumber.default(18444),
   SIMULATOR_MT4_BRIDGE_PORT: portNumber.default(18445),
+  SIMULATOR_TRADE_SERVER_PORT: portNumber.default(18446),
   IDENTITY_GRPC_PORT: portNumber.default(50051),
   INTAKE_GRPC_PORT: portNumber.default(50052),
   APPROVAL_GRPC_PORT: portNumber.default(50053),

@@ -19,6 +19,8 @@ import { loadOrCreateDemoSecrets } from './demo-secrets';
 import { loadLauncherConfig, type LauncherConfig } from './launcher-config';
 
 const SIMULATOR_SERVER_ID = 'mt5-demo-1';
+// A trade server of the same MT5 cluster: the main server's groups and symbols, accounts of its own.
+const TRADE_SERVER_ID = 'mt5-demo-2';
 const SIMULATOR_MANAGER_LOGIN = '1000';
 // The simulator's demo manager credentials are documented in the README (demo only, like the realm's users).
 const SIMULATOR_MANAGER_PASSWORD = 'Mt5-sim-demo-1000';
@@ -103,6 +105,7 @@ async function main(config: LauncherConfig): Promise<void> {
   await assertPortFree(config.SIMULATOR_PORT, 'the MT5 simulator', 'SIMULATOR_PORT');
   await assertPortFree(config.SIMULATOR_ADMIN_PORT, 'the simulator control endpoint', 'SIMULATOR_ADMIN_PORT');
   await assertPortFree(config.SIMULATOR_MT4_BRIDGE_PORT, 'the simulated MT4 manager bridge', 'SIMULATOR_MT4_BRIDGE_PORT');
+  await assertPortFree(config.SIMULATOR_TRADE_SERVER_PORT, 'the simulated MT5 trade server', 'SIMULATOR_TRADE_SERVER_PORT');
 
   log(`starting PostgreSQL, Kafka and Keycloak (data in ${dataDir}) ...`);
   const [postgres, kafka, keycloak] = await Promise.all([
@@ -147,6 +150,7 @@ async function main(config: LauncherConfig): Promise<void> {
     'services/mt-simulator/src/main.js',
     {
       SIMULATOR_PORT: String(config.SIMULATOR_PORT),
+      SIMULATOR_TRADE_SERVER_PORT: String(config.SIMULATOR_TRADE_SERVER_PORT),
       SIMULATOR_MANAGER_LOGIN: SIMULATOR_MANAGER_LOGIN,
       SIMULATOR_MANAGER_PASSWORD: SIMULATOR_MANAGER_PASSWORD,
       SIMULATOR_TLS_DIR: simulatorTlsDir,
@@ -158,8 +162,10 @@ async function main(config: LauncherConfig): Promise<void> {
   );
   running.push({ name: 'MT5 simulator', stop: simulator.stop });
   const simulatorUrl = `https://127.0.0.1:${config.SIMULATOR_PORT}`;
+  const tradeServerUrl = `https://127.0.0.1:${config.SIMULATOR_TRADE_SERVER_PORT}`;
   const simulatorCertificate = join(simulatorTlsDir, 'cert.pem');
   await waitFor('MT5 simulator', async () => webApiAnswers(simulatorUrl, readFileSync(simulatorCertificate, 'utf8')), 30000, 200);
+  await waitFor('MT5 simulator trade server', async () => webApiAnswers(tradeServerUrl, readFileSync(simulatorCertificate, 'utf8')), 10000, 200);
 
   const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [service, `127.0.0.1:${servicePorts[service]}`])) as Record<ServiceName, string>;
   for (const service of START_ORDER) {
@@ -181,6 +187,7 @@ async function main(config: LauncherConfig): Promise<void> {
     };
     if (service === 'gateway') {
       env['TW_MT5_DEMO_1_PASSWORD'] = SIMULATOR_MANAGER_PASSWORD;
+      env['TW_MT5_DEMO_2_PASSWORD'] = SIMULATOR_MANAGER_PASSWORD;
       env['TW_MT4_DEMO_1_BRIDGE_KEY'] = MT4_BRIDGE_KEY;
       env['GATEWAY_SERVERS'] = JSON.stringify([
         {
@@ -189,7 +196,16 @@ async function main(config: LauncherConfig): Promise<void> {
           address: simulatorUrl,
           managerLogin: SIMULATOR_MANAGER_LOGIN,
           passwordRef: 'env:TW_MT5_DEMO_1_PASSWORD',
-          tags: ['demo', 'simulator'],
+          tags: ['demo', 'simulator', 'main-server'],
+          tls: { caFile: simulatorCertificate },
+        },
+        {
+          id: TRADE_SERVER_ID,
+          platform: 'mt5',
+          address: tradeServerUrl,
+          managerLogin: SIMULATOR_MANAGER_LOGIN,
+          passwordRef: 'env:TW_MT5_DEMO_2_PASSWORD',
+          tags: ['demo', 'simulator', 'trade-server'],
           tls: { caFile: simulatorCertificate },
         },
         {
@@ -199,6 +215,8 @@ async function main(config: LauncherConfig): Promise<void> {
           managerLogin: '1',
           passwordRef: 'env:TW_MT4_DEMO_1_BRIDGE_KEY',
           tags: ['demo', 'simulator', 'mt4'],
+          // The simulated bridge listens on loopback without TLS; a real bridge is reached over grpcs://.
+          allowPlainHttp: true,
         },
       ]);
     }
@@ -221,7 +239,15 @@ async function main(config: LauncherConfig): Promise<void> {
     kafka: { bootstrap: kafka.bootstrap },
     postgres: { url: `postgres://${databaseAdminUrl.host}/${DATABASE_NAME}` },
     keycloak: { url: keycloak.url, realm: keycloak.realm },
-    simulator: { webApi: simulatorUrl, caFile: simulatorCertificate, admin: `http://127.0.0.1:${config.SIMULATOR_ADMIN_PORT}` },
+    simulator: {
+      webApi: simulatorUrl,
+      caFile: simulatorCertificate,
+      admin: `http://127.0.0.1:${config.SIMULATOR_ADMIN_PORT}`,
+      webApiServers: [
+        { id: SIMULATOR_SERVER_ID, role: 'main', webApi: simulatorUrl },
+        { id: TRADE_SERVER_ID, role: 'trade', webApi: tradeServerUrl },
+      ],
+    },
     services: Object.fromEntries(SERVICE_NAMES.map((service) => [service, { grpc: addresses[service] }])) as PlatformEndpoints['services'],
   };
   writeRuntimeFile(root, endpoints);
@@ -235,7 +261,8 @@ async function main(config: LauncherConfig): Promise<void> {
       `  Kafka      ${kafka.bootstrap}`,
       `  PostgreSQL ${endpoints.postgres.url} (roles tw_<service>; demo secrets in ${join(dataDir, 'demo-secrets.json')})`,
       `  Keycloak   ${keycloak.url}/realms/${keycloak.realm} (demo users: see README)`,
-      `  MT5 sim    ${simulatorUrl} as server "${SIMULATOR_SERVER_ID}" (manager ${SIMULATOR_MANAGER_LOGIN}; faults: npx tradewarden simulator faults)`,
+      `  MT5 sim    ${simulatorUrl} as main server "${SIMULATOR_SERVER_ID}" (manager ${SIMULATOR_MANAGER_LOGIN}; faults: npx tradewarden simulator faults)`,
+      `             ${tradeServerUrl} as trade server "${TRADE_SERVER_ID}" (same manager; npx tradewarden simulator servers)`,
       `  MT4 sim    manager bridge grpc://127.0.0.1:${config.SIMULATOR_MT4_BRIDGE_PORT} as server "${MT4_SERVER_ID}"`,
       `  logs       ${logDir}`,
       '  Ctrl-C stops everything.  `npx tradewarden status` shows health.',
