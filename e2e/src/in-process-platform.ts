@@ -14,13 +14,17 @@ import { startIdentityService } from '../../services/identity/src/app';
 import { loadIdentityConfig } from '../../services/identity/src/config';
 import { startIntakeService } from '../../services/intake/src/app';
 import { loadIntakeConfig } from '../../services/intake/src/config';
-import { generateSimulatorCertificate, startMt4Bridge, startSimulator, type RunningMt4Bridge, type RunningSimulator } from '@tradewarden/mt-simulator';
+import { generateSimulatorCertificate, startMt4Bridge, startSimulatorCluster, type RunningMt4Bridge, type RunningSimulator, type SimulatorServerOptions } from '@tradewarden/mt-simulator';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
 export interface InProcessPlatform {
   addresses: Record<'identity' | 'intake' | 'approval' | 'gateway' | 'audit', string>;
+  /** The main MT5 server of the simulated cluster, registered as serverId. */
   simulator: RunningSimulator;
   serverId: string;
+  /** With tradeServer: true, a trade server of the same cluster (shared groups and symbols), registered as tradeServerId. */
+  tradeServer?: RunningSimulator;
+  tradeServerId: string;
   /** An MT4 server behind the simulated manager bridge, registered as mt4ServerId. */
   mt4: RunningMt4Bridge;
   mt4ServerId: string;
@@ -38,6 +42,8 @@ export interface PlatformOptions {
   logDir?: string;
   /** Simulated accounts beyond the five demo accounts. */
   generatedAccounts?: number;
+  /** Also run an MT5 trade server (mt5-demo-2: demo accounts 510001-510003, generated from 650001). */
+  tradeServer?: boolean;
 }
 
 /**
@@ -53,16 +59,20 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
   const passwordVariable = `TW_${suite.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_MT5_PASSWORD`;
   process.env[passwordVariable] = managerPassword;
   const certificate = await generateSimulatorCertificate();
-  const simulator = await startSimulator({
+  const serverId = 'mt5-demo-1';
+  const tradeServerId = 'mt5-demo-2';
+  const simulatedServers: SimulatorServerOptions[] = [{ id: serverId, port: 0, main: true, generatedAccounts: options.generatedAccounts ?? 300 }];
+  if (options.tradeServer) simulatedServers.push({ id: tradeServerId, port: 0, main: false, firstLogin: 650_001, generatedAccounts: 100 });
+  const cluster = await startSimulatorCluster({
     host: '127.0.0.1',
-    port: 0,
+    servers: simulatedServers,
     managers: [{ login: '1000', password: managerPassword }],
     maxConnections: 16,
     tls: certificate,
     seed: 42,
-    generatedAccounts: options.generatedAccounts ?? 300,
   });
-  const serverId = 'mt5-demo-1';
+  const simulator = cluster.main;
+  const tradeServer = options.tradeServer ? cluster.server(tradeServerId) : undefined;
   const mt4ServerId = 'mt4-demo-1';
   const bridgeKey = `${suite}-bridge-key`;
   const bridgeKeyVariable = `${passwordVariable}_MT4`;
@@ -122,6 +132,21 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
           // The simulator is local; the production default (50/s) would make the 1,000-item tests slow.
           requestsPerSecond: 2000,
         },
+        ...(tradeServer
+          ? [
+              {
+                id: tradeServerId,
+                platform: 'mt5',
+                address: tradeServer.webApiUrl,
+                managerLogin: '1000',
+                passwordRef: `env:${passwordVariable}`,
+                tags: ['demo', 'trade-server'],
+                tls: { pinnedSha256: certificate.fingerprint256 },
+                maxConnections: 3,
+                requestsPerSecond: 2000,
+              },
+            ]
+          : []),
         { id: mt4ServerId, platform: 'mt4', address: `grpc://${mt4.address}`, managerLogin: '1', passwordRef: `env:${bridgeKeyVariable}`, maxConnections: 2, requestsPerSecond: 2000 },
       ]),
       GATEWAY_EXECUTION_POLL_MS: '50',
@@ -134,7 +159,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
   } catch (error) {
     for (const service of started.reverse()) await service.close();
     for (const child of processes) await child.kill();
-    await simulator.stop();
+    await cluster.stop();
     await mt4.stop();
     throw error;
   }
@@ -142,6 +167,8 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
     addresses,
     simulator,
     serverId,
+    tradeServer,
+    tradeServerId,
     mt4,
     mt4ServerId,
     mt5Connection: { address: simulator.webApiUrl, pinnedSha256: certificate.fingerprint256, passwordRef: `env:${passwordVariable}` },
@@ -150,7 +177,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
     stop: async () => {
       for (const service of [...started].reverse()) await service.close();
       for (const child of processes) if (child.child.exitCode === null && child.child.signalCode === null) await child.stop();
-      await simulator.stop();
+      await cluster.stop();
       await mt4.stop();
     },
   };
