@@ -19,6 +19,8 @@ import { startServiceProcess, type ServiceProcess } from './service-process';
 
 export interface InProcessPlatform {
   addresses: Record<'identity' | 'intake' | 'approval' | 'gateway' | 'audit', string>;
+  /** Prefix of this suite's Kafka topics (topicName(topicPrefix, Topics.x)). */
+  topicPrefix: string;
   /** The main MT5 server of the simulated cluster, registered as serverId. */
   simulator: RunningSimulator;
   serverId: string;
@@ -77,7 +79,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
   const bridgeKey = `${suite}-bridge-key`;
   const bridgeKeyVariable = `${passwordVariable}_MT4`;
   process.env[bridgeKeyVariable] = bridgeKey;
-  const mt4 = await startMt4Bridge({ host: '127.0.0.1', port: 0, bridgeKey, seed: 43, generatedAccounts: 50 });
+  const mt4 = await startMt4Bridge({ host: '127.0.0.1', port: 0, bridgeKey, seed: 43, generatedAccounts: 50, tls: certificate });
   const ports = { identity: await freePort(), intake: await freePort(), approval: await freePort(), gateway: await freePort(), audit: await freePort() };
   const addresses = {
     identity: `127.0.0.1:${ports.identity}`,
@@ -147,7 +149,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
               },
             ]
           : []),
-        { id: mt4ServerId, platform: 'mt4', address: `grpc://${mt4.address}`, managerLogin: '1', passwordRef: `env:${bridgeKeyVariable}`, maxConnections: 2, requestsPerSecond: 2000 },
+        { id: mt4ServerId, platform: 'mt4', address: `grpcs://${mt4.address}`, managerLogin: '1', passwordRef: `env:${bridgeKeyVariable}`, tls: { pinnedSha256: certificate.fingerprint256 }, maxConnections: 2, requestsPerSecond: 2000 },
       ]),
       GATEWAY_EXECUTION_POLL_MS: '50',
     });
@@ -165,6 +167,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
   }
   return {
     addresses,
+    topicPrefix,
     simulator,
     serverId,
     tradeServer,

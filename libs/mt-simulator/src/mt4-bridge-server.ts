@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Server, ServerCredentials, status, type Metadata, type ServiceError, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { matchesGroupMask, MtDealAction } from '@tradewarden/mt5-webapi-protocol';
+import { matchesGroupMask, MtDealAction, MtUserRights } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount, DecimalFormatError } from '@tradewarden/money';
 import { mt4bridgeV1 } from '@tradewarden/proto';
 import { decideFault, latencyFor, NO_FAULTS, parseFaultSettings, type FaultSettings } from './faults';
@@ -17,6 +18,8 @@ export interface Mt4BridgeOptions {
   bridgeKey: string;
   seed?: number;
   generatedAccounts?: number;
+  /** Serve TLS with this certificate, as a bridge on another host must; without it plaintext (lab only). */
+  tls?: { certPem: string; keyPem: string };
 }
 
 export interface RunningMt4Bridge {
@@ -31,6 +34,9 @@ const MT4_GROUPS = [
   { group: 'real-pro-usd', currency: 'USD', currencyDigits: 2, marginCall: 100, marginStopOut: 30 },
   { group: 'demo-std', currency: 'USD', currencyDigits: 2, marginCall: 80, marginStopOut: 20 },
 ];
+
+/** What the simulated MT4 server keeps of a password: a digest, never the password. */
+const mt4PasswordDigest = (password: string) => createHash('sha256').update(password, 'utf8').digest('hex');
 
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
@@ -57,7 +63,7 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
       email: `mt4.demo${i + 1}@example.com`,
       country: ['KR', 'IE', 'PT', 'IN', 'NO'][i]!,
       leverage: 100,
-      rights: 0,
+      rights: MtUserRights.ENABLED,
       currencyDigits: 2,
       balance: BigInt(2500_00 * (i + 1)),
       credit: 0n,
@@ -115,10 +121,15 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
     leverage: user.leverage,
     balance: money(user.balance, user.currencyDigits),
     credit: money(user.credit, user.currencyDigits),
-    enable: true,
-    enableReadOnly: false,
-    comment: '',
+    enable: (user.rights & MtUserRights.ENABLED) !== 0,
+    enableReadOnly: (user.rights & MtUserRights.TRADE_DISABLED) !== 0,
+    comment: user.comment ?? '',
+    phone: user.phone ?? '',
+    city: user.city ?? '',
   });
+  const refuse = (message: string) => ({ retCode: Mt4RetCode.INVALID_DATA, retMessage: message });
+  const done = { retCode: Mt4RetCode.OK, retMessage: '' };
+  const price = (value: string) => (/^\d+(\.\d+)?$/.test(value) ? Number(value) : undefined);
 
   const implementation: mt4bridgeV1.Mt4ManagerBridgeServiceServer = {
     ping: guarded('Ping', () => ({ serverBuild: 1420 })),
@@ -145,7 +156,7 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
           exemode: Math.min(symbol.execMode, 2),
           spread: symbol.spread,
           swapEnable: symbol.swapMode !== 0,
-          swapType: 0,
+          swapType: Math.max(0, [1, 2, 5, 3].indexOf(symbol.swapMode)),
           swapLong: String(symbol.swapLong),
           swapShort: String(symbol.swapShort),
           // MT4 counts the triple-swap day from Monday (0), MT5 from Sunday (0).
@@ -210,12 +221,130 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
       (request: mt4bridgeV1.ModifyTradeRequest): mt4bridgeV1.ModifyTradeResponse => {
         const position = state.positions.get(BigInt(request.order));
         if (!position) throw grpcError(status.NOT_FOUND, `no open order ${request.order}`);
-        const sl = Number(request.sl);
-        const tp = Number(request.tp);
-        if (!Number.isFinite(sl) || !Number.isFinite(tp) || sl < 0 || tp < 0) return { retCode: Mt4RetCode.INVALID_DATA, retMessage: 'sl and tp must be prices' };
+        const sl = price(request.sl);
+        const tp = price(request.tp);
+        const openPrice = request.openPrice === '' ? position.priceOpen : price(request.openPrice);
+        if (sl === undefined || tp === undefined) return refuse('sl and tp must be prices');
+        if (openPrice === undefined || openPrice <= 0) return refuse('open_price must be a positive price');
         position.priceSL = sl;
         position.priceTP = tp;
-        return { retCode: Mt4RetCode.OK, retMessage: '' };
+        position.priceOpen = openPrice;
+        return done;
+      },
+      true,
+    ),
+    // UserRecordUpdate: the whole record; balance and credit are not written this way.
+    updateUser: guarded(
+      'UpdateUser',
+      (request: mt4bridgeV1.UpdateUserRequest): mt4bridgeV1.UpdateUserResponse => {
+        const record = request.user;
+        if (!record) return refuse('user is required');
+        const user = account(record.login);
+        if (!state.groups.has(record.group)) return refuse(`no group ${record.group}`);
+        if (record.leverage < 1 || record.leverage > 1000) return refuse('leverage must be 1-1000');
+        if (record.name.length > 127 || record.email.length > 47 || record.comment.length > 63) return refuse('a text field is longer than MT4 holds');
+        const space = record.name.indexOf(' ');
+        user.group = record.group;
+        user.firstName = space < 0 ? record.name : record.name.slice(0, space);
+        user.lastName = space < 0 ? '' : record.name.slice(space + 1);
+        user.email = record.email;
+        user.country = record.country;
+        user.leverage = record.leverage;
+        user.comment = record.comment;
+        user.phone = record.phone;
+        user.city = record.city;
+        user.rights = (record.enable ? MtUserRights.ENABLED : 0) | (record.enableReadOnly ? MtUserRights.TRADE_DISABLED : 0);
+        return done;
+      },
+      true,
+    ),
+    // UserRecordNew: login 0 takes the next free login; MT4 passwords are 5-15 characters with letters and digits.
+    createUser: guarded(
+      'CreateUser',
+      (request: mt4bridgeV1.CreateUserRequest): mt4bridgeV1.CreateUserResponse => {
+        const record = request.user;
+        const failed = (message: string) => ({ ...refuse(message), login: 0 });
+        if (!record) return failed('user is required');
+        if (!state.groups.has(record.group)) return failed(`no group ${record.group}`);
+        if (record.leverage < 1 || record.leverage > 1000) return failed('leverage must be 1-1000');
+        const weak = [request.password, request.investorPassword].find((password) => !/^(?=.*[A-Za-z])(?=.*\d).{5,15}$/.test(password));
+        if (weak !== undefined) return failed('passwords need 5-15 characters with letters and digits');
+        const login = record.login === 0 ? Number([...state.accounts.keys()].reduce((max, next) => (next > max ? next : max), 0n) + 1n) : record.login;
+        if (state.accounts.has(BigInt(login))) return failed(`account ${login} exists`);
+        const space = record.name.indexOf(' ');
+        state.addAccount({
+          login: BigInt(login),
+          group: record.group,
+          firstName: space < 0 ? record.name : record.name.slice(0, space),
+          lastName: space < 0 ? '' : record.name.slice(space + 1),
+          email: record.email,
+          phone: record.phone,
+          country: record.country,
+          city: record.city,
+          comment: record.comment,
+          leverage: record.leverage,
+          rights: (record.enable ? MtUserRights.ENABLED : 0) | (record.enableReadOnly ? MtUserRights.TRADE_DISABLED : 0),
+          currencyDigits: state.groups.get(record.group)!.currencyDigits,
+          balance: 0n,
+          credit: 0n,
+          margin: 0n,
+          registration: Math.floor(Date.now() / 1000),
+          passwordHashes: { main: mt4PasswordDigest(request.password), investor: mt4PasswordDigest(request.investorPassword) },
+        });
+        return { ...done, login };
+      },
+      true,
+    ),
+    setPassword: guarded(
+      'SetPassword',
+      (request: mt4bridgeV1.SetPasswordRequest): mt4bridgeV1.SetPasswordResponse => {
+        const user = account(request.login);
+        if (!/^(?=.*[A-Za-z])(?=.*\d).{5,15}$/.test(request.password)) return refuse('passwords need 5-15 characters with letters and digits');
+        user.passwordHashes[request.investor ? 'investor' : 'main'] = mt4PasswordDigest(request.password);
+        return done;
+      },
+      true,
+    ),
+    // CfgUpdateGroup: the whole group configuration.
+    updateGroup: guarded(
+      'UpdateGroup',
+      (request: mt4bridgeV1.UpdateGroupRequest): mt4bridgeV1.UpdateGroupResponse => {
+        const record = request.group;
+        if (!record) return refuse('group is required');
+        const group = state.groups.get(record.group);
+        if (!group) throw grpcError(status.NOT_FOUND, `no group ${record.group}`);
+        if (record.marginType !== 0 && record.marginType !== 1) return refuse('margin_type must be 0 (percent) or 1 (currency)');
+        if (record.marginType === 0 && record.marginStopout >= record.marginCall) return refuse('margin_stopout must be below margin_call');
+        group.marginCall = record.marginCall;
+        group.marginStopOut = record.marginStopout;
+        return done;
+      },
+      true,
+    ),
+    // CfgUpdateSymbol: the whole symbol configuration.
+    updateSymbol: guarded(
+      'UpdateSymbol',
+      (request: mt4bridgeV1.UpdateSymbolRequest): mt4bridgeV1.UpdateSymbolResponse => {
+        const record = request.symbol;
+        if (!record) return refuse('symbol is required');
+        const symbol = state.symbols.get(record.symbol);
+        if (!symbol) throw grpcError(status.NOT_FOUND, `no symbol ${record.symbol}`);
+        const swapLong = Number(record.swapLong);
+        const swapShort = Number(record.swapShort);
+        if (![0, 1, 2].includes(record.trade) || ![0, 1, 2].includes(record.exemode) || ![0, 1, 2, 3].includes(record.swapType)) return refuse('trade, exemode or swap_type out of range');
+        if (record.swapRolloverThreeDays < 0 || record.swapRolloverThreeDays > 4) return refuse('swap_rollover3days must be 0 (Monday) to 4 (Friday)');
+        if (!Number.isFinite(swapLong) || !Number.isFinite(swapShort) || record.spread < 0 || record.sessions.length !== 7) return refuse('bad swap, spread or sessions');
+        const minutes = (session: mt4bridgeV1.ConSession) => ({ open: session.openHour * 60 + session.openMin, close: session.closeHour * 60 + session.closeMin });
+        symbol.spread = record.spread;
+        symbol.tradeMode = [0, 3, 4][record.trade]!;
+        symbol.execMode = record.exemode;
+        symbol.swapMode = record.swapEnable ? [1, 2, 5, 3][record.swapType]! : 0;
+        symbol.swapLong = swapLong;
+        symbol.swapShort = swapShort;
+        symbol.swap3Day = (record.swapRolloverThreeDays + 1) % 7;
+        symbol.sessionsQuotes = record.sessions.map((day) => day.quote.map(minutes));
+        symbol.sessionsTrades = record.sessions.map((day) => day.trade.map(minutes));
+        return done;
       },
       true,
     ),
@@ -244,7 +373,13 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
   const server = new Server();
   server.addService(mt4bridgeV1.Mt4ManagerBridgeServiceService, implementation);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(
+      `${options.host}:${options.port}`,
+      options.tls
+        ? ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.certPem), private_key: Buffer.from(options.tls.keyPem) }], false)
+        : ServerCredentials.createInsecure(),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
+    ),
   );
   return {
     address: `${options.host}:${port}`,

@@ -62,6 +62,8 @@ async function main(): Promise<void> {
         bridgeKey: config.SIMULATOR_MT4_BRIDGE_KEY!,
         generatedAccounts: Math.min(config.SIMULATOR_ACCOUNTS, 1000),
         seed: config.SIMULATOR_SEED + 1,
+        // A bridge carries a bearer key: TLS with the simulator's certificate, as a real bridge on another host needs.
+        tls: certificate,
       })
     : undefined;
   const adminTargets = [...cluster.servers.map(mt5AdminTarget), ...(mt4 ? [mt4AdminTarget(MT4_SERVER_ID, mt4)] : [])];

@@ -211,12 +211,11 @@ async function main(config: LauncherConfig): Promise<void> {
         {
           id: MT4_SERVER_ID,
           platform: 'mt4',
-          address: `grpc://127.0.0.1:${config.SIMULATOR_MT4_BRIDGE_PORT}`,
+          address: `grpcs://127.0.0.1:${config.SIMULATOR_MT4_BRIDGE_PORT}`,
           managerLogin: '1',
           passwordRef: 'env:TW_MT4_DEMO_1_BRIDGE_KEY',
           tags: ['demo', 'simulator', 'mt4'],
-          // The simulated bridge listens on loopback without TLS; a real bridge is reached over grpcs://.
-          allowPlainHttp: true,
+          tls: { caFile: simulatorCertificate },
         },
       ]);
     }
@@ -263,7 +262,7 @@ async function main(config: LauncherConfig): Promise<void> {
       `  Keycloak   ${keycloak.url}/realms/${keycloak.realm} (demo users: see README)`,
       `  MT5 sim    ${simulatorUrl} as main server "${SIMULATOR_SERVER_ID}" (manager ${SIMULATOR_MANAGER_LOGIN}; faults: npx tradewarden simulator faults)`,
       `             ${tradeServerUrl} as trade server "${TRADE_SERVER_ID}" (same manager; npx tradewarden simulator servers)`,
-      `  MT4 sim    manager bridge grpc://127.0.0.1:${config.SIMULATOR_MT4_BRIDGE_PORT} as server "${MT4_SERVER_ID}"`,
+      `  MT4 sim    manager bridge grpcs://127.0.0.1:${config.SIMULATOR_MT4_BRIDGE_PORT} as server "${MT4_SERVER_ID}"`,
       `  logs       ${logDir}`,
       '  Ctrl-C stops everything.  `npx tradewarden status` shows health.',
       '',
