@@ -141,9 +141,24 @@ describe('gateway executes changes', () => {
       const live = (await read('getPositions', { serverId: platform.serverId, login })).positions.find((candidate) => candidate.position === position.position.toString())!;
       const { digits } = (await read('getSymbols', { serverId: platform.serverId, mask: position.symbol })).symbols[0]!;
       const stopLoss = (position.priceOpen * 0.98).toFixed(digits);
-      const result = await execute(platform.serverId, { positionUpdate: { login, position: live.position, set: { price_sl: stopLoss } } }, positionSnapshot(live));
+      const result = await execute(platform.serverId, { positionUpdate: { login, position: live.position, set: { price_sl: stopLoss }, throughDealer: false } }, positionSnapshot(live));
       expect(result.status).toBe(ItemStatus.ITEM_STATUS_APPLIED);
       expect(platform.simulator.state.positions.get(position.position)!.priceSL).toBeCloseTo(Number(stopLoss), 8);
+    });
+
+    it('moves a stop loss through the dealer queue, whose trade rules refuse one on the wrong side of the price', async () => {
+      const position = [...platform.simulator.state.positions.values()].find((candidate) => candidate.action === 0 && candidate.priceSL === 0 && candidate.symbol === 'EURUSD')!;
+      const login = position.login.toString();
+      const ticket = position.position.toString();
+      const live = () => read('getPositions', { serverId: platform.serverId, login }).then((reply) => reply.positions.find((candidate) => candidate.position === ticket)!);
+      const bid = platform.simulator.state.symbols.get('EURUSD')!.bid;
+      const wrongSide = await execute(platform.serverId, { positionUpdate: { login, position: ticket, set: { price_sl: (bid + 0.005).toFixed(5) }, throughDealer: true } }, positionSnapshot(await live()));
+      expect(wrongSide.status).toBe(ItemStatus.ITEM_STATUS_REJECTED);
+      expect(wrongSide.mtRetcode).toMatch(new RegExp(`^${MtRetcode.REQUEST_INVALID_STOPS} `));
+      const stopLoss = (bid - 0.005).toFixed(5);
+      const result = await execute(platform.serverId, { positionUpdate: { login, position: ticket, set: { price_sl: stopLoss }, throughDealer: true } }, positionSnapshot(await live()));
+      expect(result.status).toBe(ItemStatus.ITEM_STATUS_APPLIED);
+      expect(platform.simulator.state.positions.get(position.position)!.priceSL).toBe(Number(stopLoss));
     });
 
     it('books a credit and a withdrawal, and reports a withdrawal above free margin as rejected with the retcode', async () => {
@@ -203,7 +218,7 @@ describe('gateway executes changes', () => {
       const login = trade.login.toString();
       const live = (await read('getPositions', { serverId: platform.mt4ServerId, login })).positions.find((candidate) => candidate.position === trade.position.toString())!;
       // US500 quotes with one digit; the server stores the price at that precision.
-      const result = await execute(platform.mt4ServerId, { positionUpdate: { login, position: live.position, set: { price_tp: (trade.priceOpen + 50.04).toFixed(2) } } }, positionSnapshot(live));
+      const result = await execute(platform.mt4ServerId, { positionUpdate: { login, position: live.position, set: { price_tp: (trade.priceOpen + 50.04).toFixed(2) }, throughDealer: false } }, positionSnapshot(live));
       expect(result.status).toBe(ItemStatus.ITEM_STATUS_FAILED);
       expect(result.errorCode).toBe('VERIFICATION_MISMATCH');
       expect(result.errorMessage).toContain('price_tp');
@@ -216,6 +231,17 @@ describe('gateway executes changes', () => {
       expect(result.errorCode).toBe('UNSUPPORTED_ON_PLATFORM');
     });
 
+    it('refuses a stop loss on the wrong side through trade logic (MT4 130)', async () => {
+      const trade = [...platform.mt4.state.positions.values()].find((candidate) => candidate.action === 0 && candidate.symbol === 'EURUSD');
+      if (!trade) throw new Error('the seeded MT4 data has no EURUSD buy to test with');
+      const login = trade.login.toString();
+      const live = (await read('getPositions', { serverId: platform.mt4ServerId, login })).positions.find((candidate) => candidate.position === trade.position.toString())!;
+      const above = (platform.mt4.state.symbols.get('EURUSD')!.bid + 0.01).toFixed(5);
+      const result = await execute(platform.mt4ServerId, { positionUpdate: { login, position: live.position, set: { price_sl: above }, throughDealer: true } }, positionSnapshot(live));
+      expect(result.status).toBe(ItemStatus.ITEM_STATUS_REJECTED);
+      expect(result.mtRetcode).toMatch(/^130 /);
+    });
+
     it('modifies the stop loss of an open trade', async () => {
       const trade = [...platform.mt4.state.positions.values()].find((candidate) => candidate.action === 1)!;
       const takeProfitBefore = trade.priceTP;
@@ -223,7 +249,7 @@ describe('gateway executes changes', () => {
       const live = (await read('getPositions', { serverId: platform.mt4ServerId, login })).positions.find((candidate) => candidate.position === trade.position.toString())!;
       const { digits } = (await read('getSymbols', { serverId: platform.mt4ServerId, mask: trade.symbol })).symbols[0]!;
       const stopLoss = (trade.priceOpen * 1.02).toFixed(digits);
-      const result = await execute(platform.mt4ServerId, { positionUpdate: { login, position: live.position, set: { price_sl: stopLoss } } }, positionSnapshot(live));
+      const result = await execute(platform.mt4ServerId, { positionUpdate: { login, position: live.position, set: { price_sl: stopLoss }, throughDealer: false } }, positionSnapshot(live));
       expect([result.status, result.errorMessage]).toEqual([ItemStatus.ITEM_STATUS_APPLIED, '']);
       const simulated = platform.mt4.state.positions.get(trade.position)!;
       expect(simulated.priceSL).toBeCloseTo(Number(stopLoss), 8);

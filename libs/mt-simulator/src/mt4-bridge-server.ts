@@ -7,9 +7,10 @@ import { decideFault, latencyFor, NO_FAULTS, parseFaultSettings, type FaultSetti
 import { seedGeneratedAccounts, seedSymbols } from './seed-data';
 import { seededRandom } from './seeded-random';
 import { SimulatorState, type SimAccount } from './simulator-state';
+import { closingPrice } from './webapi-records';
 
 /** MT4 return codes the bridge answers writes with (MT4 Manager API). */
-export const Mt4RetCode = { OK: 0, ERROR: 2, INVALID_DATA: 3, NO_MONEY: 134, MODIFY_DENIED: 145 } as const;
+export const Mt4RetCode = { OK: 0, ERROR: 2, INVALID_DATA: 3, INVALID_STOPS: 130, NO_MONEY: 134, MODIFY_DENIED: 145 } as const;
 
 export interface Mt4BridgeOptions {
   host: string;
@@ -229,6 +230,28 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
         position.priceSL = sl;
         position.priceTP = tp;
         position.priceOpen = openPrice;
+        return done;
+      },
+      true,
+    ),
+    // TT_BR_ORDER_MODIFY: trade logic refuses a stop loss on the winning side or a take profit on the losing side of the
+    // price the trade would close at now (130 invalid stops).
+    tradeModify: guarded(
+      'TradeModify',
+      (request: mt4bridgeV1.TradeModifyRequest): mt4bridgeV1.TradeModifyResponse => {
+        const position = state.positions.get(BigInt(request.order));
+        if (!position) throw grpcError(status.NOT_FOUND, `no open order ${request.order}`);
+        const sl = price(request.sl);
+        const tp = price(request.tp);
+        if (sl === undefined || tp === undefined) return refuse('sl and tp must be prices');
+        const symbol = state.symbols.get(position.symbol)!;
+        const close = closingPrice(position.action, symbol);
+        const buy = position.action === 0;
+        if ((sl !== 0 && (buy ? sl >= close : sl <= close)) || (tp !== 0 && (buy ? tp <= close : tp >= close))) {
+          return { retCode: Mt4RetCode.INVALID_STOPS, retMessage: 'invalid stops' };
+        }
+        position.priceSL = sl;
+        position.priceTP = tp;
         return done;
       },
       true,

@@ -2,6 +2,7 @@ import {
   accountChanges,
   accountSnapshot,
   canonicalChangeSet,
+  ChangeFieldError,
   groupChanges,
   groupSnapshot,
   positionChanges,
@@ -65,8 +66,11 @@ export function recordTarget(serverId: string, connector: MtConnector, change: o
     };
   }
   if (change?.positionUpdate) {
-    const { login, position, set } = change.positionUpdate;
+    const { login, position, set, throughDealer } = change.positionUpdate;
     const changes = positionChanges(set);
+    if (throughDealer && changes.priceOpen !== undefined) {
+      throw new ChangeFieldError('set.price_open', 'a dealer request changes SL/TP only; correct the open price without through_dealer');
+    }
     return {
       kind: 'position',
       set: canonicalChangeSet('position', set),
@@ -75,7 +79,7 @@ export function recordTarget(serverId: string, connector: MtConnector, change: o
         const found = await connector.getPosition(login, position);
         return found && positionSnapshot(toPosition(found));
       },
-      write: () => connector.updatePosition(login, position, changes),
+      write: () => (throughDealer ? connector.modifyPositionStops(login, position, changes) : connector.updatePosition(login, position, changes)),
     };
   }
   throw new UnsupportedChangeError('the item carries no change the gateway knows');

@@ -126,6 +126,11 @@ export interface MtConnector {
   updateGroup(group: string, changes: GroupChanges): Promise<void>;
   updateSymbol(symbol: string, changes: SymbolChanges): Promise<void>;
   updatePosition(login: string, position: string, changes: PositionChanges): Promise<void>;
+  /**
+   * Changes SL/TP as a dealer would for the client: through the server's trade logic, which refuses stops on the wrong
+   * side of the price. A level not given stays as it is.
+   */
+  modifyPositionStops(login: string, position: string, stops: Pick<PositionChanges, 'priceSl' | 'priceTp'>): Promise<void>;
   /** Opens an account; resolves with its login. Not idempotent: a retry after an unknown outcome must look first. */
   createAccount(account: NewAccount): Promise<string>;
   changePassword(login: string, kind: PasswordKind, password: string): Promise<void>;

@@ -358,6 +358,13 @@ export class Mt4BridgeConnector implements MtConnector {
     mt4Ret('SetPassword', await this.call('setPassword', { login: Number(login), password, investor: kind === 'investor' }));
   }
 
+  /** TT_BR_ORDER_MODIFY through the bridge: trade logic checks the stops; SL and TP go together. */
+  async modifyPositionStops(login: string, position: string, stops: Pick<PositionChanges, 'priceSl' | 'priceTp'>): Promise<void> {
+    const current = await this.getPosition(login, position);
+    if (!current) throw new MtRetcodeError('mt4:GetOpenTrades', MtRetcode.ERR_NOTFOUND, `no open trade ${position} of ${login}`);
+    mt4Ret('TradeModify', await this.call('tradeModify', { order: Number(position), sl: stops.priceSl ?? current.priceSL, tp: stops.priceTp ?? current.priceTP }));
+  }
+
   /** AdmTradeRecordModify takes stop loss and take profit together: the one not changed is sent as it is. */
   async updatePosition(login: string, position: string, changes: PositionChanges): Promise<void> {
     const current = await this.getPosition(login, position);

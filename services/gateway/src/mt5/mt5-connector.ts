@@ -1,8 +1,8 @@
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { AccountChanges, GroupChanges, PositionChanges, SymbolChanges, TradingSession } from '@tradewarden/mt-change';
-import { MtBalanceType, MtDealAction, MtUserRights, type WebApiDeal, type WebApiTradeAccount, type WebApiUser } from '@tradewarden/mt5-webapi-protocol';
+import { MtBalanceType, MtDealAction, MtRequestAction, MtRetcode, MtUserRights, parseRetcode, type WebApiDeal, type WebApiTradeAccount, type WebApiUser } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
-import { MtTransportError } from './mt5-errors';
+import { MtRetcodeError, MtTransportError } from './mt5-errors';
 import type { Mt5WebApiSession } from './mt5-webapi-session';
 import type { MtServerPool } from '../pool/mt-server-pool';
 import type { MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtPosition, MtSymbol, NewAccount, PasswordKind } from '../mt/mt-connector';
@@ -56,6 +56,11 @@ function definedOnly(record: Record<string, unknown>): Record<string, unknown> {
 }
 
 const toSessions = (days: WebApiSessions | undefined) => (days ?? []).map((day) => day.map((session) => ({ open: Number(session.Open), close: Number(session.Close) })));
+
+/** get_request_result answers `[]` while the request waits, then `[{result: IMTConfirm}, {answer: IMTRequest}]`. */
+type DealerResultPart = { result: { Retcode: string } } | { answer: Record<string, string> };
+const DEALER_RESULT_POLL_MS = 50;
+const DEALER_RESULT_WAIT_MS = 10_000;
 
 // Replies carry money with the group currency's digits (2 for USD); parsing accepts up to 8 so that no reply is
 // rounded, and amounts are shown at the group's CurrencyDigits.
@@ -232,6 +237,40 @@ export class Mt5Connector implements MtConnector {
     });
     return this.pool.run(async (session) => {
       await session.request('/api/symbol/add', {}, body);
+    });
+  }
+
+  /**
+   * A dealer request (action 202 POS_MODIFY) answers only "queued"; its result is polled on the same session, since
+   * results belong to the connection that sent the request. 10009 is done; any other result code is a refusal.
+   */
+  modifyPositionStops(login: string, position: string, stops: Pick<PositionChanges, 'priceSl' | 'priceTp'>): Promise<void> {
+    return this.pool.run(async (session) => {
+      const current = ((await session.request<WebApiPosition[]>('/api/position/get_batch', { ticket: position })).answer ?? []).find(
+        (candidate) => candidate.Position === position && candidate.Login === login,
+      );
+      if (!current) throw new MtRetcodeError('/api/position/get_batch', MtRetcode.ERR_NOTFOUND, `no open position ${position} of ${login}`);
+      const request = {
+        Action: String(MtRequestAction.POS_MODIFY),
+        Login: login,
+        Symbol: current.Symbol,
+        Position: position,
+        PriceSL: stops.priceSl ?? current.PriceSL,
+        PriceTP: stops.priceTp ?? current.PriceTP,
+      };
+      const { ID: id } = (await session.request<{ ID: string }>('/api/dealer/send_request', {}, request)).answer;
+      const deadline = Date.now() + DEALER_RESULT_WAIT_MS;
+      for (;;) {
+        const results = (await session.request<DealerResultPart[]>('/api/dealer/get_request_result', { id })).answer ?? [];
+        const confirm = results.find((part): part is { result: { Retcode: string } } => 'result' in part)?.result;
+        if (confirm) {
+          const retcode = parseRetcode(confirm.Retcode);
+          if (retcode.code !== MtRetcode.REQUEST_DONE) throw new MtRetcodeError('/api/dealer/send_request', retcode.code, retcode.text);
+          return;
+        }
+        if (Date.now() > deadline) throw new MtTransportError('/api/dealer/get_request_result', new Error(`no result for dealer request ${id} within ${DEALER_RESULT_WAIT_MS} ms`));
+        await new Promise((resolve) => setTimeout(resolve, DEALER_RESULT_POLL_MS));
+      }
     });
   }
 

@@ -300,6 +300,12 @@ export interface PositionUpdate {
   login: string;
   position: string;
   set: { [key: string]: string };
+  /**
+   * Change SL/TP as a dealer request (MT5 action 202, MT4 TT_BR_ORDER_MODIFY): the server applies its trade rules
+   * (stops on the right side of the price), as for a client's own change. Otherwise the record is edited directly, as
+   * a back-office correction; price_open can only be set that way.
+   */
+  throughDealer: boolean;
 }
 
 export interface PositionUpdate_SetEntry {
@@ -1270,7 +1276,7 @@ export const SymbolUpdate_SetEntry: MessageFns<SymbolUpdate_SetEntry> = {
 };
 
 function createBasePositionUpdate(): PositionUpdate {
-  return { login: "", position: "", set: {} };
+  return { login: "", position: "", set: {}, throughDealer: false };
 }
 
 export const PositionUpdate: MessageFns<PositionUpdate> = {
@@ -1284,6 +1290,9 @@ export const PositionUpdate: MessageFns<PositionUpdate> = {
     globalThis.Object.entries(message.set).forEach(([key, value]: [string, string]) => {
       PositionUpdate_SetEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
     });
+    if (message.throughDealer !== false) {
+      writer.uint32(32).bool(message.throughDealer);
+    }
     return writer;
   },
 
@@ -1327,6 +1336,14 @@ export const PositionUpdate: MessageFns<PositionUpdate> = {
             }
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.throughDealer = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1357,6 +1374,11 @@ export const PositionUpdate: MessageFns<PositionUpdate> = {
           {},
         )
         : {},
+      throughDealer: isSet(object.throughDealer)
+        ? globalThis.Boolean(object.throughDealer)
+        : isSet(object.through_dealer)
+        ? globalThis.Boolean(object.through_dealer)
+        : false,
     };
   },
 
@@ -1377,6 +1399,9 @@ export const PositionUpdate: MessageFns<PositionUpdate> = {
         });
       }
     }
+    if (message.throughDealer !== false) {
+      obj.throughDealer = message.throughDealer;
+    }
     return obj;
   },
 
@@ -1396,6 +1421,7 @@ export const PositionUpdate: MessageFns<PositionUpdate> = {
       },
       {},
     );
+    message.throughDealer = object.throughDealer ?? false;
     return message;
   },
 };

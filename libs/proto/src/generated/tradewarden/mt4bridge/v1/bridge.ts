@@ -228,6 +228,18 @@ export interface SetPasswordResponse {
   retMessage: string;
 }
 
+export interface TradeModifyRequest {
+  order: number;
+  /** Both are set; "0" removes a level. */
+  sl: string;
+  tp: string;
+}
+
+export interface TradeModifyResponse {
+  retCode: number;
+  retMessage: string;
+}
+
 function createBasePingRequest(): PingRequest {
   return {};
 }
@@ -3812,6 +3824,200 @@ export const SetPasswordResponse: MessageFns<SetPasswordResponse> = {
   },
 };
 
+function createBaseTradeModifyRequest(): TradeModifyRequest {
+  return { order: 0, sl: "", tp: "" };
+}
+
+export const TradeModifyRequest: MessageFns<TradeModifyRequest> = {
+  encode(message: TradeModifyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== 0) {
+      writer.uint32(8).int32(message.order);
+    }
+    if (message.sl !== "") {
+      writer.uint32(18).string(message.sl);
+    }
+    if (message.tp !== "") {
+      writer.uint32(26).string(message.tp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TradeModifyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTradeModifyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.order = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sl = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tp = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TradeModifyRequest {
+    return {
+      order: isSet(object.order) ? globalThis.Number(object.order) : 0,
+      sl: isSet(object.sl) ? globalThis.String(object.sl) : "",
+      tp: isSet(object.tp) ? globalThis.String(object.tp) : "",
+    };
+  },
+
+  toJSON(message: TradeModifyRequest): unknown {
+    const obj: any = {};
+    if (message.order !== 0) {
+      obj.order = Math.round(message.order);
+    }
+    if (message.sl !== "") {
+      obj.sl = message.sl;
+    }
+    if (message.tp !== "") {
+      obj.tp = message.tp;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TradeModifyRequest>, I>>(base?: I): TradeModifyRequest {
+    return TradeModifyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TradeModifyRequest>, I>>(object: I): TradeModifyRequest {
+    const message = createBaseTradeModifyRequest();
+    message.order = object.order ?? 0;
+    message.sl = object.sl ?? "";
+    message.tp = object.tp ?? "";
+    return message;
+  },
+};
+
+function createBaseTradeModifyResponse(): TradeModifyResponse {
+  return { retCode: 0, retMessage: "" };
+}
+
+export const TradeModifyResponse: MessageFns<TradeModifyResponse> = {
+  encode(message: TradeModifyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.retCode !== 0) {
+      writer.uint32(8).int32(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      writer.uint32(18).string(message.retMessage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TradeModifyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTradeModifyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.retCode = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.retMessage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TradeModifyResponse {
+    return {
+      retCode: isSet(object.retCode)
+        ? globalThis.Number(object.retCode)
+        : isSet(object.ret_code)
+        ? globalThis.Number(object.ret_code)
+        : 0,
+      retMessage: isSet(object.retMessage)
+        ? globalThis.String(object.retMessage)
+        : isSet(object.ret_message)
+        ? globalThis.String(object.ret_message)
+        : "",
+    };
+  },
+
+  toJSON(message: TradeModifyResponse): unknown {
+    const obj: any = {};
+    if (message.retCode !== 0) {
+      obj.retCode = Math.round(message.retCode);
+    }
+    if (message.retMessage !== "") {
+      obj.retMessage = message.retMessage;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TradeModifyResponse>, I>>(base?: I): TradeModifyResponse {
+    return TradeModifyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TradeModifyResponse>, I>>(object: I): TradeModifyResponse {
+    const message = createBaseTradeModifyResponse();
+    message.retCode = object.retCode ?? 0;
+    message.retMessage = object.retMessage ?? "";
+    return message;
+  },
+};
+
 /**
  * The contract of an MT4 manager bridge: a small process on a Windows host next to the MT4 server that wraps
  * MetaQuotes' Manager API (mtmanapi.dll) and serves it over gRPC. The bridge holds the manager login and password and
@@ -3854,6 +4060,13 @@ export interface Mt4ManagerBridgeServiceClient {
   /** AdmTradeRecordModify of stop loss / take profit, and of the open price when set (a price correction). */
 
   modifyTrade(request: ModifyTradeRequest, metadata?: Metadata): Observable<ModifyTradeResponse>;
+
+  /**
+   * TradeTransaction with TT_BR_ORDER_MODIFY: stop loss and take profit through trade logic (130 invalid stops when
+   * they are on the wrong side of the price), as a dealer would change them for a client.
+   */
+
+  tradeModify(request: TradeModifyRequest, metadata?: Metadata): Observable<TradeModifyResponse>;
 
   /**
    * UserRecordUpdate: the whole record is written, so callers read, change and send it back. Balance and credit are
@@ -3948,6 +4161,16 @@ export interface Mt4ManagerBridgeServiceController {
   ): Promise<ModifyTradeResponse> | Observable<ModifyTradeResponse> | ModifyTradeResponse;
 
   /**
+   * TradeTransaction with TT_BR_ORDER_MODIFY: stop loss and take profit through trade logic (130 invalid stops when
+   * they are on the wrong side of the price), as a dealer would change them for a client.
+   */
+
+  tradeModify(
+    request: TradeModifyRequest,
+    metadata?: Metadata,
+  ): Promise<TradeModifyResponse> | Observable<TradeModifyResponse> | TradeModifyResponse;
+
+  /**
    * UserRecordUpdate: the whole record is written, so callers read, change and send it back. Balance and credit are
    * ignored (only Balance changes them).
    */
@@ -4004,6 +4227,7 @@ export function Mt4ManagerBridgeServiceControllerMethods() {
       "balance",
       "getOpenTrades",
       "modifyTrade",
+      "tradeModify",
       "updateUser",
       "createUser",
       "setPassword",
@@ -4123,6 +4347,19 @@ export const Mt4ManagerBridgeServiceService = {
     responseDeserialize: (value: Buffer): ModifyTradeResponse => ModifyTradeResponse.decode(value),
   },
   /**
+   * TradeTransaction with TT_BR_ORDER_MODIFY: stop loss and take profit through trade logic (130 invalid stops when
+   * they are on the wrong side of the price), as a dealer would change them for a client.
+   */
+  tradeModify: {
+    path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/TradeModify" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TradeModifyRequest): Buffer => Buffer.from(TradeModifyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TradeModifyRequest => TradeModifyRequest.decode(value),
+    responseSerialize: (value: TradeModifyResponse): Buffer => Buffer.from(TradeModifyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TradeModifyResponse => TradeModifyResponse.decode(value),
+  },
+  /**
    * UserRecordUpdate: the whole record is written, so callers read, change and send it back. Balance and credit are
    * ignored (only Balance changes them).
    */
@@ -4206,6 +4443,11 @@ export interface Mt4ManagerBridgeServiceServer extends UntypedServiceImplementat
   getOpenTrades: handleUnaryCall<GetOpenTradesRequest, GetOpenTradesResponse>;
   /** AdmTradeRecordModify of stop loss / take profit, and of the open price when set (a price correction). */
   modifyTrade: handleUnaryCall<ModifyTradeRequest, ModifyTradeResponse>;
+  /**
+   * TradeTransaction with TT_BR_ORDER_MODIFY: stop loss and take profit through trade logic (130 invalid stops when
+   * they are on the wrong side of the price), as a dealer would change them for a client.
+   */
+  tradeModify: handleUnaryCall<TradeModifyRequest, TradeModifyResponse>;
   /**
    * UserRecordUpdate: the whole record is written, so callers read, change and send it back. Balance and credit are
    * ignored (only Balance changes them).
