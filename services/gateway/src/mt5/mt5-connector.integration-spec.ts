@@ -106,6 +106,18 @@ describe('MT5 connector writes', () => {
     expect(eurusd!.sessionsQuotes[5]).toEqual([{ open: 0, close: 1380 }]);
   });
 
+  it('moves stops through the dealer queue, which applies trade rules', async () => {
+    const holder = [...cluster.main.state.positions.values()].find((candidate) => candidate.action === 1 && candidate.symbol === 'GBPUSD')!;
+    const login = holder.login.toString();
+    const ticket = holder.position.toString();
+    const ask = cluster.main.state.symbols.get('GBPUSD')!.bid + 0.00015;
+    await expect(main.modifyPositionStops(login, ticket, { priceSl: (ask - 0.01).toFixed(5) })).rejects.toMatchObject({ code: MtRetcode.REQUEST_INVALID_STOPS });
+    const takeProfitBefore = holder.priceTP;
+    await main.modifyPositionStops(login, ticket, { priceSl: (ask + 0.01).toFixed(5) });
+    expect(cluster.main.state.positions.get(holder.position)).toMatchObject({ priceSL: Number((ask + 0.01).toFixed(5)), priceTP: takeProfitBefore });
+    await expect(main.modifyPositionStops(login, '1', { priceSl: '1' })).rejects.toMatchObject({ code: MtRetcode.ERR_NOTFOUND });
+  });
+
   it('moves the stops of a position on the server that holds it', async () => {
     const holder = [...cluster.main.state.positions.values()][0]!;
     const login = holder.login.toString();
