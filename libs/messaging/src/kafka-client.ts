@@ -30,18 +30,39 @@ export interface TopicSpec {
   numPartitions: number;
 }
 
-/** Creates missing topics (existing ones are left as they are) and waits until their leaders are known. */
+/** Errors of a topic whose creation has not reached every part of the broker's metadata yet. */
+const PROPAGATING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'TOPIC_ALREADY_EXISTS', 'NOT_LEADER_FOR_PARTITION']);
+const ENSURE_ATTEMPTS = 40;
+
+function isPropagating(error: unknown): boolean {
+  const kafkaError = error as { type?: string; retriable?: boolean; name?: string };
+  return kafkaError.retriable === true || (kafkaError.type !== undefined && PROPAGATING.has(kafkaError.type)) || kafkaError.name === 'TopicsNotReadyError';
+}
+
+/**
+ * Creates missing topics (existing ones are left as they are) and waits until every partition has a leader. Several
+ * services start at once and create the same topics; a broker may then answer "unknown topic" for a moment while the
+ * creation propagates, so the whole check is repeated until it holds.
+ */
 export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((spec) => !existing.has(spec.topic));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions, replicationFactor: -1 })),
-      });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((spec) => !existing.has(spec.topic));
+        if (missing.length > 0) {
+          await admin.createTopics({ topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions, replicationFactor: -1 })) });
+        }
+        const metadata = await admin.fetchTopicMetadata({ topics: topics.map((spec) => spec.topic) });
+        const leaderless = metadata.topics.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0));
+        if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.map((topic) => topic.name).join(', ')}`), { name: 'TopicsNotReadyError' });
+        return;
+      } catch (error) {
+        if (attempt >= ENSURE_ATTEMPTS || !isPropagating(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * attempt)));
+      }
     }
   } finally {
     await admin.disconnect();

@@ -19,6 +19,17 @@ describe('kafkajs against the project broker', () => {
     await Promise.all(consumers.map((consumer) => consumer.disconnect()));
   });
 
+  it('creates the same topics from several clients at once, each waiting until every partition has a leader', async () => {
+    const shared = [6, 6, 6].map((partitions, index) => ({ topic: `${suiteTopicPrefix('compat-race')}.t${index}`, numPartitions: partitions }));
+    const clients = Array.from({ length: 5 }, (_, index) => createKafka(`ensure-topics-${index}`, harnessServers().kafkaBrokers));
+    await Promise.all(clients.map((client) => ensureTopics(client, shared)));
+    const admin = kafka.admin();
+    await admin.connect();
+    const metadata = await admin.fetchTopicMetadata({ topics: shared.map((spec) => spec.topic) });
+    await admin.disconnect();
+    expect(metadata.topics.map((found) => found.partitions.filter((partition) => partition.leader >= 0).length)).toEqual([6, 6, 6]);
+  });
+
   async function produce(from: number, count: number): Promise<void> {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
