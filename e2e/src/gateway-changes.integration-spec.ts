@@ -67,7 +67,7 @@ describe('gateway executes changes', () => {
           serverId,
           planDigest: 'digest-of-an-approved-plan',
           operationType: 'test.change',
-          items: [{ itemId, rowNumber: 1, spec: { serverId }, before, after, change }],
+          items: [{ itemId, rowNumber: 1, spec: { serverId }, before, after, change, revert: undefined, warnings: [] }],
         },
       },
       { actor: undefined, producer: 'gateway-changes-test', aggregateId: serverId },

@@ -71,6 +71,10 @@ export class DecimalAmount {
     return this.units > 0n;
   }
 
+  isNegative(): boolean {
+    return this.units < 0n;
+  }
+
   isZero(): boolean {
     return this.units === 0n;
   }

@@ -31,6 +31,8 @@ export function groupSnapshot(group: gatewayV1.Group): Record<string, string> {
     margin_stop_out: canonicalDecimal(group.marginStopOut),
     margin_so_mode: String(group.marginSoMode),
     symbols: group.symbols.join(','),
+    permissions_flags: String(Number(group.permissionsFlags)),
+    trade_flags: String(Number(group.tradeFlags)),
   };
 }
 

@@ -23,6 +23,8 @@ export interface GroupChanges {
   marginSoMode?: number;
   /** The whole list of symbol paths the group may trade. */
   symbols?: string[];
+  permissionsFlags?: number;
+  tradeFlags?: number;
 }
 
 export interface SymbolChanges {
@@ -74,6 +76,8 @@ export function groupChanges(set: Readonly<Record<string, string>>): GroupChange
     margin_stop_out: (value, c) => (c.marginStopOut = value),
     margin_so_mode: (value, c) => (c.marginSoMode = Number(value)),
     symbols: (value, c) => (c.symbols = parseList(value)),
+    permissions_flags: (value, c) => (c.permissionsFlags = Number(value)),
+    trade_flags: (value, c) => (c.tradeFlags = Number(value)),
   });
 }
 

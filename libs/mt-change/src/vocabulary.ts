@@ -54,6 +54,9 @@ export const VOCABULARY: Record<RecordKind, Record<string, FieldSpec>> = {
     margin_stop_out: decimal(),
     margin_so_mode: int(0, 1),
     symbols: { type: { kind: 'list' }, settable: true },
+    // IMTConGroup::PermissionsFlags and TradeFlags bit fields (unsigned 32-bit).
+    permissions_flags: int(0, 0xffffffff),
+    trade_flags: int(0, 0xffffffff),
   },
   symbol: {
     symbol: text(32, false),

@@ -1,5 +1,6 @@
 // Generated code for every gRPC API and Kafka event payload in proto/. Regenerate with `npx nx run proto:generate`.
 export * as commonV1 from './generated/tradewarden/common/v1/common';
+export * as catalogueV1 from './generated/tradewarden/common/v1/catalogue';
 export * as operationV1 from './generated/tradewarden/common/v1/operation';
 export * as identityV1 from './generated/tradewarden/identity/v1/identity';
 export * as intakeV1 from './generated/tradewarden/intake/v1/intake';

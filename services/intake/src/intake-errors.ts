@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { PermissionDeniedError } from '@tradewarden/authorization-client';
 import type { GrpcErrorMapper } from '@tradewarden/grpc';
-import type { FieldError } from './domain/deposit-validation';
+import type { Issue as FieldError } from './catalogue/operation-type';
 import { OperationTransitionError } from './domain/operation-status';
 
 export type IntakeErrorCode = 'VALIDATION_FAILED' | 'IDEMPOTENCY_CONFLICT' | 'NOT_FOUND' | 'LIVE_STATE_UNAVAILABLE';

@@ -9,8 +9,9 @@ import { ExecutionResultHandler } from './execution/execution-result.handler';
 import { OperationTransitions } from './execution/operation-transitions';
 import { IntakeController } from './grpc/intake.controller';
 import { mapIntakeError } from './intake-errors';
+import { OperationPlanner } from './catalogue/operation-planner';
 import { LiveStateClient } from './submission/live-state.client';
-import { SubmissionService } from './submission/submission.service';
+import { OPERATION_PLANNER, SubmissionService } from './submission/submission.service';
 import { INTAKE_ENTITIES, INTAKE_MIGRATIONS } from './intake-schema';
 
 @Module({})
@@ -47,6 +48,7 @@ export class IntakeModule {
         ExecutionResultHandler,
         { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
         { provide: LiveStateClient, useFactory: () => new LiveStateClient(config.gatewayAddress, config.keycloak, config.serviceAccount) },
+        { provide: OPERATION_PLANNER, useFactory: (liveState: LiveStateClient) => new OperationPlanner(liveState, config.catalogue), inject: [LiveStateClient] },
       ],
     };
   }

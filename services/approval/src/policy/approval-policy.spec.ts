@@ -9,7 +9,10 @@ const policies: ApprovalPolicy[] = [
 const deposits = (...amounts: [string, string][]) => ({
   operationType: 'balance.deposit',
   items: amounts.map(([amount, currency]) =>
-    operationV1.ItemPlan.fromPartial({ spec: { serverId: 's', balanceDeposit: { login: '1', amount: { amount, currency } } } }),
+    operationV1.ItemPlan.fromPartial({
+      spec: { serverId: 's', balanceDeposit: { login: '1', amount: { amount, currency } } },
+      change: { balance: { login: '1', dealType: operationV1.BalanceDealType.BALANCE_DEAL_TYPE_BALANCE, amount, currency } },
+    }),
   ),
 });
 
@@ -32,6 +35,11 @@ describe('choosePolicy', () => {
 });
 
 describe('totalsPerCurrency', () => {
+  it('counts money going out as well as in', () => {
+    const withdrawal = operationV1.ItemPlan.fromPartial({ change: { balance: { login: '1', dealType: 1, amount: '-250.50', currency: 'USD' } } });
+    expect(totalsPerCurrency({ items: [...deposits(['100.00', 'USD']).items, withdrawal] }).get('USD')?.format(2)).toBe('350.50');
+  });
+
   it('sums exactly', () => {
     expect(totalsPerCurrency(deposits(['0.10', 'USD'], ['0.20', 'USD'])).get('USD')?.format(2)).toBe('0.30');
   });

@@ -17,14 +17,18 @@ export interface ApprovalPolicy {
 const globMatches = (pattern: string, value: string) =>
   new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
 
-/** Sum of the plan's amounts per currency (balance operations); other types have none. */
+/**
+ * Money the plan moves per currency, in or out (the balance changes the gateway would book, as absolute amounts);
+ * operations that move no money have none.
+ */
 export function totalsPerCurrency(plan: Pick<operationV1.OperationPlan, 'items'>): Map<string, DecimalAmount> {
   const totals = new Map<string, DecimalAmount>();
   for (const item of plan.items) {
-    const money = item.spec?.balanceDeposit?.amount;
-    if (!money) continue;
-    const amount = DecimalAmount.parse(money.amount, 8);
-    totals.set(money.currency, (totals.get(money.currency) ?? DecimalAmount.zero(8)).plus(amount));
+    const balance = item.change?.balance;
+    if (!balance) continue;
+    const signed = DecimalAmount.parse(balance.amount, 8);
+    const amount = signed.isNegative() ? signed.negated() : signed;
+    totals.set(balance.currency, (totals.get(balance.currency) ?? DecimalAmount.zero(8)).plus(amount));
   }
   return totals;
 }

@@ -22,11 +22,12 @@ export function toAccount(serverId: string, account: MtAccountState): gatewayV1.
     tradingEnabled: account.tradingEnabled,
     balance: { amount: account.balance.format(account.currencyDigits), currency: account.currency },
     credit: { amount: account.credit.format(account.currencyDigits), currency: account.currency },
+    marginFree: account.marginFree && { amount: account.marginFree.format(account.currencyDigits), currency: account.currency },
   };
 }
 
-export function toGroup(group: MtGroup): gatewayV1.Group {
-  return { ...group };
+export function toGroup({ permissionsFlags, tradeFlags, ...group }: MtGroup): gatewayV1.Group {
+  return { ...group, permissionsFlags: String(permissionsFlags), tradeFlags: String(tradeFlags) };
 }
 
 export function toSymbol(symbol: MtSymbol): gatewayV1.Symbol {

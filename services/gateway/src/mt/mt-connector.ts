@@ -37,6 +37,9 @@ export interface MtGroup {
   marginSoMode: number;
   /** Symbol paths the group may trade, in the server's order. */
   symbols: string[];
+  /** MT5 permission and trade flag bit fields (0 on MT4, which has neither). */
+  permissionsFlags: number;
+  tradeFlags: number;
 }
 
 export interface MtSymbol {

@@ -228,7 +228,7 @@ export class Mt4BridgeConnector implements MtConnector {
     const reply = await this.read('getGroup', { group });
     const found = reply.group!;
     // MT4 groups hold money with 2 digits (the Manager API stores doubles rounded to cents).
-    return { group: found.group, currency: found.currency, currencyDigits: 2, marginCall: String(found.marginCall), marginStopOut: String(found.marginStopout), marginSoMode: found.marginType, symbols: [] };
+    return { group: found.group, currency: found.currency, currencyDigits: 2, marginCall: String(found.marginCall), marginStopOut: String(found.marginStopout), marginSoMode: found.marginType, symbols: [], permissionsFlags: 0, tradeFlags: 0 };
   }
 
   async getSymbols(mask: string): Promise<MtSymbol[]> {
@@ -281,6 +281,9 @@ export class Mt4BridgeConnector implements MtConnector {
   /** CfgUpdateGroup writes the whole group: read, change, send back. MT4 groups assign symbols by security group. */
   async updateGroup(group: string, changes: GroupChanges): Promise<void> {
     if (changes.symbols) throw new UnsupportedChangeError('symbols: MT4 groups enable security groups, not symbol paths; not supported yet');
+    if (changes.permissionsFlags !== undefined || changes.tradeFlags !== undefined) {
+      throw new UnsupportedChangeError('permissions_flags, trade_flags: MT5 group flags; MT4 groups have no equivalent');
+    }
     const current = (await this.call('getGroup', { group })).group!;
     const integer = (value: string | undefined, field: string, fallback: number) => {
       if (value === undefined) return fallback;

@@ -16,6 +16,8 @@ type WebApiGroup = {
   MarginCall: string;
   MarginStopOut: string;
   MarginSOMode: string;
+  PermissionsFlags?: string;
+  TradeFlags?: string;
   Symbols?: WebApiGroupSymbol[];
 };
 type WebApiSessions = { Open: string; Close: string }[][];
@@ -33,6 +35,8 @@ const toGroup = (group: WebApiGroup): MtGroup => ({
   marginStopOut: group.MarginStopOut,
   marginSoMode: Number(group.MarginSOMode),
   symbols: (group.Symbols ?? []).map((entry) => entry.Path),
+  permissionsFlags: Number(group.PermissionsFlags ?? '0'),
+  tradeFlags: Number(group.TradeFlags ?? '0'),
 });
 
 const toWebApiSessions = (days: TradingSession[][]) => days.map((day) => day.map((session) => ({ Open: String(session.open), Close: String(session.close) })));
@@ -214,6 +218,8 @@ export class Mt5Connector implements MtConnector {
         MarginCall: changes.marginCall,
         MarginStopOut: changes.marginStopOut,
         MarginSOMode: changes.marginSoMode === undefined ? undefined : String(changes.marginSoMode),
+        PermissionsFlags: changes.permissionsFlags === undefined ? undefined : String(changes.permissionsFlags),
+        TradeFlags: changes.tradeFlags === undefined ? undefined : String(changes.tradeFlags),
         Symbols: symbols,
       });
       await session.request('/api/group/add', {}, body);

@@ -62,6 +62,8 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
                 rowNumber: item.rowNumber,
                 spec: operationV1.OperationItemSpec.fromJSON(item.spec),
                 change: operationV1.MtChange.fromJSON(item.change),
+                revert: item.revert ? operationV1.MtChange.fromJSON(item.revert) : undefined,
+                warnings: item.warnings,
                 before: item.before,
                 after: item.after,
               })),

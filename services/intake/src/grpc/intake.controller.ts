@@ -19,6 +19,11 @@ export class IntakeController implements intakeV1.IntakeServiceController {
     return this.submissions.submit(actor, request);
   }
 
+  async validateOperation(request: intakeV1.ValidateOperationRequest, metadata?: Metadata): Promise<intakeV1.ValidateOperationResponse> {
+    const { actor } = callerOf(metadata);
+    return this.submissions.validate(actor, request);
+  }
+
   async getOperation(request: intakeV1.GetOperationRequest, metadata?: Metadata): Promise<intakeV1.GetOperationResponse> {
     const { actor } = callerOf(metadata);
     if (!/^[0-9a-f-]{36}$/i.test(request.operationId)) throw IntakeError.validation([{ field: 'operation_id', code: 'FORMAT', message: 'must be a UUID' }]);

@@ -30,6 +30,14 @@ export class OperationItemRow {
   @Column({ type: 'jsonb' })
   change!: object;
 
+  /** The MtChange that would restore the before-state; null when the type cannot be reverted. */
+  @Column({ type: 'jsonb', nullable: true })
+  revert!: object | null;
+
+  /** ItemIssue[] found by live validation and shown to the approver. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  warnings!: { field: string; code: string; message: string }[];
+
   @Column({ type: 'jsonb' })
   before!: Record<string, string>;
 

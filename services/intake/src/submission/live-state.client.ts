@@ -1,4 +1,4 @@
-import type { ServiceError } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { ServiceTokenProvider } from '@tradewarden/auth';
 import type { KeycloakConfig, ServiceAccountConfig } from '@tradewarden/config';
 import { ServiceClient } from '@tradewarden/grpc';
@@ -17,11 +17,11 @@ export class LiveStateClient {
     this.client = new ServiceClient(gatewayV1.GatewayServiceService, 'GatewayService', gatewayAddress, new ServiceTokenProvider(keycloak, account), 15000);
   }
 
-  /** Registered servers, each with whether it is in service. */
-  async servers(): Promise<Map<string, { enabled: boolean }>> {
+  /** Registered servers, each with its platform and whether it is in service. */
+  async servers(): Promise<Map<string, { enabled: boolean; platform: 'mt5' | 'mt4' }>> {
     try {
       const reply = await this.client.call('listServers', {});
-      return new Map(reply.servers.map((server) => [server.serverId, { enabled: server.enabled }]));
+      return new Map(reply.servers.map((server) => [server.serverId, { enabled: server.enabled, platform: server.platform === 'mt4' ? 'mt4' : 'mt5' }]));
     } catch (error) {
       throw new IntakeError('LIVE_STATE_UNAVAILABLE', `gateway unavailable, nothing was submitted: ${(error as ServiceError).details ?? String(error)}`);
     }
@@ -44,6 +44,30 @@ export class LiveStateClient {
       }
     }
     return found;
+  }
+
+  /** A group of a server; undefined when the server does not have it. */
+  async group(serverId: string, group: string): Promise<gatewayV1.Group | undefined> {
+    return this.orMissing(serverId, `group ${group}`, async () => (await this.client.call('getGroup', { serverId, group })).group);
+  }
+
+  /** Symbols whose name or path matches a mask ("*" for all). */
+  async symbols(serverId: string, mask: string): Promise<gatewayV1.Symbol[]> {
+    return (await this.orMissing(serverId, `symbols ${mask}`, async () => (await this.client.call('getSymbols', { serverId, mask })).symbols)) ?? [];
+  }
+
+  /** Open positions of an account; undefined when the account does not exist. */
+  async positions(serverId: string, login: string): Promise<gatewayV1.Position[] | undefined> {
+    return this.orMissing(serverId, `positions of ${login}`, async () => (await this.client.call('getPositions', { serverId, login })).positions);
+  }
+
+  private async orMissing<T>(serverId: string, what: string, read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      if ((error as ServiceError).code === status.NOT_FOUND) return undefined;
+      throw new IntakeError('LIVE_STATE_UNAVAILABLE', `could not read ${what} on ${serverId}, nothing was submitted: ${(error as ServiceError).details ?? String(error)}`);
+    }
   }
 
   close(): void {

@@ -32,6 +32,7 @@ export function toOperationView(operation: OperationRow, items: readonly Operati
       mtReference: item.mtReference ?? '',
       errorCode: item.errorCode ?? '',
       errorMessage: item.errorMessage ?? '',
+      warnings: item.warnings,
     })),
   };
 }

@@ -5,16 +5,18 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DATA_SOURCE, isUniqueViolation } from '@tradewarden/database';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
-import { DecimalAmount } from '@tradewarden/money';
 import { planDigest } from '@tradewarden/plan-digest';
-import { intakeV1, operationV1, type commonV1, type gatewayV1 } from '@tradewarden/proto';
+import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
 import { injectTraceHeaders } from '@tradewarden/telemetry';
-import { CURRENCY_DIGITS, validateDepositRequest, type FieldError } from '../domain/deposit-validation';
+import type { OperationPlanner } from '../catalogue/operation-planner';
+import type { Issue as FieldError } from '../catalogue/operation-type';
 import { IntakeError } from '../intake-errors';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
-import { LiveStateClient } from './live-state.client';
 import { toOperationView } from './operation-view';
+
+/** Injection token of the OperationPlanner (made from configuration in the module). */
+export const OPERATION_PLANNER = Symbol('OPERATION_PLANNER');
 
 export interface SubmissionResult {
   operation: intakeV1.Operation;
@@ -37,24 +39,30 @@ export class SubmissionService {
     private readonly outbox: OutboxWriter,
     private readonly messaging: MessagingRuntime,
     private readonly authorization: AuthorizationClient,
-    private readonly liveState: LiveStateClient,
+    @Inject(OPERATION_PLANNER) private readonly planner: OperationPlanner,
   ) {}
 
   async submit(actor: commonV1.Actor, request: intakeV1.SubmitOperationRequest): Promise<SubmissionResult> {
-    const staticErrors = validateDepositRequest(request);
+    const staticErrors = this.requestIssues(request);
     if (staticErrors.length > 0) throw IntakeError.validation(staticErrors);
     const hash = requestHash(request);
     const replay = await this.findReplay(this.dataSource.manager, actor, request.clientRequestId, hash);
     if (replay) return replay;
 
-    const serverIds = [...new Set(request.items.map((item) => item.serverId))];
-    let decisionId = '';
-    for (const serverId of serverIds) {
-      const decision = await this.authorization.require(actor, { action: 'submit', operationType: request.operationType, serverId });
-      decisionId ||= decision.decisionId;
-    }
-
-    const items = await this.plan(request);
+    const decisionId = await this.authorizeSubmit(actor, request);
+    const planned = await this.planner.plan(request);
+    const errors = [...planned.requestErrors, ...planned.items.flatMap((item) => item.errors)];
+    if (errors.length > 0) throw IntakeError.validation(errors);
+    const items: operationV1.ItemPlan[] = planned.items.map((item) => ({
+      itemId: randomUUID(),
+      rowNumber: item.rowNumber,
+      spec: item.spec,
+      before: item.planned!.before,
+      after: item.planned!.after,
+      change: item.planned!.change,
+      revert: item.planned!.revert,
+      warnings: item.warnings,
+    }));
     const digest = planDigest({ operationType: request.operationType, items });
     const operationId = randomUUID();
     try {
@@ -80,6 +88,8 @@ export class SubmissionService {
             serverId: item.spec!.serverId,
             spec: operationV1.OperationItemSpec.toJSON(item.spec!) as object,
             change: operationV1.MtChange.toJSON(item.change!) as object,
+            revert: item.revert ? (operationV1.MtChange.toJSON(item.revert) as object) : null,
+            warnings: item.warnings,
             before: item.before,
             after: item.after,
             status: 'PENDING' as const,
@@ -126,57 +136,46 @@ export class SubmissionService {
     return { operation: await this.view(existing.operationId), replayed: true };
   }
 
-  /** Reads each item's live before-state and computes its after-state; collects every problem before failing. */
-  private async plan(request: intakeV1.SubmitOperationRequest): Promise<operationV1.ItemPlan[]> {
-    const known = await this.liveState.servers();
-    const loginsByServer = new Map<string, string[]>();
-    for (const spec of request.items) {
-      if (known.get(spec.serverId)?.enabled) loginsByServer.set(spec.serverId, [...(loginsByServer.get(spec.serverId) ?? []), spec.balanceDeposit!.login]);
+  /**
+   * ValidateOperation: the same checks and live reads as a submission, and the preview of every item, without storing
+   * or sending anything. Needs the submit permission on every server named, like a submission.
+   */
+  async validate(actor: commonV1.Actor, request: intakeV1.ValidateOperationRequest): Promise<intakeV1.ValidateOperationResponse> {
+    const { requestErrors } = this.planner.staticIssues(request);
+    if (requestErrors.length === 0) await this.authorizeSubmit(actor, request);
+    const planned = await this.planner.plan(request);
+    return {
+      valid: planned.requestErrors.length === 0 && planned.items.every((item) => item.errors.length === 0),
+      errors: planned.requestErrors,
+      items: planned.items.map((item) => ({
+        rowNumber: item.rowNumber,
+        spec: item.spec,
+        before: item.planned?.before ?? {},
+        after: item.planned?.after ?? {},
+        errors: item.errors,
+        warnings: item.warnings,
+      })),
+      totals: planned.totals,
+    };
+  }
+
+  /** Problems of the request itself and of each item that need no server. */
+  private requestIssues(request: intakeV1.SubmitOperationRequest): FieldError[] {
+    const issues: FieldError[] = [];
+    if (!/^[\x21-\x7e]{1,128}$/.test(request.clientRequestId)) {
+      issues.push({ field: 'client_request_id', code: 'REQUIRED', message: 'must be 1-128 printable characters without spaces' });
     }
-    const accountsByServer = new Map<string, Map<string, gatewayV1.Account>>();
-    for (const [serverId, logins] of loginsByServer) accountsByServer.set(serverId, await this.liveState.accounts(serverId, logins));
-    const errors: FieldError[] = [];
-    const plans: operationV1.ItemPlan[] = [];
-    for (const [index, spec] of request.items.entries()) {
-      const at = `items[${index}]`;
-      const deposit = spec.balanceDeposit!;
-      const server = known.get(spec.serverId);
-      if (!server) {
-        errors.push({ field: `${at}.server_id`, code: 'UNKNOWN_SERVER', message: `no MT server "${spec.serverId}" is registered` });
-        continue;
-      }
-      if (!server.enabled) {
-        errors.push({ field: `${at}.server_id`, code: 'SERVER_DISABLED', message: `MT server "${spec.serverId}" is out of service` });
-        continue;
-      }
-      const account = accountsByServer.get(spec.serverId)?.get(deposit.login);
-      if (!account) {
-        errors.push({ field: `${at}.balance_deposit.login`, code: 'ACCOUNT_NOT_FOUND', message: `account ${deposit.login} does not exist on ${spec.serverId}` });
-        continue;
-      }
-      const currency = account.balance?.currency ?? '';
-      if (currency !== deposit.amount!.currency) {
-        errors.push({
-          field: `${at}.balance_deposit.amount.currency`,
-          code: 'CURRENCY_MISMATCH',
-          message: `account ${deposit.login} is in ${currency || 'an unknown currency'}, not ${deposit.amount!.currency}`,
-        });
-        continue;
-      }
-      const digits = CURRENCY_DIGITS[currency] ?? 2;
-      const balance = DecimalAmount.parse(account.balance!.amount, 8);
-      const amount = DecimalAmount.parse(deposit.amount!.amount, digits);
-      const before = { login: account.login, group: account.group, currency, balance: balance.format(digits) };
-      plans.push({
-        itemId: randomUUID(),
-        rowNumber: index + 1,
-        spec,
-        before,
-        after: { ...before, balance: balance.plus(amount).format(digits) },
-        change: { balance: { login: account.login, dealType: operationV1.BalanceDealType.BALANCE_DEAL_TYPE_BALANCE, amount: amount.format(digits), currency } },
-      });
+    const { requestErrors, itemErrors } = this.planner.staticIssues(request);
+    return [...issues, ...requestErrors, ...itemErrors.flat()];
+  }
+
+  /** The submit permission for this type on every server the request names; the first decision is recorded. */
+  private async authorizeSubmit(actor: commonV1.Actor, request: { operationType: string; items: readonly operationV1.OperationItemSpec[] }): Promise<string> {
+    let decisionId = '';
+    for (const serverId of new Set(request.items.map((item) => item.serverId))) {
+      const decision = await this.authorization.require(actor, { action: 'submit', operationType: request.operationType, serverId });
+      decisionId ||= decision.decisionId;
     }
-    if (errors.length > 0) throw IntakeError.validation(errors);
-    return plans;
+    return decisionId;
   }
 }

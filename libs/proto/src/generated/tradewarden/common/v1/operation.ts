@@ -6,7 +6,27 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Money } from "./common";
+import {
+  AccountCreateParams,
+  AccountGroupParams,
+  AccountLeverageParams,
+  AccountPasswordResetParams,
+  AccountProfileParams,
+  AccountTradingParams,
+  BalanceMovementParams,
+  GroupMarginLevelsParams,
+  GroupPermissionsParams,
+  GroupSymbolsParams,
+  PasswordKind,
+  passwordKindFromJSON,
+  passwordKindToJSON,
+  PositionPriceParams,
+  PositionStopsParams,
+  SymbolExecutionParams,
+  SymbolSessionsParams,
+  SymbolSpreadParams,
+  SymbolSwapsParams,
+} from "./catalogue";
 
 /**
  * The lifecycle of an operation (see docs/product-brief): SUBMITTED -> (INVALID | PENDING_APPROVAL | APPROVED)
@@ -222,22 +242,29 @@ export function balanceDealTypeToJSON(object: BalanceDealType): string {
   }
 }
 
-/** Credit a trading account's balance (MT5 deal action 2 "balance", MT4 OP_BALANCE) by a positive amount. */
-export interface BalanceDepositParams {
-  /** MT account login (digits only). */
-  login: string;
-  amount:
-    | Money
-    | undefined;
-  /** Free text kept with the request; the deal comment on the server is Tradewarden's execution token. */
-  comment: string;
-}
-
-/** One change on one MT server. The params oneof grows with the operation catalogue. */
+/** One change on one MT server: the params of the item's operation type (proto/tradewarden/common/v1/catalogue.proto). */
 export interface OperationItemSpec {
   /** Registry id of the MT server, e.g. "mt5-demo-1". */
   serverId: string;
-  balanceDeposit?: BalanceDepositParams | undefined;
+  balanceDeposit?: BalanceMovementParams | undefined;
+  balanceWithdrawal?: BalanceMovementParams | undefined;
+  balanceCreditIn?: BalanceMovementParams | undefined;
+  balanceCreditOut?: BalanceMovementParams | undefined;
+  accountCreate?: AccountCreateParams | undefined;
+  accountUpdateProfile?: AccountProfileParams | undefined;
+  accountSetLeverage?: AccountLeverageParams | undefined;
+  accountChangeGroup?: AccountGroupParams | undefined;
+  accountResetPassword?: AccountPasswordResetParams | undefined;
+  accountSetTrading?: AccountTradingParams | undefined;
+  groupSetMarginLevels?: GroupMarginLevelsParams | undefined;
+  groupSetPermissions?: GroupPermissionsParams | undefined;
+  groupSetSymbols?: GroupSymbolsParams | undefined;
+  symbolSetExecution?: SymbolExecutionParams | undefined;
+  symbolSetSpread?: SymbolSpreadParams | undefined;
+  symbolSetSwaps?: SymbolSwapsParams | undefined;
+  symbolSetSessions?: SymbolSessionsParams | undefined;
+  positionModifyStops?: PositionStopsParams | undefined;
+  positionCorrectPrice?: PositionPriceParams | undefined;
 }
 
 /**
@@ -314,6 +341,28 @@ export interface PositionUpdate_SetEntry {
 }
 
 /**
+ * Open an account with the fields of `set` (account vocabulary plus leverage); the gateway generates its passwords.
+ * Not idempotent on MT: the account is created with the item's execution token as its comment, found by it before
+ * any retry, and then given the requested comment.
+ */
+export interface AccountCreate {
+  /** Empty: the server allocates one. */
+  login: string;
+  set: { [key: string]: string };
+}
+
+export interface AccountCreate_SetEntry {
+  key: string;
+  value: string;
+}
+
+/** Give an account a new generated password of the kind named. */
+export interface PasswordReset {
+  login: string;
+  kind: PasswordKind;
+}
+
+/**
  * What the gateway does on the server for one item. Each operation type compiles to one change; the gateway executes
  * changes and knows nothing of operation types, so the catalogue grows without touching it.
  */
@@ -323,6 +372,8 @@ export interface MtChange {
   groupUpdate?: GroupUpdate | undefined;
   symbolUpdate?: SymbolUpdate | undefined;
   positionUpdate?: PositionUpdate | undefined;
+  accountCreate?: AccountCreate | undefined;
+  passwordReset?: PasswordReset | undefined;
 }
 
 /** What the approver saw for one item: the live state before, and the intended state after. */
@@ -336,7 +387,18 @@ export interface ItemPlan {
   before: { [key: string]: string };
   after: { [key: string]: string };
   /** The change the gateway applies; before/after above are in the same field vocabulary. */
-  change: MtChange | undefined;
+  change:
+    | MtChange
+    | undefined;
+  /**
+   * The change that would restore the before-state (a balance movement's opposite); absent when a type cannot be
+   * reverted (a password reset).
+   */
+  revert:
+    | MtChange
+    | undefined;
+  /** Found by live validation; shown to the approver, not blocking. */
+  warnings: ItemIssue[];
 }
 
 export interface ItemPlan_BeforeEntry {
@@ -349,115 +411,21 @@ export interface ItemPlan_AfterEntry {
   value: string;
 }
 
+/** A problem with one field of one item: an error blocks the item, a warning is shown to the approver. */
+export interface ItemIssue {
+  /** Path in the request, e.g. "items[3].symbol_set_swaps.swap_long". */
+  field: string;
+  /** Stable code for programs, e.g. "ACCOUNT_NOT_FOUND", "SWAP_DEVIATION". */
+  code: string;
+  message: string;
+}
+
 export interface OperationPlan {
   operationType: string;
   items: ItemPlan[];
   /** Hex SHA-256 over the canonical JSON (RFC 8785) of the plan; approvals bind this digest. */
   digest: string;
 }
-
-function createBaseBalanceDepositParams(): BalanceDepositParams {
-  return { login: "", amount: undefined, comment: "" };
-}
-
-export const BalanceDepositParams: MessageFns<BalanceDepositParams> = {
-  encode(message: BalanceDepositParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.login !== "") {
-      writer.uint32(10).string(message.login);
-    }
-    if (message.amount !== undefined) {
-      Money.encode(message.amount, writer.uint32(18).fork()).join();
-    }
-    if (message.comment !== "") {
-      writer.uint32(26).string(message.comment);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): BalanceDepositParams {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseBalanceDepositParams();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.login = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.amount = Money.decode(reader, reader.uint32());
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.comment = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): BalanceDepositParams {
-    return {
-      login: isSet(object.login) ? globalThis.String(object.login) : "",
-      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
-      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
-    };
-  },
-
-  toJSON(message: BalanceDepositParams): unknown {
-    const obj: any = {};
-    if (message.login !== "") {
-      obj.login = message.login;
-    }
-    if (message.amount !== undefined) {
-      obj.amount = Money.toJSON(message.amount);
-    }
-    if (message.comment !== "") {
-      obj.comment = message.comment;
-    }
-    return obj;
-  },
-
-  create<I extends Exact<DeepPartial<BalanceDepositParams>, I>>(base?: I): BalanceDepositParams {
-    return BalanceDepositParams.fromPartial(base ?? ({} as any));
-  },
-  fromPartial<I extends Exact<DeepPartial<BalanceDepositParams>, I>>(object: I): BalanceDepositParams {
-    const message = createBaseBalanceDepositParams();
-    message.login = object.login ?? "";
-    message.amount = (object.amount !== undefined && object.amount !== null)
-      ? Money.fromPartial(object.amount)
-      : undefined;
-    message.comment = object.comment ?? "";
-    return message;
-  },
-};
 
 function createBaseOperationItemSpec(): OperationItemSpec {
   return { serverId: "" };
@@ -469,7 +437,61 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
       writer.uint32(10).string(message.serverId);
     }
     if (message.balanceDeposit !== undefined) {
-      BalanceDepositParams.encode(message.balanceDeposit, writer.uint32(82).fork()).join();
+      BalanceMovementParams.encode(message.balanceDeposit, writer.uint32(82).fork()).join();
+    }
+    if (message.balanceWithdrawal !== undefined) {
+      BalanceMovementParams.encode(message.balanceWithdrawal, writer.uint32(90).fork()).join();
+    }
+    if (message.balanceCreditIn !== undefined) {
+      BalanceMovementParams.encode(message.balanceCreditIn, writer.uint32(98).fork()).join();
+    }
+    if (message.balanceCreditOut !== undefined) {
+      BalanceMovementParams.encode(message.balanceCreditOut, writer.uint32(106).fork()).join();
+    }
+    if (message.accountCreate !== undefined) {
+      AccountCreateParams.encode(message.accountCreate, writer.uint32(162).fork()).join();
+    }
+    if (message.accountUpdateProfile !== undefined) {
+      AccountProfileParams.encode(message.accountUpdateProfile, writer.uint32(170).fork()).join();
+    }
+    if (message.accountSetLeverage !== undefined) {
+      AccountLeverageParams.encode(message.accountSetLeverage, writer.uint32(178).fork()).join();
+    }
+    if (message.accountChangeGroup !== undefined) {
+      AccountGroupParams.encode(message.accountChangeGroup, writer.uint32(186).fork()).join();
+    }
+    if (message.accountResetPassword !== undefined) {
+      AccountPasswordResetParams.encode(message.accountResetPassword, writer.uint32(194).fork()).join();
+    }
+    if (message.accountSetTrading !== undefined) {
+      AccountTradingParams.encode(message.accountSetTrading, writer.uint32(202).fork()).join();
+    }
+    if (message.groupSetMarginLevels !== undefined) {
+      GroupMarginLevelsParams.encode(message.groupSetMarginLevels, writer.uint32(242).fork()).join();
+    }
+    if (message.groupSetPermissions !== undefined) {
+      GroupPermissionsParams.encode(message.groupSetPermissions, writer.uint32(250).fork()).join();
+    }
+    if (message.groupSetSymbols !== undefined) {
+      GroupSymbolsParams.encode(message.groupSetSymbols, writer.uint32(258).fork()).join();
+    }
+    if (message.symbolSetExecution !== undefined) {
+      SymbolExecutionParams.encode(message.symbolSetExecution, writer.uint32(322).fork()).join();
+    }
+    if (message.symbolSetSpread !== undefined) {
+      SymbolSpreadParams.encode(message.symbolSetSpread, writer.uint32(330).fork()).join();
+    }
+    if (message.symbolSetSwaps !== undefined) {
+      SymbolSwapsParams.encode(message.symbolSetSwaps, writer.uint32(338).fork()).join();
+    }
+    if (message.symbolSetSessions !== undefined) {
+      SymbolSessionsParams.encode(message.symbolSetSessions, writer.uint32(346).fork()).join();
+    }
+    if (message.positionModifyStops !== undefined) {
+      PositionStopsParams.encode(message.positionModifyStops, writer.uint32(402).fork()).join();
+    }
+    if (message.positionCorrectPrice !== undefined) {
+      PositionPriceParams.encode(message.positionCorrectPrice, writer.uint32(410).fork()).join();
     }
     return writer;
   },
@@ -500,7 +522,151 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
               break;
             }
 
-            message.balanceDeposit = BalanceDepositParams.decode(reader, reader.uint32());
+            message.balanceDeposit = BalanceMovementParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.balanceWithdrawal = BalanceMovementParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.balanceCreditIn = BalanceMovementParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.balanceCreditOut = BalanceMovementParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.accountCreate = AccountCreateParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.accountUpdateProfile = AccountProfileParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.accountSetLeverage = AccountLeverageParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.accountChangeGroup = AccountGroupParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.accountResetPassword = AccountPasswordResetParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.accountSetTrading = AccountTradingParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.groupSetMarginLevels = GroupMarginLevelsParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.groupSetPermissions = GroupPermissionsParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.groupSetSymbols = GroupSymbolsParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            message.symbolSetExecution = SymbolExecutionParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 41: {
+            if (tag !== 330) {
+              break;
+            }
+
+            message.symbolSetSpread = SymbolSpreadParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 42: {
+            if (tag !== 338) {
+              break;
+            }
+
+            message.symbolSetSwaps = SymbolSwapsParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 43: {
+            if (tag !== 346) {
+              break;
+            }
+
+            message.symbolSetSessions = SymbolSessionsParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.positionModifyStops = PositionStopsParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 51: {
+            if (tag !== 410) {
+              break;
+            }
+
+            message.positionCorrectPrice = PositionPriceParams.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -523,9 +689,99 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
         ? globalThis.String(object.server_id)
         : "",
       balanceDeposit: isSet(object.balanceDeposit)
-        ? BalanceDepositParams.fromJSON(object.balanceDeposit)
+        ? BalanceMovementParams.fromJSON(object.balanceDeposit)
         : isSet(object.balance_deposit)
-        ? BalanceDepositParams.fromJSON(object.balance_deposit)
+        ? BalanceMovementParams.fromJSON(object.balance_deposit)
+        : undefined,
+      balanceWithdrawal: isSet(object.balanceWithdrawal)
+        ? BalanceMovementParams.fromJSON(object.balanceWithdrawal)
+        : isSet(object.balance_withdrawal)
+        ? BalanceMovementParams.fromJSON(object.balance_withdrawal)
+        : undefined,
+      balanceCreditIn: isSet(object.balanceCreditIn)
+        ? BalanceMovementParams.fromJSON(object.balanceCreditIn)
+        : isSet(object.balance_credit_in)
+        ? BalanceMovementParams.fromJSON(object.balance_credit_in)
+        : undefined,
+      balanceCreditOut: isSet(object.balanceCreditOut)
+        ? BalanceMovementParams.fromJSON(object.balanceCreditOut)
+        : isSet(object.balance_credit_out)
+        ? BalanceMovementParams.fromJSON(object.balance_credit_out)
+        : undefined,
+      accountCreate: isSet(object.accountCreate)
+        ? AccountCreateParams.fromJSON(object.accountCreate)
+        : isSet(object.account_create)
+        ? AccountCreateParams.fromJSON(object.account_create)
+        : undefined,
+      accountUpdateProfile: isSet(object.accountUpdateProfile)
+        ? AccountProfileParams.fromJSON(object.accountUpdateProfile)
+        : isSet(object.account_update_profile)
+        ? AccountProfileParams.fromJSON(object.account_update_profile)
+        : undefined,
+      accountSetLeverage: isSet(object.accountSetLeverage)
+        ? AccountLeverageParams.fromJSON(object.accountSetLeverage)
+        : isSet(object.account_set_leverage)
+        ? AccountLeverageParams.fromJSON(object.account_set_leverage)
+        : undefined,
+      accountChangeGroup: isSet(object.accountChangeGroup)
+        ? AccountGroupParams.fromJSON(object.accountChangeGroup)
+        : isSet(object.account_change_group)
+        ? AccountGroupParams.fromJSON(object.account_change_group)
+        : undefined,
+      accountResetPassword: isSet(object.accountResetPassword)
+        ? AccountPasswordResetParams.fromJSON(object.accountResetPassword)
+        : isSet(object.account_reset_password)
+        ? AccountPasswordResetParams.fromJSON(object.account_reset_password)
+        : undefined,
+      accountSetTrading: isSet(object.accountSetTrading)
+        ? AccountTradingParams.fromJSON(object.accountSetTrading)
+        : isSet(object.account_set_trading)
+        ? AccountTradingParams.fromJSON(object.account_set_trading)
+        : undefined,
+      groupSetMarginLevels: isSet(object.groupSetMarginLevels)
+        ? GroupMarginLevelsParams.fromJSON(object.groupSetMarginLevels)
+        : isSet(object.group_set_margin_levels)
+        ? GroupMarginLevelsParams.fromJSON(object.group_set_margin_levels)
+        : undefined,
+      groupSetPermissions: isSet(object.groupSetPermissions)
+        ? GroupPermissionsParams.fromJSON(object.groupSetPermissions)
+        : isSet(object.group_set_permissions)
+        ? GroupPermissionsParams.fromJSON(object.group_set_permissions)
+        : undefined,
+      groupSetSymbols: isSet(object.groupSetSymbols)
+        ? GroupSymbolsParams.fromJSON(object.groupSetSymbols)
+        : isSet(object.group_set_symbols)
+        ? GroupSymbolsParams.fromJSON(object.group_set_symbols)
+        : undefined,
+      symbolSetExecution: isSet(object.symbolSetExecution)
+        ? SymbolExecutionParams.fromJSON(object.symbolSetExecution)
+        : isSet(object.symbol_set_execution)
+        ? SymbolExecutionParams.fromJSON(object.symbol_set_execution)
+        : undefined,
+      symbolSetSpread: isSet(object.symbolSetSpread)
+        ? SymbolSpreadParams.fromJSON(object.symbolSetSpread)
+        : isSet(object.symbol_set_spread)
+        ? SymbolSpreadParams.fromJSON(object.symbol_set_spread)
+        : undefined,
+      symbolSetSwaps: isSet(object.symbolSetSwaps)
+        ? SymbolSwapsParams.fromJSON(object.symbolSetSwaps)
+        : isSet(object.symbol_set_swaps)
+        ? SymbolSwapsParams.fromJSON(object.symbol_set_swaps)
+        : undefined,
+      symbolSetSessions: isSet(object.symbolSetSessions)
+        ? SymbolSessionsParams.fromJSON(object.symbolSetSessions)
+        : isSet(object.symbol_set_sessions)
+        ? SymbolSessionsParams.fromJSON(object.symbol_set_sessions)
+        : undefined,
+      positionModifyStops: isSet(object.positionModifyStops)
+        ? PositionStopsParams.fromJSON(object.positionModifyStops)
+        : isSet(object.position_modify_stops)
+        ? PositionStopsParams.fromJSON(object.position_modify_stops)
+        : undefined,
+      positionCorrectPrice: isSet(object.positionCorrectPrice)
+        ? PositionPriceParams.fromJSON(object.positionCorrectPrice)
+        : isSet(object.position_correct_price)
+        ? PositionPriceParams.fromJSON(object.position_correct_price)
         : undefined,
     };
   },
@@ -536,7 +792,61 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
       obj.serverId = message.serverId;
     }
     if (message.balanceDeposit !== undefined) {
-      obj.balanceDeposit = BalanceDepositParams.toJSON(message.balanceDeposit);
+      obj.balanceDeposit = BalanceMovementParams.toJSON(message.balanceDeposit);
+    }
+    if (message.balanceWithdrawal !== undefined) {
+      obj.balanceWithdrawal = BalanceMovementParams.toJSON(message.balanceWithdrawal);
+    }
+    if (message.balanceCreditIn !== undefined) {
+      obj.balanceCreditIn = BalanceMovementParams.toJSON(message.balanceCreditIn);
+    }
+    if (message.balanceCreditOut !== undefined) {
+      obj.balanceCreditOut = BalanceMovementParams.toJSON(message.balanceCreditOut);
+    }
+    if (message.accountCreate !== undefined) {
+      obj.accountCreate = AccountCreateParams.toJSON(message.accountCreate);
+    }
+    if (message.accountUpdateProfile !== undefined) {
+      obj.accountUpdateProfile = AccountProfileParams.toJSON(message.accountUpdateProfile);
+    }
+    if (message.accountSetLeverage !== undefined) {
+      obj.accountSetLeverage = AccountLeverageParams.toJSON(message.accountSetLeverage);
+    }
+    if (message.accountChangeGroup !== undefined) {
+      obj.accountChangeGroup = AccountGroupParams.toJSON(message.accountChangeGroup);
+    }
+    if (message.accountResetPassword !== undefined) {
+      obj.accountResetPassword = AccountPasswordResetParams.toJSON(message.accountResetPassword);
+    }
+    if (message.accountSetTrading !== undefined) {
+      obj.accountSetTrading = AccountTradingParams.toJSON(message.accountSetTrading);
+    }
+    if (message.groupSetMarginLevels !== undefined) {
+      obj.groupSetMarginLevels = GroupMarginLevelsParams.toJSON(message.groupSetMarginLevels);
+    }
+    if (message.groupSetPermissions !== undefined) {
+      obj.groupSetPermissions = GroupPermissionsParams.toJSON(message.groupSetPermissions);
+    }
+    if (message.groupSetSymbols !== undefined) {
+      obj.groupSetSymbols = GroupSymbolsParams.toJSON(message.groupSetSymbols);
+    }
+    if (message.symbolSetExecution !== undefined) {
+      obj.symbolSetExecution = SymbolExecutionParams.toJSON(message.symbolSetExecution);
+    }
+    if (message.symbolSetSpread !== undefined) {
+      obj.symbolSetSpread = SymbolSpreadParams.toJSON(message.symbolSetSpread);
+    }
+    if (message.symbolSetSwaps !== undefined) {
+      obj.symbolSetSwaps = SymbolSwapsParams.toJSON(message.symbolSetSwaps);
+    }
+    if (message.symbolSetSessions !== undefined) {
+      obj.symbolSetSessions = SymbolSessionsParams.toJSON(message.symbolSetSessions);
+    }
+    if (message.positionModifyStops !== undefined) {
+      obj.positionModifyStops = PositionStopsParams.toJSON(message.positionModifyStops);
+    }
+    if (message.positionCorrectPrice !== undefined) {
+      obj.positionCorrectPrice = PositionPriceParams.toJSON(message.positionCorrectPrice);
     }
     return obj;
   },
@@ -548,7 +858,61 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
     const message = createBaseOperationItemSpec();
     message.serverId = object.serverId ?? "";
     message.balanceDeposit = (object.balanceDeposit !== undefined && object.balanceDeposit !== null)
-      ? BalanceDepositParams.fromPartial(object.balanceDeposit)
+      ? BalanceMovementParams.fromPartial(object.balanceDeposit)
+      : undefined;
+    message.balanceWithdrawal = (object.balanceWithdrawal !== undefined && object.balanceWithdrawal !== null)
+      ? BalanceMovementParams.fromPartial(object.balanceWithdrawal)
+      : undefined;
+    message.balanceCreditIn = (object.balanceCreditIn !== undefined && object.balanceCreditIn !== null)
+      ? BalanceMovementParams.fromPartial(object.balanceCreditIn)
+      : undefined;
+    message.balanceCreditOut = (object.balanceCreditOut !== undefined && object.balanceCreditOut !== null)
+      ? BalanceMovementParams.fromPartial(object.balanceCreditOut)
+      : undefined;
+    message.accountCreate = (object.accountCreate !== undefined && object.accountCreate !== null)
+      ? AccountCreateParams.fromPartial(object.accountCreate)
+      : undefined;
+    message.accountUpdateProfile = (object.accountUpdateProfile !== undefined && object.accountUpdateProfile !== null)
+      ? AccountProfileParams.fromPartial(object.accountUpdateProfile)
+      : undefined;
+    message.accountSetLeverage = (object.accountSetLeverage !== undefined && object.accountSetLeverage !== null)
+      ? AccountLeverageParams.fromPartial(object.accountSetLeverage)
+      : undefined;
+    message.accountChangeGroup = (object.accountChangeGroup !== undefined && object.accountChangeGroup !== null)
+      ? AccountGroupParams.fromPartial(object.accountChangeGroup)
+      : undefined;
+    message.accountResetPassword = (object.accountResetPassword !== undefined && object.accountResetPassword !== null)
+      ? AccountPasswordResetParams.fromPartial(object.accountResetPassword)
+      : undefined;
+    message.accountSetTrading = (object.accountSetTrading !== undefined && object.accountSetTrading !== null)
+      ? AccountTradingParams.fromPartial(object.accountSetTrading)
+      : undefined;
+    message.groupSetMarginLevels = (object.groupSetMarginLevels !== undefined && object.groupSetMarginLevels !== null)
+      ? GroupMarginLevelsParams.fromPartial(object.groupSetMarginLevels)
+      : undefined;
+    message.groupSetPermissions = (object.groupSetPermissions !== undefined && object.groupSetPermissions !== null)
+      ? GroupPermissionsParams.fromPartial(object.groupSetPermissions)
+      : undefined;
+    message.groupSetSymbols = (object.groupSetSymbols !== undefined && object.groupSetSymbols !== null)
+      ? GroupSymbolsParams.fromPartial(object.groupSetSymbols)
+      : undefined;
+    message.symbolSetExecution = (object.symbolSetExecution !== undefined && object.symbolSetExecution !== null)
+      ? SymbolExecutionParams.fromPartial(object.symbolSetExecution)
+      : undefined;
+    message.symbolSetSpread = (object.symbolSetSpread !== undefined && object.symbolSetSpread !== null)
+      ? SymbolSpreadParams.fromPartial(object.symbolSetSpread)
+      : undefined;
+    message.symbolSetSwaps = (object.symbolSetSwaps !== undefined && object.symbolSetSwaps !== null)
+      ? SymbolSwapsParams.fromPartial(object.symbolSetSwaps)
+      : undefined;
+    message.symbolSetSessions = (object.symbolSetSessions !== undefined && object.symbolSetSessions !== null)
+      ? SymbolSessionsParams.fromPartial(object.symbolSetSessions)
+      : undefined;
+    message.positionModifyStops = (object.positionModifyStops !== undefined && object.positionModifyStops !== null)
+      ? PositionStopsParams.fromPartial(object.positionModifyStops)
+      : undefined;
+    message.positionCorrectPrice = (object.positionCorrectPrice !== undefined && object.positionCorrectPrice !== null)
+      ? PositionPriceParams.fromPartial(object.positionCorrectPrice)
       : undefined;
     return message;
   },
@@ -1511,6 +1875,291 @@ export const PositionUpdate_SetEntry: MessageFns<PositionUpdate_SetEntry> = {
   },
 };
 
+function createBaseAccountCreate(): AccountCreate {
+  return { login: "", set: {} };
+}
+
+export const AccountCreate: MessageFns<AccountCreate> = {
+  encode(message: AccountCreate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    globalThis.Object.entries(message.set).forEach(([key, value]: [string, string]) => {
+      AccountCreate_SetEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccountCreate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccountCreate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = AccountCreate_SetEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.set[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AccountCreate {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      set: isObject(object.set)
+        ? (globalThis.Object.entries(object.set) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: AccountCreate): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.set) {
+      const entries = globalThis.Object.entries(message.set) as [string, string][];
+      if (entries.length > 0) {
+        obj.set = {};
+        entries.forEach(([k, v]) => {
+          obj.set[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AccountCreate>, I>>(base?: I): AccountCreate {
+    return AccountCreate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AccountCreate>, I>>(object: I): AccountCreate {
+    const message = createBaseAccountCreate();
+    message.login = object.login ?? "";
+    message.set = (globalThis.Object.entries(object.set ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseAccountCreate_SetEntry(): AccountCreate_SetEntry {
+  return { key: "", value: "" };
+}
+
+export const AccountCreate_SetEntry: MessageFns<AccountCreate_SetEntry> = {
+  encode(message: AccountCreate_SetEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccountCreate_SetEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccountCreate_SetEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AccountCreate_SetEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: AccountCreate_SetEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AccountCreate_SetEntry>, I>>(base?: I): AccountCreate_SetEntry {
+    return AccountCreate_SetEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AccountCreate_SetEntry>, I>>(object: I): AccountCreate_SetEntry {
+    const message = createBaseAccountCreate_SetEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBasePasswordReset(): PasswordReset {
+  return { login: "", kind: 0 };
+}
+
+export const PasswordReset: MessageFns<PasswordReset> = {
+  encode(message: PasswordReset, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PasswordReset {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePasswordReset();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PasswordReset {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      kind: isSet(object.kind) ? passwordKindFromJSON(object.kind) : 0,
+    };
+  },
+
+  toJSON(message: PasswordReset): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.kind !== 0) {
+      obj.kind = passwordKindToJSON(message.kind);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PasswordReset>, I>>(base?: I): PasswordReset {
+    return PasswordReset.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PasswordReset>, I>>(object: I): PasswordReset {
+    const message = createBasePasswordReset();
+    message.login = object.login ?? "";
+    message.kind = object.kind ?? 0;
+    return message;
+  },
+};
+
 function createBaseMtChange(): MtChange {
   return {};
 }
@@ -1531,6 +2180,12 @@ export const MtChange: MessageFns<MtChange> = {
     }
     if (message.positionUpdate !== undefined) {
       PositionUpdate.encode(message.positionUpdate, writer.uint32(42).fork()).join();
+    }
+    if (message.accountCreate !== undefined) {
+      AccountCreate.encode(message.accountCreate, writer.uint32(50).fork()).join();
+    }
+    if (message.passwordReset !== undefined) {
+      PasswordReset.encode(message.passwordReset, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -1588,6 +2243,22 @@ export const MtChange: MessageFns<MtChange> = {
             message.positionUpdate = PositionUpdate.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.accountCreate = AccountCreate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.passwordReset = PasswordReset.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1623,6 +2294,16 @@ export const MtChange: MessageFns<MtChange> = {
         : isSet(object.position_update)
         ? PositionUpdate.fromJSON(object.position_update)
         : undefined,
+      accountCreate: isSet(object.accountCreate)
+        ? AccountCreate.fromJSON(object.accountCreate)
+        : isSet(object.account_create)
+        ? AccountCreate.fromJSON(object.account_create)
+        : undefined,
+      passwordReset: isSet(object.passwordReset)
+        ? PasswordReset.fromJSON(object.passwordReset)
+        : isSet(object.password_reset)
+        ? PasswordReset.fromJSON(object.password_reset)
+        : undefined,
     };
   },
 
@@ -1642,6 +2323,12 @@ export const MtChange: MessageFns<MtChange> = {
     }
     if (message.positionUpdate !== undefined) {
       obj.positionUpdate = PositionUpdate.toJSON(message.positionUpdate);
+    }
+    if (message.accountCreate !== undefined) {
+      obj.accountCreate = AccountCreate.toJSON(message.accountCreate);
+    }
+    if (message.passwordReset !== undefined) {
+      obj.passwordReset = PasswordReset.toJSON(message.passwordReset);
     }
     return obj;
   },
@@ -1666,12 +2353,27 @@ export const MtChange: MessageFns<MtChange> = {
     message.positionUpdate = (object.positionUpdate !== undefined && object.positionUpdate !== null)
       ? PositionUpdate.fromPartial(object.positionUpdate)
       : undefined;
+    message.accountCreate = (object.accountCreate !== undefined && object.accountCreate !== null)
+      ? AccountCreate.fromPartial(object.accountCreate)
+      : undefined;
+    message.passwordReset = (object.passwordReset !== undefined && object.passwordReset !== null)
+      ? PasswordReset.fromPartial(object.passwordReset)
+      : undefined;
     return message;
   },
 };
 
 function createBaseItemPlan(): ItemPlan {
-  return { itemId: "", rowNumber: 0, spec: undefined, before: {}, after: {}, change: undefined };
+  return {
+    itemId: "",
+    rowNumber: 0,
+    spec: undefined,
+    before: {},
+    after: {},
+    change: undefined,
+    revert: undefined,
+    warnings: [],
+  };
 }
 
 export const ItemPlan: MessageFns<ItemPlan> = {
@@ -1693,6 +2395,12 @@ export const ItemPlan: MessageFns<ItemPlan> = {
     });
     if (message.change !== undefined) {
       MtChange.encode(message.change, writer.uint32(50).fork()).join();
+    }
+    if (message.revert !== undefined) {
+      MtChange.encode(message.revert, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.warnings) {
+      ItemIssue.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -1764,6 +2472,22 @@ export const ItemPlan: MessageFns<ItemPlan> = {
             message.change = MtChange.decode(reader, reader.uint32());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.revert = MtChange.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.warnings.push(ItemIssue.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1818,6 +2542,10 @@ export const ItemPlan: MessageFns<ItemPlan> = {
         )
         : {},
       change: isSet(object.change) ? MtChange.fromJSON(object.change) : undefined,
+      revert: isSet(object.revert) ? MtChange.fromJSON(object.revert) : undefined,
+      warnings: globalThis.Array.isArray(object?.warnings)
+        ? object.warnings.map((e: any) => ItemIssue.fromJSON(e))
+        : [],
     };
   },
 
@@ -1853,6 +2581,12 @@ export const ItemPlan: MessageFns<ItemPlan> = {
     if (message.change !== undefined) {
       obj.change = MtChange.toJSON(message.change);
     }
+    if (message.revert !== undefined) {
+      obj.revert = MtChange.toJSON(message.revert);
+    }
+    if (message.warnings?.length) {
+      obj.warnings = message.warnings.map((e) => ItemIssue.toJSON(e));
+    }
     return obj;
   },
 
@@ -1887,6 +2621,10 @@ export const ItemPlan: MessageFns<ItemPlan> = {
     message.change = (object.change !== undefined && object.change !== null)
       ? MtChange.fromPartial(object.change)
       : undefined;
+    message.revert = (object.revert !== undefined && object.revert !== null)
+      ? MtChange.fromPartial(object.revert)
+      : undefined;
+    message.warnings = object.warnings?.map((e) => ItemIssue.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2057,6 +2795,107 @@ export const ItemPlan_AfterEntry: MessageFns<ItemPlan_AfterEntry> = {
     const message = createBaseItemPlan_AfterEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseItemIssue(): ItemIssue {
+  return { field: "", code: "", message: "" };
+}
+
+export const ItemIssue: MessageFns<ItemIssue> = {
+  encode(message: ItemIssue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== "") {
+      writer.uint32(10).string(message.field);
+    }
+    if (message.code !== "") {
+      writer.uint32(18).string(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(26).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemIssue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemIssue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemIssue {
+    return {
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: ItemIssue): unknown {
+    const obj: any = {};
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ItemIssue>, I>>(base?: I): ItemIssue {
+    return ItemIssue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ItemIssue>, I>>(object: I): ItemIssue {
+    const message = createBaseItemIssue();
+    message.field = object.field ?? "";
+    message.code = object.code ?? "";
+    message.message = object.message ?? "";
     return message;
   },
 };

@@ -40,6 +40,8 @@ export interface Account {
   enabled: boolean;
   /** The account may trade (MT5: rights without TRADE_DISABLED; MT4: not read-only). */
   tradingEnabled: boolean;
+  /** Free margin now (MT5); unset where the platform does not report it with the account (MT4). */
+  marginFree: Money | undefined;
 }
 
 export interface ListServersRequest {
@@ -142,6 +144,9 @@ export interface Group {
   marginSoMode: number;
   /** Symbol paths the group may trade, in the server's order ("Forex\\*", "Metals\\XAUUSD"). */
   symbols: string[];
+  /** IMTConGroup::PermissionsFlags and TradeFlags bit fields (MT5; 0 on MT4). */
+  permissionsFlags: string;
+  tradeFlags: string;
 }
 
 export interface GetGroupResponse {
@@ -413,6 +418,7 @@ function createBaseAccount(): Account {
     comment: "",
     enabled: false,
     tradingEnabled: false,
+    marginFree: undefined,
   };
 }
 
@@ -465,6 +471,9 @@ export const Account: MessageFns<Account> = {
     }
     if (message.tradingEnabled !== false) {
       writer.uint32(128).bool(message.tradingEnabled);
+    }
+    if (message.marginFree !== undefined) {
+      Money.encode(message.marginFree, writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -610,6 +619,14 @@ export const Account: MessageFns<Account> = {
             message.tradingEnabled = reader.bool();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.marginFree = Money.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -656,6 +673,11 @@ export const Account: MessageFns<Account> = {
         : isSet(object.trading_enabled)
         ? globalThis.Boolean(object.trading_enabled)
         : false,
+      marginFree: isSet(object.marginFree)
+        ? Money.fromJSON(object.marginFree)
+        : isSet(object.margin_free)
+        ? Money.fromJSON(object.margin_free)
+        : undefined,
     };
   },
 
@@ -709,6 +731,9 @@ export const Account: MessageFns<Account> = {
     if (message.tradingEnabled !== false) {
       obj.tradingEnabled = message.tradingEnabled;
     }
+    if (message.marginFree !== undefined) {
+      obj.marginFree = Money.toJSON(message.marginFree);
+    }
     return obj;
   },
 
@@ -737,6 +762,9 @@ export const Account: MessageFns<Account> = {
     message.comment = object.comment ?? "";
     message.enabled = object.enabled ?? false;
     message.tradingEnabled = object.tradingEnabled ?? false;
+    message.marginFree = (object.marginFree !== undefined && object.marginFree !== null)
+      ? Money.fromPartial(object.marginFree)
+      : undefined;
     return message;
   },
 };
@@ -2169,6 +2197,8 @@ function createBaseGroup(): Group {
     marginStopOut: "",
     marginSoMode: 0,
     symbols: [],
+    permissionsFlags: "0",
+    tradeFlags: "0",
   };
 }
 
@@ -2194,6 +2224,12 @@ export const Group: MessageFns<Group> = {
     }
     for (const v of message.symbols) {
       writer.uint32(58).string(v!);
+    }
+    if (message.permissionsFlags !== "0") {
+      writer.uint32(64).int64(message.permissionsFlags);
+    }
+    if (message.tradeFlags !== "0") {
+      writer.uint32(72).int64(message.tradeFlags);
     }
     return writer;
   },
@@ -2267,6 +2303,22 @@ export const Group: MessageFns<Group> = {
             message.symbols.push(reader.string());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.permissionsFlags = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.tradeFlags = reader.int64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2306,6 +2358,16 @@ export const Group: MessageFns<Group> = {
       symbols: globalThis.Array.isArray(object?.symbols)
         ? object.symbols.map((e: any) => globalThis.String(e))
         : [],
+      permissionsFlags: isSet(object.permissionsFlags)
+        ? globalThis.String(object.permissionsFlags)
+        : isSet(object.permissions_flags)
+        ? globalThis.String(object.permissions_flags)
+        : "0",
+      tradeFlags: isSet(object.tradeFlags)
+        ? globalThis.String(object.tradeFlags)
+        : isSet(object.trade_flags)
+        ? globalThis.String(object.trade_flags)
+        : "0",
     };
   },
 
@@ -2332,6 +2394,12 @@ export const Group: MessageFns<Group> = {
     if (message.symbols?.length) {
       obj.symbols = message.symbols;
     }
+    if (message.permissionsFlags !== "0") {
+      obj.permissionsFlags = message.permissionsFlags;
+    }
+    if (message.tradeFlags !== "0") {
+      obj.tradeFlags = message.tradeFlags;
+    }
     return obj;
   },
 
@@ -2347,6 +2415,8 @@ export const Group: MessageFns<Group> = {
     message.marginStopOut = object.marginStopOut ?? "";
     message.marginSoMode = object.marginSoMode ?? 0;
     message.symbols = object.symbols?.map((e) => e) || [];
+    message.permissionsFlags = object.permissionsFlags ?? "0";
+    message.tradeFlags = object.tradeFlags ?? "0";
     return message;
   },
 };

@@ -11,7 +11,9 @@ import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { wrappers } from "protobufjs";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { Money } from "../../common/v1/common";
 import {
+  ItemIssue,
   ItemStatus,
   itemStatusFromJSON,
   itemStatusToJSON,
@@ -56,6 +58,7 @@ export interface OperationItem {
   mtReference: string;
   errorCode: string;
   errorMessage: string;
+  warnings: ItemIssue[];
 }
 
 export interface OperationItem_BeforeEntry {
@@ -78,6 +81,57 @@ export interface Operation {
   updatedAt: Date | undefined;
   planDigest: string;
   items: OperationItem[];
+}
+
+export interface ValidateOperationRequest {
+  /** Catalogue type, e.g. "symbol.set_swaps". */
+  operationType: string;
+  items: OperationItemSpec[];
+}
+
+export interface ItemPreview {
+  rowNumber: number;
+  spec:
+    | OperationItemSpec
+    | undefined;
+  /** Live state now, and what it would be after the change, in the change vocabulary (docs/execution.md). */
+  before: { [key: string]: string };
+  after: { [key: string]: string };
+  /** Blocking problems of this item (empty when it would go through). */
+  errors: ItemIssue[];
+  warnings: ItemIssue[];
+}
+
+export interface ItemPreview_BeforeEntry {
+  key: string;
+  value: string;
+}
+
+export interface ItemPreview_AfterEntry {
+  key: string;
+  value: string;
+}
+
+export interface OperationTotals {
+  items: number;
+  validItems: number;
+  /** Distinct accounts (server + login), groups and symbols touched. */
+  accounts: number;
+  servers: number;
+  /** Money moved into accounts (deposits, credit in) and out (withdrawals, credit out), per currency. */
+  moneyIn: Money[];
+  moneyOut: Money[];
+}
+
+export interface ValidateOperationResponse {
+  /** True when no item has an error. */
+  valid: boolean;
+  items: ItemPreview[];
+  totals:
+    | OperationTotals
+    | undefined;
+  /** Problems of the request as a whole (operation_type, items count). */
+  errors: ItemIssue[];
 }
 
 wrappers[".google.protobuf.Timestamp"] = {
@@ -438,6 +492,7 @@ function createBaseOperationItem(): OperationItem {
     mtReference: "",
     errorCode: "",
     errorMessage: "",
+    warnings: [],
   };
 }
 
@@ -469,6 +524,9 @@ export const OperationItem: MessageFns<OperationItem> = {
     }
     if (message.errorMessage !== "") {
       writer.uint32(74).string(message.errorMessage);
+    }
+    for (const v of message.warnings) {
+      ItemIssue.encode(v!, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -564,6 +622,14 @@ export const OperationItem: MessageFns<OperationItem> = {
             message.errorMessage = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.warnings.push(ItemIssue.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -633,6 +699,9 @@ export const OperationItem: MessageFns<OperationItem> = {
         : isSet(object.error_message)
         ? globalThis.String(object.error_message)
         : "",
+      warnings: globalThis.Array.isArray(object?.warnings)
+        ? object.warnings.map((e: any) => ItemIssue.fromJSON(e))
+        : [],
     };
   },
 
@@ -677,6 +746,9 @@ export const OperationItem: MessageFns<OperationItem> = {
     if (message.errorMessage !== "") {
       obj.errorMessage = message.errorMessage;
     }
+    if (message.warnings?.length) {
+      obj.warnings = message.warnings.map((e) => ItemIssue.toJSON(e));
+    }
     return obj;
   },
 
@@ -712,6 +784,7 @@ export const OperationItem: MessageFns<OperationItem> = {
     message.mtReference = object.mtReference ?? "";
     message.errorCode = object.errorCode ?? "";
     message.errorMessage = object.errorMessage ?? "";
+    message.warnings = object.warnings?.map((e) => ItemIssue.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1123,6 +1196,762 @@ export const Operation: MessageFns<Operation> = {
   },
 };
 
+function createBaseValidateOperationRequest(): ValidateOperationRequest {
+  return { operationType: "", items: [] };
+}
+
+export const ValidateOperationRequest: MessageFns<ValidateOperationRequest> = {
+  encode(message: ValidateOperationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationType !== "") {
+      writer.uint32(10).string(message.operationType);
+    }
+    for (const v of message.items) {
+      OperationItemSpec.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValidateOperationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValidateOperationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.items.push(OperationItemSpec.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValidateOperationRequest {
+    return {
+      operationType: isSet(object.operationType)
+        ? globalThis.String(object.operationType)
+        : isSet(object.operation_type)
+        ? globalThis.String(object.operation_type)
+        : "",
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => OperationItemSpec.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ValidateOperationRequest): unknown {
+    const obj: any = {};
+    if (message.operationType !== "") {
+      obj.operationType = message.operationType;
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => OperationItemSpec.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ValidateOperationRequest>, I>>(base?: I): ValidateOperationRequest {
+    return ValidateOperationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ValidateOperationRequest>, I>>(object: I): ValidateOperationRequest {
+    const message = createBaseValidateOperationRequest();
+    message.operationType = object.operationType ?? "";
+    message.items = object.items?.map((e) => OperationItemSpec.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseItemPreview(): ItemPreview {
+  return { rowNumber: 0, spec: undefined, before: {}, after: {}, errors: [], warnings: [] };
+}
+
+export const ItemPreview: MessageFns<ItemPreview> = {
+  encode(message: ItemPreview, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rowNumber !== 0) {
+      writer.uint32(8).int32(message.rowNumber);
+    }
+    if (message.spec !== undefined) {
+      OperationItemSpec.encode(message.spec, writer.uint32(18).fork()).join();
+    }
+    globalThis.Object.entries(message.before).forEach(([key, value]: [string, string]) => {
+      ItemPreview_BeforeEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    globalThis.Object.entries(message.after).forEach(([key, value]: [string, string]) => {
+      ItemPreview_AfterEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    for (const v of message.errors) {
+      ItemIssue.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.warnings) {
+      ItemIssue.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemPreview {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemPreview();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.rowNumber = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.spec = OperationItemSpec.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = ItemPreview_BeforeEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.before[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = ItemPreview_AfterEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.after[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.errors.push(ItemIssue.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.warnings.push(ItemIssue.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemPreview {
+    return {
+      rowNumber: isSet(object.rowNumber)
+        ? globalThis.Number(object.rowNumber)
+        : isSet(object.row_number)
+        ? globalThis.Number(object.row_number)
+        : 0,
+      spec: isSet(object.spec) ? OperationItemSpec.fromJSON(object.spec) : undefined,
+      before: isObject(object.before)
+        ? (globalThis.Object.entries(object.before) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      after: isObject(object.after)
+        ? (globalThis.Object.entries(object.after) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ItemIssue.fromJSON(e)) : [],
+      warnings: globalThis.Array.isArray(object?.warnings)
+        ? object.warnings.map((e: any) => ItemIssue.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ItemPreview): unknown {
+    const obj: any = {};
+    if (message.rowNumber !== 0) {
+      obj.rowNumber = Math.round(message.rowNumber);
+    }
+    if (message.spec !== undefined) {
+      obj.spec = OperationItemSpec.toJSON(message.spec);
+    }
+    if (message.before) {
+      const entries = globalThis.Object.entries(message.before) as [string, string][];
+      if (entries.length > 0) {
+        obj.before = {};
+        entries.forEach(([k, v]) => {
+          obj.before[k] = v;
+        });
+      }
+    }
+    if (message.after) {
+      const entries = globalThis.Object.entries(message.after) as [string, string][];
+      if (entries.length > 0) {
+        obj.after = {};
+        entries.forEach(([k, v]) => {
+          obj.after[k] = v;
+        });
+      }
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => ItemIssue.toJSON(e));
+    }
+    if (message.warnings?.length) {
+      obj.warnings = message.warnings.map((e) => ItemIssue.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ItemPreview>, I>>(base?: I): ItemPreview {
+    return ItemPreview.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ItemPreview>, I>>(object: I): ItemPreview {
+    const message = createBaseItemPreview();
+    message.rowNumber = object.rowNumber ?? 0;
+    message.spec = (object.spec !== undefined && object.spec !== null)
+      ? OperationItemSpec.fromPartial(object.spec)
+      : undefined;
+    message.before = (globalThis.Object.entries(object.before ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.after = (globalThis.Object.entries(object.after ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.errors = object.errors?.map((e) => ItemIssue.fromPartial(e)) || [];
+    message.warnings = object.warnings?.map((e) => ItemIssue.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseItemPreview_BeforeEntry(): ItemPreview_BeforeEntry {
+  return { key: "", value: "" };
+}
+
+export const ItemPreview_BeforeEntry: MessageFns<ItemPreview_BeforeEntry> = {
+  encode(message: ItemPreview_BeforeEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemPreview_BeforeEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemPreview_BeforeEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemPreview_BeforeEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ItemPreview_BeforeEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ItemPreview_BeforeEntry>, I>>(base?: I): ItemPreview_BeforeEntry {
+    return ItemPreview_BeforeEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ItemPreview_BeforeEntry>, I>>(object: I): ItemPreview_BeforeEntry {
+    const message = createBaseItemPreview_BeforeEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseItemPreview_AfterEntry(): ItemPreview_AfterEntry {
+  return { key: "", value: "" };
+}
+
+export const ItemPreview_AfterEntry: MessageFns<ItemPreview_AfterEntry> = {
+  encode(message: ItemPreview_AfterEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemPreview_AfterEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemPreview_AfterEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemPreview_AfterEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ItemPreview_AfterEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ItemPreview_AfterEntry>, I>>(base?: I): ItemPreview_AfterEntry {
+    return ItemPreview_AfterEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ItemPreview_AfterEntry>, I>>(object: I): ItemPreview_AfterEntry {
+    const message = createBaseItemPreview_AfterEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseOperationTotals(): OperationTotals {
+  return { items: 0, validItems: 0, accounts: 0, servers: 0, moneyIn: [], moneyOut: [] };
+}
+
+export const OperationTotals: MessageFns<OperationTotals> = {
+  encode(message: OperationTotals, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.items !== 0) {
+      writer.uint32(8).int32(message.items);
+    }
+    if (message.validItems !== 0) {
+      writer.uint32(16).int32(message.validItems);
+    }
+    if (message.accounts !== 0) {
+      writer.uint32(24).int32(message.accounts);
+    }
+    if (message.servers !== 0) {
+      writer.uint32(32).int32(message.servers);
+    }
+    for (const v of message.moneyIn) {
+      Money.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.moneyOut) {
+      Money.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OperationTotals {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOperationTotals();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.items = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.validItems = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.accounts = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.servers = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.moneyIn.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.moneyOut.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OperationTotals {
+    return {
+      items: isSet(object.items) ? globalThis.Number(object.items) : 0,
+      validItems: isSet(object.validItems)
+        ? globalThis.Number(object.validItems)
+        : isSet(object.valid_items)
+        ? globalThis.Number(object.valid_items)
+        : 0,
+      accounts: isSet(object.accounts) ? globalThis.Number(object.accounts) : 0,
+      servers: isSet(object.servers) ? globalThis.Number(object.servers) : 0,
+      moneyIn: globalThis.Array.isArray(object?.moneyIn)
+        ? object.moneyIn.map((e: any) => Money.fromJSON(e))
+        : globalThis.Array.isArray(object?.money_in)
+        ? object.money_in.map((e: any) => Money.fromJSON(e))
+        : [],
+      moneyOut: globalThis.Array.isArray(object?.moneyOut)
+        ? object.moneyOut.map((e: any) => Money.fromJSON(e))
+        : globalThis.Array.isArray(object?.money_out)
+        ? object.money_out.map((e: any) => Money.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: OperationTotals): unknown {
+    const obj: any = {};
+    if (message.items !== 0) {
+      obj.items = Math.round(message.items);
+    }
+    if (message.validItems !== 0) {
+      obj.validItems = Math.round(message.validItems);
+    }
+    if (message.accounts !== 0) {
+      obj.accounts = Math.round(message.accounts);
+    }
+    if (message.servers !== 0) {
+      obj.servers = Math.round(message.servers);
+    }
+    if (message.moneyIn?.length) {
+      obj.moneyIn = message.moneyIn.map((e) => Money.toJSON(e));
+    }
+    if (message.moneyOut?.length) {
+      obj.moneyOut = message.moneyOut.map((e) => Money.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OperationTotals>, I>>(base?: I): OperationTotals {
+    return OperationTotals.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OperationTotals>, I>>(object: I): OperationTotals {
+    const message = createBaseOperationTotals();
+    message.items = object.items ?? 0;
+    message.validItems = object.validItems ?? 0;
+    message.accounts = object.accounts ?? 0;
+    message.servers = object.servers ?? 0;
+    message.moneyIn = object.moneyIn?.map((e) => Money.fromPartial(e)) || [];
+    message.moneyOut = object.moneyOut?.map((e) => Money.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseValidateOperationResponse(): ValidateOperationResponse {
+  return { valid: false, items: [], totals: undefined, errors: [] };
+}
+
+export const ValidateOperationResponse: MessageFns<ValidateOperationResponse> = {
+  encode(message: ValidateOperationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.valid !== false) {
+      writer.uint32(8).bool(message.valid);
+    }
+    for (const v of message.items) {
+      ItemPreview.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.totals !== undefined) {
+      OperationTotals.encode(message.totals, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.errors) {
+      ItemIssue.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValidateOperationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValidateOperationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.valid = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.items.push(ItemPreview.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.totals = OperationTotals.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.errors.push(ItemIssue.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValidateOperationResponse {
+    return {
+      valid: isSet(object.valid) ? globalThis.Boolean(object.valid) : false,
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemPreview.fromJSON(e)) : [],
+      totals: isSet(object.totals) ? OperationTotals.fromJSON(object.totals) : undefined,
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ItemIssue.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ValidateOperationResponse): unknown {
+    const obj: any = {};
+    if (message.valid !== false) {
+      obj.valid = message.valid;
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ItemPreview.toJSON(e));
+    }
+    if (message.totals !== undefined) {
+      obj.totals = OperationTotals.toJSON(message.totals);
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => ItemIssue.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ValidateOperationResponse>, I>>(base?: I): ValidateOperationResponse {
+    return ValidateOperationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ValidateOperationResponse>, I>>(object: I): ValidateOperationResponse {
+    const message = createBaseValidateOperationResponse();
+    message.valid = object.valid ?? false;
+    message.items = object.items?.map((e) => ItemPreview.fromPartial(e)) || [];
+    message.totals = (object.totals !== undefined && object.totals !== null)
+      ? OperationTotals.fromPartial(object.totals)
+      : undefined;
+    message.errors = object.errors?.map((e) => ItemIssue.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Operation intake: where CRM integrations and ops UIs submit changes for MT servers.
  * Every call needs `authorization: Bearer <Keycloak access token>` metadata.
@@ -1135,6 +1964,13 @@ export interface IntakeServiceClient {
    */
 
   submitOperation(request: SubmitOperationRequest, metadata?: Metadata): Observable<SubmitOperationResponse>;
+
+  /**
+   * A dry run: the same static and live validation as SubmitOperation, and per item the before -> after preview from
+   * live state, with batch totals and warnings. Nothing is stored or sent; needs the same submit permission.
+   */
+
+  validateOperation(request: ValidateOperationRequest, metadata?: Metadata): Observable<ValidateOperationResponse>;
 
   getOperation(request: GetOperationRequest, metadata?: Metadata): Observable<GetOperationResponse>;
 }
@@ -1155,6 +1991,16 @@ export interface IntakeServiceController {
     metadata?: Metadata,
   ): Promise<SubmitOperationResponse> | Observable<SubmitOperationResponse> | SubmitOperationResponse;
 
+  /**
+   * A dry run: the same static and live validation as SubmitOperation, and per item the before -> after preview from
+   * live state, with batch totals and warnings. Nothing is stored or sent; needs the same submit permission.
+   */
+
+  validateOperation(
+    request: ValidateOperationRequest,
+    metadata?: Metadata,
+  ): Promise<ValidateOperationResponse> | Observable<ValidateOperationResponse> | ValidateOperationResponse;
+
   getOperation(
     request: GetOperationRequest,
     metadata?: Metadata,
@@ -1163,7 +2009,7 @@ export interface IntakeServiceController {
 
 export function IntakeServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["submitOperation", "getOperation"];
+    const grpcMethods: string[] = ["submitOperation", "validateOperation", "getOperation"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("IntakeService", method)(constructor.prototype[method], method, descriptor);
@@ -1201,6 +2047,21 @@ export const IntakeServiceService = {
       Buffer.from(SubmitOperationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubmitOperationResponse => SubmitOperationResponse.decode(value),
   },
+  /**
+   * A dry run: the same static and live validation as SubmitOperation, and per item the before -> after preview from
+   * live state, with batch totals and warnings. Nothing is stored or sent; needs the same submit permission.
+   */
+  validateOperation: {
+    path: "/tradewarden.intake.v1.IntakeService/ValidateOperation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ValidateOperationRequest): Buffer =>
+      Buffer.from(ValidateOperationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ValidateOperationRequest => ValidateOperationRequest.decode(value),
+    responseSerialize: (value: ValidateOperationResponse): Buffer =>
+      Buffer.from(ValidateOperationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ValidateOperationResponse => ValidateOperationResponse.decode(value),
+  },
   getOperation: {
     path: "/tradewarden.intake.v1.IntakeService/GetOperation" as const,
     requestStream: false as const,
@@ -1219,6 +2080,11 @@ export interface IntakeServiceServer extends UntypedServiceImplementation {
    * operation created the first time.
    */
   submitOperation: handleUnaryCall<SubmitOperationRequest, SubmitOperationResponse>;
+  /**
+   * A dry run: the same static and live validation as SubmitOperation, and per item the before -> after preview from
+   * live state, with batch totals and warnings. Nothing is stored or sent; needs the same submit permission.
+   */
+  validateOperation: handleUnaryCall<ValidateOperationRequest, ValidateOperationResponse>;
   getOperation: handleUnaryCall<GetOperationRequest, GetOperationResponse>;
 }
 

@@ -1,0 +1,64 @@
+import type { gatewayV1 } from '@tradewarden/proto';
+import type { LiveStateClient } from '../submission/live-state.client';
+import type { LiveTarget, LiveView } from './operation-type';
+
+/**
+ * Reads what the items of one server need, in as few gateway calls as the Web API allows: accounts in batches, each
+ * group and symbol once, positions per account (and then the symbols they trade, for their digits).
+ */
+export async function readLiveView(client: LiveStateClient, serverId: string, platform: 'mt5' | 'mt4', targets: readonly LiveTarget[]): Promise<LiveView> {
+  const logins = new Set<string>();
+  const groups = new Set<string>();
+  const symbolNames = new Set<string>();
+  const positionLogins = new Set<string>();
+  let allSymbols = false;
+  for (const target of targets) {
+    switch (target.kind) {
+      case 'account':
+        logins.add(target.login);
+        break;
+      case 'group':
+        groups.add(target.group);
+        break;
+      case 'symbol':
+        symbolNames.add(target.symbol);
+        break;
+      case 'all-symbols':
+        allSymbols = true;
+        break;
+      case 'positions':
+        positionLogins.add(target.login);
+        break;
+    }
+  }
+  const accounts = logins.size > 0 ? await client.accounts(serverId, [...logins]) : new Map<string, gatewayV1.Account>();
+  const groupRecords = new Map<string, gatewayV1.Group>();
+  for (const group of groups) {
+    const found = await client.group(serverId, group);
+    if (found) groupRecords.set(group, found);
+  }
+  const positions = new Map<string, gatewayV1.Position>();
+  for (const login of positionLogins) {
+    for (const position of (await client.positions(serverId, login)) ?? []) {
+      positions.set(`${login}/${position.position}`, position);
+      symbolNames.add(position.symbol);
+    }
+  }
+  const symbols = new Map<string, gatewayV1.Symbol>();
+  const everySymbol = allSymbols ? await client.symbols(serverId, '*') : [];
+  for (const symbol of everySymbol) symbols.set(symbol.symbol, symbol);
+  for (const name of symbolNames) {
+    if (symbols.has(name)) continue;
+    const found = (await client.symbols(serverId, name)).find((symbol) => symbol.symbol === name);
+    if (found) symbols.set(name, found);
+  }
+  return {
+    serverId,
+    platform,
+    account: (login) => accounts.get(login),
+    group: (group) => groupRecords.get(group),
+    symbol: (symbol) => symbols.get(symbol),
+    allSymbols: () => everySymbol,
+    position: (login, position) => positions.get(`${login}/${position}`),
+  };
+}

@@ -1,0 +1,147 @@
+import { DecimalAmount } from '@tradewarden/money';
+import type { commonV1, operationV1 } from '@tradewarden/proto';
+import type { LiveStateClient } from '../submission/live-state.client';
+import { CATALOGUE, paramsCaseOf } from './catalogue';
+import { CURRENCY_DIGITS } from './field-rules';
+import { readLiveView } from './live-reads';
+import { paramsFieldOf, type CatalogueSettings, type Issue, type LiveTarget, type MoneyMoved, type OperationType, type PlannedItem } from './operation-type';
+
+/** SubmitOperation and ValidateOperation take at most this many items (SubmitBatch streams more). */
+export const MAX_ITEMS_PER_REQUEST = 1000;
+
+const SERVER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+export interface OperationRequest {
+  operationType: string;
+  items: readonly operationV1.OperationItemSpec[];
+}
+
+export interface ItemOutcome {
+  rowNumber: number;
+  spec: operationV1.OperationItemSpec;
+  errors: Issue[];
+  warnings: Issue[];
+  /** Present when the item has no error. */
+  planned?: PlannedItem;
+  moneyMoved?: MoneyMoved;
+}
+
+export interface OperationTotals {
+  items: number;
+  validItems: number;
+  accounts: number;
+  servers: number;
+  moneyIn: commonV1.Money[];
+  moneyOut: commonV1.Money[];
+}
+
+export interface PlannedOperation {
+  requestErrors: Issue[];
+  items: ItemOutcome[];
+  totals: OperationTotals;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalogue holds types of every params message
+type AnyOperationType = OperationType<any>;
+
+/**
+ * Turns a request into a plan with the catalogue: static checks of every item, then the live state each server's items
+ * need (read once per server), then each type's plan. Collects every problem of every item instead of stopping at the
+ * first, so a caller sees them all at once.
+ */
+export class OperationPlanner {
+  constructor(
+    private readonly liveState: LiveStateClient,
+    private readonly settings: CatalogueSettings,
+  ) {}
+
+  /** Problems found without any server: the request's and each item's. */
+  staticIssues(request: OperationRequest): { requestErrors: Issue[]; itemErrors: Issue[][]; type: AnyOperationType | undefined } {
+    const requestErrors: Issue[] = [];
+    const type = CATALOGUE.get(request.operationType);
+    if (!type) {
+      requestErrors.push({ field: 'operation_type', code: 'UNSUPPORTED', message: `"${request.operationType}" is not an operation type (known: ${[...CATALOGUE.keys()].join(', ')})` });
+    }
+    if (request.items.length === 0) requestErrors.push({ field: 'items', code: 'REQUIRED', message: 'at least one item is required' });
+    if (request.items.length > MAX_ITEMS_PER_REQUEST) {
+      requestErrors.push({ field: 'items', code: 'TOO_MANY', message: `at most ${MAX_ITEMS_PER_REQUEST} items per request (SubmitBatch takes up to 100,000)` });
+    }
+    const itemErrors = request.items.map((spec, index) => (type ? this.itemStaticIssues(type, spec, `items[${index}]`) : []));
+    return { requestErrors, itemErrors, type };
+  }
+
+  async plan(request: OperationRequest): Promise<PlannedOperation> {
+    const { requestErrors, itemErrors, type } = this.staticIssues(request);
+    const items: ItemOutcome[] = request.items.map((spec, index) => ({ rowNumber: index + 1, spec, errors: [...itemErrors[index]!], warnings: [] }));
+    if (!type || requestErrors.length > 0) return { requestErrors, items, totals: totalsOf(items) };
+
+    const servers = await this.liveState.servers();
+    const byServer = new Map<string, ItemOutcome[]>();
+    for (const [index, item] of items.entries()) {
+      if (item.errors.length > 0) continue;
+      const server = servers.get(item.spec.serverId);
+      if (!server) item.errors.push({ field: `items[${index}].server_id`, code: 'UNKNOWN_SERVER', message: `no MT server "${item.spec.serverId}" is registered` });
+      else if (!server.enabled) item.errors.push({ field: `items[${index}].server_id`, code: 'SERVER_DISABLED', message: `MT server "${item.spec.serverId}" is out of service` });
+      else byServer.set(item.spec.serverId, [...(byServer.get(item.spec.serverId) ?? []), item]);
+    }
+    for (const [serverId, serverItems] of byServer) {
+      const params = serverItems.map((item) => type.params(item.spec) as unknown);
+      const targets: LiveTarget[] = params.flatMap((itemParams) => type.targets(itemParams));
+      const live = await readLiveView(this.liveState, serverId, servers.get(serverId)!.platform, targets);
+      serverItems.forEach((item, position) => {
+        const at = `items[${item.rowNumber - 1}].${paramsFieldOf(type.name)}`;
+        const outcome = type.plan(params[position], live, at, this.settings);
+        if ('errors' in outcome) item.errors.push(...outcome.errors);
+        else {
+          item.planned = outcome.planned;
+          item.warnings.push(...outcome.planned.warnings);
+          item.moneyMoved = type.moneyMoved?.(params[position]);
+        }
+      });
+    }
+    return { requestErrors, items, totals: totalsOf(items) };
+  }
+
+  private itemStaticIssues(type: AnyOperationType, spec: operationV1.OperationItemSpec, at: string): Issue[] {
+    const issues: Issue[] = [];
+    if (!SERVER_ID.test(spec.serverId)) issues.push({ field: `${at}.server_id`, code: 'FORMAT', message: 'must be a server registry id (lower-case letters, digits, dashes)' });
+    const expected = paramsFieldOf(type.name);
+    const given = paramsCaseOf(spec);
+    const params: unknown = type.params(spec);
+    if (given !== expected || params === undefined) {
+      issues.push({ field: `${at}.${expected}`, code: 'REQUIRED', message: `${type.name} items carry ${expected} params${given ? `, not ${given}` : ''}` });
+      return issues;
+    }
+    return [...issues, ...type.validate(params, `${at}.${expected}`)];
+  }
+}
+
+function totalsOf(items: readonly ItemOutcome[]): OperationTotals {
+  const valid = items.filter((item) => item.errors.length === 0 && item.planned);
+  const accounts = new Set<string>();
+  for (const item of valid) {
+    const login = item.planned!.before['login'] || item.planned!.after['login'];
+    if (login) accounts.add(`${item.spec.serverId}/${login}`);
+  }
+  const sums = (direction: MoneyMoved['direction']): commonV1.Money[] => {
+    const byCurrency = new Map<string, DecimalAmount>();
+    for (const item of valid) {
+      const moved = item.moneyMoved;
+      if (moved?.direction !== direction) continue;
+      const digits = CURRENCY_DIGITS[moved.money.currency] ?? 2;
+      const amount = DecimalAmount.parse(moved.money.amount, digits);
+      byCurrency.set(moved.money.currency, (byCurrency.get(moved.money.currency) ?? DecimalAmount.parse('0', 0)).plus(amount));
+    }
+    return [...byCurrency.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, amount]) => ({ currency, amount: amount.format(CURRENCY_DIGITS[currency] ?? 2) }));
+  };
+  return {
+    items: items.length,
+    validItems: valid.length,
+    accounts: accounts.size,
+    servers: new Set(valid.map((item) => item.spec.serverId)).size,
+    moneyIn: sums('in'),
+    moneyOut: sums('out'),
+  };
+}

@@ -1,0 +1,46 @@
+import type { catalogueV1 } from '@tradewarden/proto';
+import { login, price } from '../field-rules';
+import type { Issue, OperationType } from '../operation-type';
+import { recordUpdatePlan, unchangedWarning } from '../plan-builders';
+import { openPosition, pricePrecision, stopsSide } from './position-rules';
+
+type Params = catalogueV1.PositionStopsParams;
+
+const ticket = (value: string, field: string): Issue | undefined =>
+  /^[1-9]\d{0,19}$/.test(value) ? undefined : { field, code: 'FORMAT', message: 'must be a position ticket (digits)' };
+
+export const positionModifyStops: OperationType<Params> = {
+  name: 'position.modify_stops',
+  family: 'trade-records',
+  description: 'change the stop loss and/or take profit of an open position ("0" removes one)',
+  params: (spec) => spec.positionModifyStops,
+  validate: (params, at) => {
+    const issues = [
+      login(params.login, `${at}.login`),
+      ticket(params.position, `${at}.position`),
+      params.priceSl === undefined ? undefined : price(params.priceSl, `${at}.price_sl`),
+      params.priceTp === undefined ? undefined : price(params.priceTp, `${at}.price_tp`),
+    ].filter((issue): issue is Issue => issue !== undefined);
+    if (params.priceSl === undefined && params.priceTp === undefined) issues.push({ field: at, code: 'REQUIRED', message: 'name price_sl, price_tp or both' });
+    return issues;
+  },
+  targets: (params) => [{ kind: 'positions', login: params.login }],
+  plan: (params, live, at) => {
+    const found = openPosition(live, params.login, params.position, at);
+    if ('errors' in found) return found;
+    const errors = [
+      params.priceSl === undefined ? undefined : pricePrecision(params.priceSl, found.digits, `${at}.price_sl`),
+      params.priceTp === undefined ? undefined : pricePrecision(params.priceTp, found.digits, `${at}.price_tp`),
+      ...stopsSide(found.position, params.priceSl, params.priceTp, at),
+    ].filter((issue): issue is Issue => issue !== undefined);
+    if (errors.length > 0) return { errors };
+    const set: Record<string, string> = {};
+    if (params.priceSl !== undefined) set['price_sl'] = params.priceSl;
+    if (params.priceTp !== undefined) set['price_tp'] = params.priceTp;
+    const planned = recordUpdatePlan('position', found.snapshot, set, (fields) => ({
+      positionUpdate: { login: params.login, position: params.position, set: fields, throughDealer: params.throughDealer },
+    }));
+    planned.warnings.push(...unchangedWarning(at, planned.before, planned.after));
+    return { planned };
+  },
+};
