@@ -66,6 +66,7 @@ describe('gateway executes changes', () => {
           operationId,
           serverId,
           planDigest: 'digest-of-an-approved-plan',
+          submittedBy: 'gateway-changes-test',
           operationType: 'test.change',
           items: [{ itemId, rowNumber: 1, spec: { serverId }, before, after, change, revert: undefined, warnings: [] }],
         },

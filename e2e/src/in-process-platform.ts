@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +153,8 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
         { id: mt4ServerId, platform: 'mt4', address: `grpcs://${mt4.address}`, managerLogin: '1', passwordRef: `env:${bridgeKeyVariable}`, tls: { pinnedSha256: certificate.fingerprint256 }, maxConnections: 2, requestsPerSecond: 2000 },
       ]),
       GATEWAY_EXECUTION_POLL_MS: '50',
+      // Made per run, as an operator would provision one: it seals the passwords the gateway generates.
+      GATEWAY_CREDENTIALS_KEY: randomBytes(32).toString('base64'),
     });
     if (options.gateway === 'process') gatewayProcess = await startGatewayProcess();
     else started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));

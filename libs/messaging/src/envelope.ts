@@ -11,7 +11,8 @@ type PayloadKey =
   | 'executionRequested'
   | 'itemExecuted'
   | 'accessDenied'
-  | 'serverRegistryChanged';
+  | 'serverRegistryChanged'
+  | 'credentialsClaimed';
 
 /** Exactly one payload of the envelope's oneof, e.g. `{ operationSubmitted: {...} }`. */
 export type EnvelopePayload = {
@@ -27,6 +28,7 @@ const eventTypeByKey: Record<PayloadKey, string> = {
   itemExecuted: 'ItemExecuted',
   accessDenied: 'AccessDenied',
   serverRegistryChanged: 'ServerRegistryChanged',
+  credentialsClaimed: 'CredentialsClaimed',
 };
 
 export interface BuildEnvelopeOptions {

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { PermissionDeniedError } from '@tradewarden/authorization-client';
 import type { GrpcErrorMapper } from '@tradewarden/grpc';
+import { DecisionRefusedError } from './requests/approval-decision';
 import { ApprovalTransitionError } from './requests/approval-request';
 
 export type ApprovalErrorCode = 'NOT_FOUND' | 'INVALID_ARGUMENT';
@@ -22,6 +23,9 @@ function assertUnreachable(value: never): never {
 export const mapApprovalError: GrpcErrorMapper = (error) => {
   if (error instanceof PermissionDeniedError) return { code: status.PERMISSION_DENIED, message: error.reason };
   if (error instanceof ApprovalTransitionError) return { code: status.FAILED_PRECONDITION, message: error.message };
+  if (error instanceof DecisionRefusedError) {
+    return { code: error.code === 'SELF_APPROVAL' || error.code === 'DUPLICATE_APPROVER' ? status.PERMISSION_DENIED : status.FAILED_PRECONDITION, message: `${error.message} [${error.code}]` };
+  }
   if (error instanceof ApprovalError) {
     switch (error.code) {
       case 'NOT_FOUND':

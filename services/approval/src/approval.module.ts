@@ -6,6 +6,7 @@ import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarde
 import { mapApprovalError } from './approval-errors';
 import type { ApprovalConfig } from './config';
 import { ApprovalController } from './grpc/approval.controller';
+import { ApprovalDecisionService } from './requests/approval-decision.service';
 import { OperationSubmittedHandler } from './requests/operation-submitted.handler';
 import { APPROVAL_ENTITIES, APPROVAL_MIGRATIONS } from './approval-schema';
 
@@ -34,6 +35,7 @@ export class ApprovalModule {
       controllers: [ApprovalController],
       providers: [
         OperationSubmittedHandler,
+        ApprovalDecisionService,
         {
           provide: AuthorizationClient,
           useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount),

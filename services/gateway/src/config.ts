@@ -12,6 +12,13 @@ const gatewayEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
   GATEWAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   // Items executed at the same time (each server's pool still caps its connections; one account at a time).
   GATEWAY_EXECUTION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  // AES-256 key (32 bytes, base64) sealing the passwords the gateway generates until their submitter collects them.
+  // A secret: no default (the local demo launcher makes one).
+  GATEWAY_CREDENTIALS_KEY: z
+    .string({ required_error: 'is required: 32 random bytes, base64 (e.g. `openssl rand -base64 32`)' })
+    .refine((value) => Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(value), 'must be 32 bytes, base64-encoded'),
+  // Uncollected passwords are erased after this many hours.
+  GATEWAY_CREDENTIALS_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
 });
 
 export type GatewayConfig = ReturnType<typeof toGatewayConfig>;
@@ -23,6 +30,7 @@ function toGatewayConfig(env: z.infer<typeof gatewayEnv>) {
     identityAddress: env.IDENTITY_GRPC_ADDRESS,
     servers: env.GATEWAY_SERVERS,
     execution: { pollMs: env.GATEWAY_EXECUTION_POLL_MS, maxAttempts: env.GATEWAY_MAX_ATTEMPTS, concurrency: env.GATEWAY_EXECUTION_CONCURRENCY },
+    credentials: { key: Buffer.from(env.GATEWAY_CREDENTIALS_KEY, 'base64'), ttlHours: env.GATEWAY_CREDENTIALS_TTL_HOURS },
   };
 }
 

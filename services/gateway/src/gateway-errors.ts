@@ -3,7 +3,15 @@ import type { GrpcErrorMapper } from '@tradewarden/grpc';
 import { PermissionDeniedError } from '@tradewarden/authorization-client';
 import { MtRetcodeError, MtTransportError, MtAuthenticationError } from './mt5/mt5-errors';
 
-export type GatewayErrorCode = 'SERVER_NOT_FOUND' | 'SERVER_DISABLED' | 'PLATFORM_NOT_SUPPORTED' | 'SECRET_UNRESOLVED' | 'INVALID_ARGUMENT';
+export type GatewayErrorCode =
+  | 'SERVER_NOT_FOUND'
+  | 'SERVER_DISABLED'
+  | 'PLATFORM_NOT_SUPPORTED'
+  | 'SECRET_UNRESOLVED'
+  | 'INVALID_ARGUMENT'
+  | 'CREDENTIALS_NOT_FOUND'
+  | 'CREDENTIALS_UNAVAILABLE'
+  | 'NOT_THE_SUBMITTER';
 
 export class GatewayError extends Error {
   constructor(
@@ -34,6 +42,12 @@ export const mapGatewayError: GrpcErrorMapper = (error) => {
         return { code: status.UNIMPLEMENTED, message: error.message };
       case 'SECRET_UNRESOLVED':
         return { code: status.FAILED_PRECONDITION, message: error.message };
+      case 'CREDENTIALS_NOT_FOUND':
+        return { code: status.NOT_FOUND, message: error.message };
+      case 'CREDENTIALS_UNAVAILABLE':
+        return { code: status.FAILED_PRECONDITION, message: error.message };
+      case 'NOT_THE_SUBMITTER':
+        return { code: status.PERMISSION_DENIED, message: error.message };
       default:
         return assertUnreachable(error.code);
     }

@@ -5,6 +5,7 @@ import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ExecutionCommandHandler } from './execution/execution-command.handler';
+import { CredentialVault } from './execution/credential-vault.service';
 import { ExecutorService } from './execution/executor.service';
 import { mapGatewayError } from './gateway-errors';
 import { GatewayController } from './grpc/gateway.controller';
@@ -39,6 +40,7 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         ServerRegistryService,
         ExecutorService,
+        CredentialVault,
         ExecutionCommandHandler,
         { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
       ],

@@ -11,6 +11,8 @@ export interface DemoSecrets {
   postgresSuperuser: string;
   keycloakAdmin: string;
   databaseRoles: Record<string, string>;
+  /** The gateway's key for sealing generated passwords (32 bytes, base64). */
+  gatewayCredentialsKey: string;
 }
 
 const generate = () => randomBytes(18).toString('base64url');
@@ -21,6 +23,7 @@ export function loadOrCreateDemoSecrets(path: string, services: readonly string[
     postgresSuperuser: existing.postgresSuperuser ?? generate(),
     keycloakAdmin: existing.keycloakAdmin ?? generate(),
     databaseRoles: Object.fromEntries(services.map((service) => [service, existing.databaseRoles?.[service] ?? generate()])),
+    gatewayCredentialsKey: existing.gatewayCredentialsKey ?? randomBytes(32).toString('base64'),
   };
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });

@@ -187,6 +187,7 @@ async function main(config: LauncherConfig): Promise<void> {
     };
     if (service === 'gateway') {
       env['TW_MT5_DEMO_1_PASSWORD'] = SIMULATOR_MANAGER_PASSWORD;
+      env['GATEWAY_CREDENTIALS_KEY'] = secrets.gatewayCredentialsKey;
       env['TW_MT5_DEMO_2_PASSWORD'] = SIMULATOR_MANAGER_PASSWORD;
       env['TW_MT4_DEMO_1_BRIDGE_KEY'] = MT4_BRIDGE_KEY;
       env['GATEWAY_SERVERS'] = JSON.stringify([

@@ -6,6 +6,7 @@ import { DATA_SOURCE } from '@tradewarden/database';
 import { callerOf } from '@tradewarden/grpc';
 import { approvalV1 } from '@tradewarden/proto';
 import { ApprovalError } from '../approval-errors';
+import { ApprovalDecisionService } from '../requests/approval-decision.service';
 import { ApprovalRequestRow } from '../requests/approval-request.entity';
 
 const stateToProto: Record<ApprovalRequestRow['state'], approvalV1.ApprovalState> = {
@@ -16,31 +17,56 @@ const stateToProto: Record<ApprovalRequestRow['state'], approvalV1.ApprovalState
   CANCELLED: approvalV1.ApprovalState.APPROVAL_STATE_CANCELLED,
 };
 
+function requireOperationId(operationId: string): void {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(operationId)) throw new ApprovalError('INVALID_ARGUMENT', 'operation_id: must be a UUID');
+}
+
 @Controller()
 @approvalV1.ApprovalServiceControllerMethods()
 export class ApprovalController implements approvalV1.ApprovalServiceController {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly authorization: AuthorizationClient,
+    private readonly decisions: ApprovalDecisionService,
   ) {}
 
   async getApprovalRequest(request: approvalV1.GetApprovalRequestRequest, metadata?: Metadata): Promise<approvalV1.GetApprovalRequestResponse> {
     const { actor } = callerOf(metadata);
-    if (!/^[0-9a-f-]{36}$/i.test(request.operationId)) throw new ApprovalError('INVALID_ARGUMENT', 'operation_id must be a UUID');
+    requireOperationId(request.operationId);
     const row = await this.dataSource.getRepository(ApprovalRequestRow).findOneBy({ operationId: request.operationId });
     if (!row) throw new ApprovalError('NOT_FOUND', `no approval request for operation ${request.operationId}`);
     await this.authorization.require(actor, { action: 'view', operationType: row.operationType });
+    return { approvalRequest: await this.view(row) };
+  }
+
+  async approve(request: approvalV1.ApproveRequest, metadata?: Metadata): Promise<approvalV1.ApproveResponse> {
+    const { actor } = callerOf(metadata);
+    requireOperationId(request.operationId);
+    if (request.comment.length > 1000) throw new ApprovalError('INVALID_ARGUMENT', 'comment: at most 1000 characters');
+    const row = await this.decisions.decide(actor, request.operationId, { kind: 'approve', planDigest: request.planDigest }, request.comment);
+    return { approvalRequest: await this.view(row) };
+  }
+
+  async reject(request: approvalV1.RejectRequest, metadata?: Metadata): Promise<approvalV1.RejectResponse> {
+    const { actor } = callerOf(metadata);
+    requireOperationId(request.operationId);
+    if (!request.reason.trim() || request.reason.length > 1000) throw new ApprovalError('INVALID_ARGUMENT', 'reason: required, at most 1000 characters');
+    const row = await this.decisions.decide(actor, request.operationId, { kind: 'reject', planDigest: request.planDigest }, request.reason.trim());
+    return { approvalRequest: await this.view(row) };
+  }
+
+  private async view(row: ApprovalRequestRow): Promise<approvalV1.ApprovalRequest> {
     return {
-      approvalRequest: {
-        operationId: row.operationId,
-        operationType: row.operationType,
-        state: stateToProto[row.state],
-        policyName: row.policyName,
-        planDigest: row.planDigest,
-        autoApproved: row.autoApproved,
-        createdAt: row.createdAt,
-        decidedAt: row.decidedAt ?? undefined,
-      },
+      operationId: row.operationId,
+      operationType: row.operationType,
+      state: stateToProto[row.state],
+      policyName: row.policyName,
+      planDigest: row.planDigest,
+      autoApproved: row.autoApproved,
+      createdAt: row.createdAt,
+      decidedAt: row.decidedAt ?? undefined,
+      requiredApprovals: row.requiredApprovals,
+      approvers: await this.decisions.approvers(row.operationId),
     };
   }
 }

@@ -19,8 +19,8 @@ export class ExecutionCommandHandler implements ConsumedEventHandler {
     for (const item of command.items) {
       await manager.query(
         `INSERT INTO execution_items
-           (item_id, operation_id, server_id, operation_type, plan_digest, plan, execution_token, traceparent, account_key, status, attempts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', 0)
+           (item_id, operation_id, server_id, operation_type, plan_digest, plan, execution_token, traceparent, account_key, submitted_by, status, attempts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', 0)
          ON CONFLICT (item_id) DO NOTHING`,
         [
           item.itemId,
@@ -31,7 +31,8 @@ export class ExecutionCommandHandler implements ConsumedEventHandler {
           JSON.stringify(operationV1.ItemPlan.toJSON(item)),
           executionToken(item.itemId),
           envelope.traceparent || null,
-          orderingKey(item.change),
+          orderingKey(item.change) ?? `item:${item.itemId}`,
+          command.submittedBy,
         ],
       );
     }

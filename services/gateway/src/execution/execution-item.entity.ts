@@ -43,6 +43,10 @@ export class ExecutionItemRow {
   @Column({ name: 'execution_token', type: 'text' })
   executionToken!: string;
 
+  /** Keycloak subject of the operation's submitter (who may claim generated passwords). */
+  @Column({ name: 'submitted_by', type: 'text', default: '' })
+  submittedBy!: string;
+
   /** Trace of the operation, so execution spans join it. */
   @Column({ type: 'text', nullable: true })
   traceparent!: string | null;

@@ -19,7 +19,10 @@ describe('orderingKey', () => {
     expect(orderingKey({ positionUpdate: { login: '500003', position: '7000001', set: {}, throughDealer: false } })).toBe('500003');
     expect(orderingKey({ groupUpdate: { group: 'real\\pro\\usd', set: {} } })).toBe('group:real\\pro\\usd');
     expect(orderingKey({ symbolUpdate: { symbol: 'EURUSD', set: {} } })).toBe('symbol:EURUSD');
-    expect(orderingKey(undefined)).toBe('');
+    expect(orderingKey({ passwordReset: { login: '500004', kind: 1 } })).toBe('500004');
+    expect(orderingKey({ accountCreate: { login: '', set: { group: 'real' } } })).toBeUndefined();
+    expect(orderingKey({ accountCreate: { login: '512345', set: { group: 'real' } } })).toBe('512345');
+    expect(orderingKey(undefined)).toBeUndefined();
   });
 });
 

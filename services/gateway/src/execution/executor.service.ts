@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { MtBalanceType } from '@tradewarden/mt5-webapi-protocol';
-import { accountSnapshot, ChangeFieldError, CONTEXT_FIELDS, decideUpdate, driftedContext, unmetFields } from '@tradewarden/mt-change';
+import { accountSnapshot, canonicalChangeSet, ChangeFieldError, CONTEXT_FIELDS, decideUpdate, driftedContext, unmetFields } from '@tradewarden/mt-change';
 import { DecimalAmount } from '@tradewarden/money';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
-import { operationV1 } from '@tradewarden/proto';
+import { catalogueV1, operationV1 } from '@tradewarden/proto';
 import { withSpan, extractTraceContext } from '@tradewarden/telemetry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayError } from '../gateway-errors';
@@ -14,6 +14,7 @@ import { toAccount } from '../mt/gateway-records';
 import { UnsupportedChangeError, type MtConnector } from '../mt/mt-connector';
 import { ServerRegistryService } from '../registry/server-registry.service';
 import { ExecutionItemRow, type ExecutionStatus } from './execution-item.entity';
+import { CredentialVault } from './credential-vault.service';
 import { afterUnconfirmedAttempt } from './execution-rules';
 import { recordTarget, type RecordTarget } from './record-target';
 
@@ -49,6 +50,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     private readonly registry: ServerRegistryService,
     private readonly outbox: OutboxWriter,
     private readonly messaging: MessagingRuntime,
+    private readonly vault: CredentialVault,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -143,6 +145,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       throw error;
     }
     if (change?.balance) return this.executeBalance(item, plan, connector, change.balance);
+    if (change?.accountCreate) return this.executeAccountCreate(item, connector, change.accountCreate);
+    if (change?.passwordReset) return this.executePasswordReset(item, plan, connector, change.passwordReset);
     let target: RecordTarget;
     try {
       target = recordTarget(item.serverId, connector, change);
@@ -215,6 +219,105 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       errorMessage: `live ${fields.join(', ')} differ from what was approved (${fields.map((f) => `${f}: ${approved[f] ?? '(not shown)'} -> ${live[f] ?? '(none)'}`).join('; ')})`,
       liveBefore: live,
     };
+  }
+
+  /**
+   * Opening an account is not idempotent either. Its passwords are sealed first; the account is opened with the
+   * execution token as its comment and its login kept at once, so a retry finds an account an earlier attempt opened
+   * (by login, or by the token in its group) instead of opening a second one. Then it gets the comment asked for and is
+   * read back.
+   */
+  private async executeAccountCreate(item: ExecutionItemRow, connector: MtConnector, create: operationV1.AccountCreate): Promise<Outcome> {
+    let set: Record<string, string>;
+    try {
+      set = canonicalChangeSet('account', create.set);
+    } catch (error) {
+      if (error instanceof ChangeFieldError) return { status: 'FAILED', errorCode: 'INVALID_CHANGE', errorMessage: error.message };
+      throw error;
+    }
+    const group = set['group'] ?? '';
+    // The vault's login is set only once this item has opened the account.
+    const sealed = await this.vault.passwordsFor(item, ['main', 'investor'], null);
+    let login = sealed.login;
+    try {
+      if (!login && item.attempts > 1) login = await this.openedEarlier(connector, create.login, group, item.executionToken);
+      if (login) {
+        await this.vault.recordLogin(item.itemId, login);
+      } else {
+        login = await connector.createAccount({
+          login: create.login,
+          group,
+          firstName: set['first_name'] ?? '',
+          lastName: set['last_name'] ?? '',
+          email: set['email'] ?? '',
+          phone: set['phone'] ?? '',
+          country: set['country'] ?? '',
+          city: set['city'] ?? '',
+          comment: item.executionToken,
+          leverage: Number(set['leverage']),
+          mainPassword: sealed.passwords.main!,
+          investorPassword: sealed.passwords.investor!,
+        });
+        await this.vault.recordLogin(item.itemId, login);
+      }
+      const wanted = set['comment'] ?? '';
+      const opened = accountSnapshot(toAccount(item.serverId, await connector.getAccount(login)));
+      if (opened['comment'] !== wanted) await connector.updateAccount(login, { comment: wanted });
+      const readBack = accountSnapshot(toAccount(item.serverId, await connector.getAccount(login)));
+      const unmet = unmetFields('account', set, readBack);
+      const after = pick(readBack, [...CONTEXT_FIELDS.account, ...Object.keys(set)]);
+      if (unmet.length > 0) {
+        return { status: 'FAILED', errorCode: 'VERIFICATION_MISMATCH', errorMessage: `account ${login} opened, but the server did not take ${unmet.join(', ')}`, liveBefore: after };
+      }
+      return { status: 'APPLIED', mtReference: login, liveBefore: {}, liveAfter: after };
+    } catch (error) {
+      if (error instanceof MtRetcodeError && !login) {
+        return { status: 'REJECTED', errorCode: 'MT_REJECTED', errorMessage: error.message, mtRetcode: `${error.code} ${error.text}` };
+      }
+      if (error instanceof UnsupportedChangeError) return { status: 'FAILED', errorCode: 'UNSUPPORTED_ON_PLATFORM', errorMessage: error.message };
+      return this.unconfirmed(item, false, `opening account: ${String(error)}`);
+    }
+  }
+
+  /** The account an earlier attempt of this item opened, found by the execution token it carries as its comment. */
+  private async openedEarlier(connector: MtConnector, requestedLogin: string, group: string, token: string): Promise<string | null> {
+    if (!requestedLogin) return (await connector.findAccountByComment(group, token)) ?? null;
+    try {
+      return (await connector.getAccount(requestedLogin)).comment === token ? requestedLogin : null;
+    } catch (error) {
+      if (error instanceof MtRetcodeError && error.notFound) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * A password reset sets a generated password (sealed before sending, so a retry sets the same one) and, where the
+   * platform can tell, checks that the account now has it.
+   */
+  private async executePasswordReset(item: ExecutionItemRow, plan: operationV1.ItemPlan, connector: MtConnector, reset: operationV1.PasswordReset): Promise<Outcome> {
+    const kind = reset.kind === catalogueV1.PasswordKind.PASSWORD_KIND_INVESTOR ? 'investor' : 'main';
+    if (reset.kind !== catalogueV1.PasswordKind.PASSWORD_KIND_INVESTOR && reset.kind !== catalogueV1.PasswordKind.PASSWORD_KIND_MAIN) {
+      return { status: 'FAILED', errorCode: 'INVALID_CHANGE', errorMessage: 'change.password_reset.kind: MAIN or INVESTOR' };
+    }
+    let live: Record<string, string>;
+    try {
+      live = pick(accountSnapshot(toAccount(item.serverId, await connector.getAccount(reset.login))), CONTEXT_FIELDS.account);
+    } catch (error) {
+      if (error instanceof MtRetcodeError && error.notFound) return { status: 'FAILED', errorCode: 'ACCOUNT_NOT_FOUND', errorMessage: `account ${reset.login} no longer exists` };
+      return this.unconfirmed(item, false, `reading live state failed: ${String(error)}`);
+    }
+    const drifted = driftedContext('account', plan.before, live);
+    if (drifted.length > 0) return this.drifted(drifted, plan.before, live);
+    const { passwords } = await this.vault.passwordsFor(item, [kind], reset.login);
+    try {
+      await connector.changePassword(reset.login, kind, passwords[kind]!);
+      const taken = await connector.checkPassword(reset.login, kind, passwords[kind]!);
+      if (taken === false) return { status: 'FAILED', errorCode: 'VERIFICATION_MISMATCH', errorMessage: `the ${kind} password of ${reset.login} is not the one set`, liveBefore: live };
+    } catch (error) {
+      if (error instanceof MtRetcodeError) return { status: 'REJECTED', errorCode: 'MT_REJECTED', errorMessage: error.message, mtRetcode: `${error.code} ${error.text}`, liveBefore: live };
+      return this.unconfirmed(item, false, `outcome unknown: ${String(error)}`);
+    }
+    return { status: 'APPLIED', mtReference: reset.login, liveBefore: live, liveAfter: { ...live, password_reset: kind } };
   }
 
   /** Balance deals are not idempotent: the execution token in the deal comment, found in the deal history, settles retries. */

@@ -3,6 +3,7 @@ import { Controller } from '@nestjs/common';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { callerOf, ServiceRoleOnly } from '@tradewarden/grpc';
 import { gatewayV1 } from '@tradewarden/proto';
+import { CredentialVault } from '../execution/credential-vault.service';
 import { GatewayError } from '../gateway-errors';
 import { toAccount, toGroup, toPosition, toSymbol } from '../mt/gateway-records';
 import type { MtServerRow } from '../registry/mt-server.entity';
@@ -62,6 +63,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   constructor(
     private readonly registry: ServerRegistryService,
     private readonly authorization: AuthorizationClient,
+    private readonly vault: CredentialVault,
   ) {}
 
   @ServiceRoleOnly()
@@ -140,6 +142,16 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
     if (!request.reason.trim()) throw new GatewayError('INVALID_ARGUMENT', 'reason: required (why the server goes out of service)');
     const decision = await this.authorization.require(actor, { action: 'admin', operationType: REGISTRY, serverId: request.serverId });
     return { server: toServerInfo(await this.registry.disable(request.serverId, request.reason.trim(), { actor, decisionId: decision.decisionId })) };
+  }
+
+  /** For the submitter only (checked against the operation), once; never logged. */
+  async claimCredentials(request: gatewayV1.ClaimCredentialsRequest, metadata?: Metadata): Promise<gatewayV1.ClaimCredentialsResponse> {
+    const { actor } = callerOf(metadata);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    if (!uuid.test(request.operationId)) throw new GatewayError('INVALID_ARGUMENT', 'operation_id: must be a UUID');
+    if (!uuid.test(request.itemId)) throw new GatewayError('INVALID_ARGUMENT', 'item_id: must be a UUID');
+    const claimed = await this.vault.claim(actor, request.operationId, request.itemId);
+    return { serverId: claimed.serverId, login: claimed.login, mainPassword: claimed.passwords.main ?? '', investorPassword: claimed.passwords.investor ?? '' };
   }
 
   async getServerHealth(request: gatewayV1.GetServerHealthRequest, _metadata?: Metadata): Promise<gatewayV1.GetServerHealthResponse> {

@@ -137,6 +137,10 @@ export interface MtConnector {
   /** Opens an account; resolves with its login. Not idempotent: a retry after an unknown outcome must look first. */
   createAccount(account: NewAccount): Promise<string>;
   changePassword(login: string, kind: PasswordKind, password: string): Promise<void>;
+  /** Whether the password is the account's; undefined where the platform cannot tell (the MT4 bridge). */
+  checkPassword(login: string, kind: PasswordKind, password: string): Promise<boolean | undefined>;
+  /** The login of the account of a group whose comment is this (finds an account opened by an earlier attempt). */
+  findAccountByComment(group: string, comment: string): Promise<string | undefined>;
   /** Books a balance or credit deal tagged with `comment` (at most 31 characters); resolves with the deal ticket. */
   balanceOperation(login: string, type: MtBalanceType, amount: DecimalAmount, comment: string): Promise<string>;
   balanceDealsSince(login: string, since: Date): Promise<MtBalanceDeal[]>;

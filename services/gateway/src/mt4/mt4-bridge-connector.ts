@@ -357,6 +357,21 @@ export class Mt4BridgeConnector implements MtConnector {
     return String(reply.login);
   }
 
+  /** The bridge contract has no password check (MT4's UserPasswordCheck covers the main password only). */
+  checkPassword(): Promise<boolean | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  async findAccountByComment(group: string, comment: string): Promise<string | undefined> {
+    const logins = (await this.read('getUsersByGroup', { groupMask: group })).logins;
+    for (let start = 0; start < logins.length; start += 500) {
+      const users = (await this.read('getUsers', { logins: logins.slice(start, start + 500) })).users;
+      const found = users.find((user) => user.group === group && user.comment === comment);
+      if (found) return String(found.login);
+    }
+    return undefined;
+  }
+
   async changePassword(login: string, kind: PasswordKind, password: string): Promise<void> {
     mt4Ret('SetPassword', await this.call('setPassword', { login: Number(login), password, investor: kind === 'investor' }));
   }

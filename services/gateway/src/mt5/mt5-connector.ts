@@ -308,6 +308,26 @@ export class Mt5Connector implements MtConnector {
     });
   }
 
+  /** user/check_password answers 0 for the right password and 3006 for a wrong one. */
+  checkPassword(login: string, kind: PasswordKind, password: string): Promise<boolean | undefined> {
+    return this.pool.run(async (session) => {
+      try {
+        await session.request('/api/user/check_password', {}, { Login: login, Type: kind, Password: password });
+        return true;
+      } catch (error) {
+        if (error instanceof MtRetcodeError && error.code === MtRetcode.USR_INVALID_PASSWORD) return false;
+        throw error;
+      }
+    });
+  }
+
+  findAccountByComment(group: string, comment: string): Promise<string | undefined> {
+    return this.read(async (session) => {
+      const users = (await session.request<WebApiUser[]>('/api/user/get_batch', { group })).answer ?? [];
+      return users.find((user) => user.Group === group && user.Comment === comment)?.Login;
+    });
+  }
+
   changePassword(login: string, kind: PasswordKind, password: string): Promise<void> {
     return this.pool.run(async (session) => {
       await session.request('/api/user/change_password', {}, { Login: login, Type: kind, Password: password });

@@ -57,6 +57,7 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
               serverId,
               planDigest: operation.planDigest,
               operationType: operation.operationType,
+              submittedBy: operation.submittedBy,
               items: serverItems.map((item) => ({
                 itemId: item.itemId,
                 rowNumber: item.rowNumber,

@@ -87,6 +87,31 @@ export interface ApprovalRequest {
   autoApproved: boolean;
   createdAt: Date | undefined;
   decidedAt: Date | undefined;
+  requiredApprovals: number;
+  /** Usernames of the approvals given so far. */
+  approvers: string[];
+}
+
+export interface ApproveRequest {
+  operationId: string;
+  /** The digest of the plan the approver reviewed (GetApprovalRequest); an approval counts only for that plan. */
+  planDigest: string;
+  comment: string;
+}
+
+export interface ApproveResponse {
+  approvalRequest: ApprovalRequest | undefined;
+}
+
+export interface RejectRequest {
+  operationId: string;
+  planDigest: string;
+  /** Why (required); shown to the submitter and kept in the audit trail. */
+  reason: string;
+}
+
+export interface RejectResponse {
+  approvalRequest: ApprovalRequest | undefined;
 }
 
 wrappers[".google.protobuf.Timestamp"] = {
@@ -256,6 +281,8 @@ function createBaseApprovalRequest(): ApprovalRequest {
     autoApproved: false,
     createdAt: undefined,
     decidedAt: undefined,
+    requiredApprovals: 0,
+    approvers: [],
   };
 }
 
@@ -284,6 +311,12 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.decidedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.decidedAt), writer.uint32(66).fork()).join();
+    }
+    if (message.requiredApprovals !== 0) {
+      writer.uint32(72).int32(message.requiredApprovals);
+    }
+    for (const v of message.approvers) {
+      writer.uint32(82).string(v!);
     }
     return writer;
   },
@@ -365,6 +398,22 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.decidedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.requiredApprovals = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.approvers.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -415,6 +464,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         : isSet(object.decided_at)
         ? fromJsonTimestamp(object.decided_at)
         : undefined,
+      requiredApprovals: isSet(object.requiredApprovals)
+        ? globalThis.Number(object.requiredApprovals)
+        : isSet(object.required_approvals)
+        ? globalThis.Number(object.required_approvals)
+        : 0,
+      approvers: globalThis.Array.isArray(object?.approvers)
+        ? object.approvers.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -444,6 +501,12 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.decidedAt !== undefined) {
       obj.decidedAt = message.decidedAt.toISOString();
     }
+    if (message.requiredApprovals !== 0) {
+      obj.requiredApprovals = Math.round(message.requiredApprovals);
+    }
+    if (message.approvers?.length) {
+      obj.approvers = message.approvers;
+    }
     return obj;
   },
 
@@ -460,6 +523,376 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.autoApproved = object.autoApproved ?? false;
     message.createdAt = object.createdAt ?? undefined;
     message.decidedAt = object.decidedAt ?? undefined;
+    message.requiredApprovals = object.requiredApprovals ?? 0;
+    message.approvers = object.approvers?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseApproveRequest(): ApproveRequest {
+  return { operationId: "", planDigest: "", comment: "" };
+}
+
+export const ApproveRequest: MessageFns<ApproveRequest> = {
+  encode(message: ApproveRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.planDigest !== "") {
+      writer.uint32(18).string(message.planDigest);
+    }
+    if (message.comment !== "") {
+      writer.uint32(26).string(message.comment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApproveRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApproveRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.planDigest = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApproveRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      planDigest: isSet(object.planDigest)
+        ? globalThis.String(object.planDigest)
+        : isSet(object.plan_digest)
+        ? globalThis.String(object.plan_digest)
+        : "",
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+    };
+  },
+
+  toJSON(message: ApproveRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.planDigest !== "") {
+      obj.planDigest = message.planDigest;
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApproveRequest>, I>>(base?: I): ApproveRequest {
+    return ApproveRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApproveRequest>, I>>(object: I): ApproveRequest {
+    const message = createBaseApproveRequest();
+    message.operationId = object.operationId ?? "";
+    message.planDigest = object.planDigest ?? "";
+    message.comment = object.comment ?? "";
+    return message;
+  },
+};
+
+function createBaseApproveResponse(): ApproveResponse {
+  return { approvalRequest: undefined };
+}
+
+export const ApproveResponse: MessageFns<ApproveResponse> = {
+  encode(message: ApproveResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.approvalRequest !== undefined) {
+      ApprovalRequest.encode(message.approvalRequest, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApproveResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApproveResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.approvalRequest = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApproveResponse {
+    return {
+      approvalRequest: isSet(object.approvalRequest)
+        ? ApprovalRequest.fromJSON(object.approvalRequest)
+        : isSet(object.approval_request)
+        ? ApprovalRequest.fromJSON(object.approval_request)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ApproveResponse): unknown {
+    const obj: any = {};
+    if (message.approvalRequest !== undefined) {
+      obj.approvalRequest = ApprovalRequest.toJSON(message.approvalRequest);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApproveResponse>, I>>(base?: I): ApproveResponse {
+    return ApproveResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApproveResponse>, I>>(object: I): ApproveResponse {
+    const message = createBaseApproveResponse();
+    message.approvalRequest = (object.approvalRequest !== undefined && object.approvalRequest !== null)
+      ? ApprovalRequest.fromPartial(object.approvalRequest)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRejectRequest(): RejectRequest {
+  return { operationId: "", planDigest: "", reason: "" };
+}
+
+export const RejectRequest: MessageFns<RejectRequest> = {
+  encode(message: RejectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.planDigest !== "") {
+      writer.uint32(18).string(message.planDigest);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.planDigest = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RejectRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      planDigest: isSet(object.planDigest)
+        ? globalThis.String(object.planDigest)
+        : isSet(object.plan_digest)
+        ? globalThis.String(object.plan_digest)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RejectRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.planDigest !== "") {
+      obj.planDigest = message.planDigest;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RejectRequest>, I>>(base?: I): RejectRequest {
+    return RejectRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RejectRequest>, I>>(object: I): RejectRequest {
+    const message = createBaseRejectRequest();
+    message.operationId = object.operationId ?? "";
+    message.planDigest = object.planDigest ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRejectResponse(): RejectResponse {
+  return { approvalRequest: undefined };
+}
+
+export const RejectResponse: MessageFns<RejectResponse> = {
+  encode(message: RejectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.approvalRequest !== undefined) {
+      ApprovalRequest.encode(message.approvalRequest, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.approvalRequest = ApprovalRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RejectResponse {
+    return {
+      approvalRequest: isSet(object.approvalRequest)
+        ? ApprovalRequest.fromJSON(object.approvalRequest)
+        : isSet(object.approval_request)
+        ? ApprovalRequest.fromJSON(object.approval_request)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RejectResponse): unknown {
+    const obj: any = {};
+    if (message.approvalRequest !== undefined) {
+      obj.approvalRequest = ApprovalRequest.toJSON(message.approvalRequest);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RejectResponse>, I>>(base?: I): RejectResponse {
+    return RejectResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RejectResponse>, I>>(object: I): RejectResponse {
+    const message = createBaseRejectResponse();
+    message.approvalRequest = (object.approvalRequest !== undefined && object.approvalRequest !== null)
+      ? ApprovalRequest.fromPartial(object.approvalRequest)
+      : undefined;
     return message;
   },
 };
@@ -468,6 +901,18 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
 
 export interface ApprovalServiceClient {
   getApprovalRequest(request: GetApprovalRequestRequest, metadata?: Metadata): Observable<GetApprovalRequestResponse>;
+
+  /**
+   * Approves the plan with the digest the approver reviewed. The submitter never approves their own operation, each
+   * approver counts once, and the approver needs the approve permission for the type on every server of the plan.
+   * The operation is approved when the policy's number of approvals is reached.
+   */
+
+  approve(request: ApproveRequest, metadata?: Metadata): Observable<ApproveResponse>;
+
+  /** Rejects the operation with a reason (same rules as Approve); it is final. */
+
+  reject(request: RejectRequest, metadata?: Metadata): Observable<RejectResponse>;
 }
 
 /** Approval requests and decisions for submitted operations. */
@@ -477,11 +922,29 @@ export interface ApprovalServiceController {
     request: GetApprovalRequestRequest,
     metadata?: Metadata,
   ): Promise<GetApprovalRequestResponse> | Observable<GetApprovalRequestResponse> | GetApprovalRequestResponse;
+
+  /**
+   * Approves the plan with the digest the approver reviewed. The submitter never approves their own operation, each
+   * approver counts once, and the approver needs the approve permission for the type on every server of the plan.
+   * The operation is approved when the policy's number of approvals is reached.
+   */
+
+  approve(
+    request: ApproveRequest,
+    metadata?: Metadata,
+  ): Promise<ApproveResponse> | Observable<ApproveResponse> | ApproveResponse;
+
+  /** Rejects the operation with a reason (same rules as Approve); it is final. */
+
+  reject(
+    request: RejectRequest,
+    metadata?: Metadata,
+  ): Promise<RejectResponse> | Observable<RejectResponse> | RejectResponse;
 }
 
 export function ApprovalServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["getApprovalRequest"];
+    const grpcMethods: string[] = ["getApprovalRequest", "approve", "reject"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("ApprovalService", method)(constructor.prototype[method], method, descriptor);
@@ -512,10 +975,42 @@ export const ApprovalServiceService = {
       Buffer.from(GetApprovalRequestResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetApprovalRequestResponse => GetApprovalRequestResponse.decode(value),
   },
+  /**
+   * Approves the plan with the digest the approver reviewed. The submitter never approves their own operation, each
+   * approver counts once, and the approver needs the approve permission for the type on every server of the plan.
+   * The operation is approved when the policy's number of approvals is reached.
+   */
+  approve: {
+    path: "/tradewarden.approval.v1.ApprovalService/Approve" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ApproveRequest): Buffer => Buffer.from(ApproveRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ApproveRequest => ApproveRequest.decode(value),
+    responseSerialize: (value: ApproveResponse): Buffer => Buffer.from(ApproveResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ApproveResponse => ApproveResponse.decode(value),
+  },
+  /** Rejects the operation with a reason (same rules as Approve); it is final. */
+  reject: {
+    path: "/tradewarden.approval.v1.ApprovalService/Reject" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RejectRequest): Buffer => Buffer.from(RejectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RejectRequest => RejectRequest.decode(value),
+    responseSerialize: (value: RejectResponse): Buffer => Buffer.from(RejectResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RejectResponse => RejectResponse.decode(value),
+  },
 } as const;
 
 export interface ApprovalServiceServer extends UntypedServiceImplementation {
   getApprovalRequest: handleUnaryCall<GetApprovalRequestRequest, GetApprovalRequestResponse>;
+  /**
+   * Approves the plan with the digest the approver reviewed. The submitter never approves their own operation, each
+   * approver counts once, and the approver needs the approve permission for the type on every server of the plan.
+   * The operation is approved when the policy's number of approvals is reached.
+   */
+  approve: handleUnaryCall<ApproveRequest, ApproveResponse>;
+  /** Rejects the operation with a reason (same rules as Approve); it is final. */
+  reject: handleUnaryCall<RejectRequest, RejectResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -27,7 +27,7 @@ import {
  *   tradewarden.intake.operation-events.v1      key operation_id   OperationSubmitted, OperationStatusChanged
  *   tradewarden.approval.decision-events.v1     key operation_id   OperationApproved, OperationRejected
  *   tradewarden.gateway.execution-commands.v1   key server_id      ExecutionRequested
- *   tradewarden.gateway.execution-results.v1    key operation_id   ItemExecuted
+ *   tradewarden.gateway.execution-results.v1    key operation_id   ItemExecuted, CredentialsClaimed
  *   tradewarden.identity.access-events.v1       key subject        AccessDenied
  *   tradewarden.gateway.registry-events.v1      key server_id      ServerRegistryChanged
  *
@@ -61,6 +61,7 @@ export interface EventEnvelope {
   itemExecuted?: ItemExecuted | undefined;
   accessDenied?: AccessDenied | undefined;
   serverRegistryChanged?: ServerRegistryChanged | undefined;
+  credentialsClaimed?: CredentialsClaimed | undefined;
 }
 
 export interface OperationSubmitted {
@@ -107,6 +108,8 @@ export interface ExecutionRequested {
   planDigest: string;
   operationType: string;
   items: ItemPlan[];
+  /** Keycloak subject of the submitter: the one caller who may collect passwords the gateway generates for these items. */
+  submittedBy: string;
 }
 
 export interface ItemExecuted {
@@ -163,6 +166,19 @@ export interface ServerRegistryChanged {
   passwordRef: string;
   reason: string;
   decisionId: string;
+}
+
+/**
+ * The submitter collected the passwords the gateway generated for an item (account.create, account.reset_password).
+ * The passwords themselves are never in an event.
+ */
+export interface CredentialsClaimed {
+  operationId: string;
+  itemId: string;
+  serverId: string;
+  login: string;
+  /** main, investor, or both. */
+  kinds: string[];
 }
 
 wrappers[".google.protobuf.Timestamp"] = {
@@ -236,6 +252,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     }
     if (message.serverRegistryChanged !== undefined) {
       ServerRegistryChanged.encode(message.serverRegistryChanged, writer.uint32(218).fork()).join();
+    }
+    if (message.credentialsClaimed !== undefined) {
+      CredentialsClaimed.encode(message.credentialsClaimed, writer.uint32(226).fork()).join();
     }
     return writer;
   },
@@ -381,6 +400,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.serverRegistryChanged = ServerRegistryChanged.decode(reader, reader.uint32());
             continue;
           }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.credentialsClaimed = CredentialsClaimed.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -463,6 +490,11 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         : isSet(object.server_registry_changed)
         ? ServerRegistryChanged.fromJSON(object.server_registry_changed)
         : undefined,
+      credentialsClaimed: isSet(object.credentialsClaimed)
+        ? CredentialsClaimed.fromJSON(object.credentialsClaimed)
+        : isSet(object.credentials_claimed)
+        ? CredentialsClaimed.fromJSON(object.credentials_claimed)
+        : undefined,
     };
   },
 
@@ -516,6 +548,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.serverRegistryChanged !== undefined) {
       obj.serverRegistryChanged = ServerRegistryChanged.toJSON(message.serverRegistryChanged);
     }
+    if (message.credentialsClaimed !== undefined) {
+      obj.credentialsClaimed = CredentialsClaimed.toJSON(message.credentialsClaimed);
+    }
     return obj;
   },
 
@@ -558,6 +593,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       (object.serverRegistryChanged !== undefined && object.serverRegistryChanged !== null)
         ? ServerRegistryChanged.fromPartial(object.serverRegistryChanged)
         : undefined;
+    message.credentialsClaimed = (object.credentialsClaimed !== undefined && object.credentialsClaimed !== null)
+      ? CredentialsClaimed.fromPartial(object.credentialsClaimed)
+      : undefined;
     return message;
   },
 };
@@ -1103,7 +1141,7 @@ export const OperationRejected: MessageFns<OperationRejected> = {
 };
 
 function createBaseExecutionRequested(): ExecutionRequested {
-  return { operationId: "", serverId: "", planDigest: "", operationType: "", items: [] };
+  return { operationId: "", serverId: "", planDigest: "", operationType: "", items: [], submittedBy: "" };
 }
 
 export const ExecutionRequested: MessageFns<ExecutionRequested> = {
@@ -1122,6 +1160,9 @@ export const ExecutionRequested: MessageFns<ExecutionRequested> = {
     }
     for (const v of message.items) {
       ItemPlan.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.submittedBy !== "") {
+      writer.uint32(50).string(message.submittedBy);
     }
     return writer;
   },
@@ -1179,6 +1220,14 @@ export const ExecutionRequested: MessageFns<ExecutionRequested> = {
             message.items.push(ItemPlan.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.submittedBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1216,6 +1265,11 @@ export const ExecutionRequested: MessageFns<ExecutionRequested> = {
       items: globalThis.Array.isArray(object?.items)
         ? object.items.map((e: any) => ItemPlan.fromJSON(e))
         : [],
+      submittedBy: isSet(object.submittedBy)
+        ? globalThis.String(object.submittedBy)
+        : isSet(object.submitted_by)
+        ? globalThis.String(object.submitted_by)
+        : "",
     };
   },
 
@@ -1236,6 +1290,9 @@ export const ExecutionRequested: MessageFns<ExecutionRequested> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => ItemPlan.toJSON(e));
     }
+    if (message.submittedBy !== "") {
+      obj.submittedBy = message.submittedBy;
+    }
     return obj;
   },
 
@@ -1249,6 +1306,7 @@ export const ExecutionRequested: MessageFns<ExecutionRequested> = {
     message.planDigest = object.planDigest ?? "";
     message.operationType = object.operationType ?? "";
     message.items = object.items?.map((e) => ItemPlan.fromPartial(e)) || [];
+    message.submittedBy = object.submittedBy ?? "";
     return message;
   },
 };
@@ -2129,6 +2187,151 @@ export const ServerRegistryChanged: MessageFns<ServerRegistryChanged> = {
     message.passwordRef = object.passwordRef ?? "";
     message.reason = object.reason ?? "";
     message.decisionId = object.decisionId ?? "";
+    return message;
+  },
+};
+
+function createBaseCredentialsClaimed(): CredentialsClaimed {
+  return { operationId: "", itemId: "", serverId: "", login: "", kinds: [] };
+}
+
+export const CredentialsClaimed: MessageFns<CredentialsClaimed> = {
+  encode(message: CredentialsClaimed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.itemId !== "") {
+      writer.uint32(18).string(message.itemId);
+    }
+    if (message.serverId !== "") {
+      writer.uint32(26).string(message.serverId);
+    }
+    if (message.login !== "") {
+      writer.uint32(34).string(message.login);
+    }
+    for (const v of message.kinds) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CredentialsClaimed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCredentialsClaimed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.kinds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CredentialsClaimed {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      kinds: globalThis.Array.isArray(object?.kinds) ? object.kinds.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: CredentialsClaimed): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.kinds?.length) {
+      obj.kinds = message.kinds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CredentialsClaimed>, I>>(base?: I): CredentialsClaimed {
+    return CredentialsClaimed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CredentialsClaimed>, I>>(object: I): CredentialsClaimed {
+    const message = createBaseCredentialsClaimed();
+    message.operationId = object.operationId ?? "";
+    message.itemId = object.itemId ?? "";
+    message.serverId = object.serverId ?? "";
+    message.login = object.login ?? "";
+    message.kinds = object.kinds?.map((e) => e) || [];
     return message;
   },
 };

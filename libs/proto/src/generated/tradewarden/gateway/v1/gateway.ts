@@ -242,6 +242,19 @@ export interface GetServerHealthResponse {
   servers: ServerHealth[];
 }
 
+export interface ClaimCredentialsRequest {
+  operationId: string;
+  itemId: string;
+}
+
+export interface ClaimCredentialsResponse {
+  serverId: string;
+  login: string;
+  /** Empty when the item did not set that password. */
+  mainPassword: string;
+  investorPassword: string;
+}
+
 function createBaseGetAccountRequest(): GetAccountRequest {
   return { serverId: "", login: "" };
 }
@@ -3962,6 +3975,228 @@ export const GetServerHealthResponse: MessageFns<GetServerHealthResponse> = {
   },
 };
 
+function createBaseClaimCredentialsRequest(): ClaimCredentialsRequest {
+  return { operationId: "", itemId: "" };
+}
+
+export const ClaimCredentialsRequest: MessageFns<ClaimCredentialsRequest> = {
+  encode(message: ClaimCredentialsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.itemId !== "") {
+      writer.uint32(18).string(message.itemId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClaimCredentialsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClaimCredentialsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClaimCredentialsRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ClaimCredentialsRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ClaimCredentialsRequest>, I>>(base?: I): ClaimCredentialsRequest {
+    return ClaimCredentialsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ClaimCredentialsRequest>, I>>(object: I): ClaimCredentialsRequest {
+    const message = createBaseClaimCredentialsRequest();
+    message.operationId = object.operationId ?? "";
+    message.itemId = object.itemId ?? "";
+    return message;
+  },
+};
+
+function createBaseClaimCredentialsResponse(): ClaimCredentialsResponse {
+  return { serverId: "", login: "", mainPassword: "", investorPassword: "" };
+}
+
+export const ClaimCredentialsResponse: MessageFns<ClaimCredentialsResponse> = {
+  encode(message: ClaimCredentialsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.login !== "") {
+      writer.uint32(18).string(message.login);
+    }
+    if (message.mainPassword !== "") {
+      writer.uint32(26).string(message.mainPassword);
+    }
+    if (message.investorPassword !== "") {
+      writer.uint32(34).string(message.investorPassword);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClaimCredentialsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClaimCredentialsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mainPassword = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.investorPassword = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClaimCredentialsResponse {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      mainPassword: isSet(object.mainPassword)
+        ? globalThis.String(object.mainPassword)
+        : isSet(object.main_password)
+        ? globalThis.String(object.main_password)
+        : "",
+      investorPassword: isSet(object.investorPassword)
+        ? globalThis.String(object.investorPassword)
+        : isSet(object.investor_password)
+        ? globalThis.String(object.investor_password)
+        : "",
+    };
+  },
+
+  toJSON(message: ClaimCredentialsResponse): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.mainPassword !== "") {
+      obj.mainPassword = message.mainPassword;
+    }
+    if (message.investorPassword !== "") {
+      obj.investorPassword = message.investorPassword;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ClaimCredentialsResponse>, I>>(base?: I): ClaimCredentialsResponse {
+    return ClaimCredentialsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ClaimCredentialsResponse>, I>>(object: I): ClaimCredentialsResponse {
+    const message = createBaseClaimCredentialsResponse();
+    message.serverId = object.serverId ?? "";
+    message.login = object.login ?? "";
+    message.mainPassword = object.mainPassword ?? "";
+    message.investorPassword = object.investorPassword ?? "";
+    return message;
+  },
+};
+
 /**
  * Live reads from MT servers, for validation and previews. Writes never go through gRPC: they arrive as
  * approved execution commands on Kafka.
@@ -3995,6 +4230,13 @@ export interface GatewayServiceClient {
   /** Takes a server out of service (admins only): nothing more is sent to it; its pool drains. */
 
   disableServer(request: DisableServerRequest, metadata?: Metadata): Observable<DisableServerResponse>;
+
+  /**
+   * Hands the submitter of an account.create or account.reset_password item the passwords the gateway generated for
+   * it, once: afterwards they are erased (FAILED_PRECONDITION on a second claim). Only the submitter may claim.
+   */
+
+  claimCredentials(request: ClaimCredentialsRequest, metadata?: Metadata): Observable<ClaimCredentialsResponse>;
 
   /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
 
@@ -4062,6 +4304,16 @@ export interface GatewayServiceController {
     metadata?: Metadata,
   ): Promise<DisableServerResponse> | Observable<DisableServerResponse> | DisableServerResponse;
 
+  /**
+   * Hands the submitter of an account.create or account.reset_password item the passwords the gateway generated for
+   * it, once: afterwards they are erased (FAILED_PRECONDITION on a second claim). Only the submitter may claim.
+   */
+
+  claimCredentials(
+    request: ClaimCredentialsRequest,
+    metadata?: Metadata,
+  ): Promise<ClaimCredentialsResponse> | Observable<ClaimCredentialsResponse> | ClaimCredentialsResponse;
+
   /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
 
   getServerHealth(
@@ -4082,6 +4334,7 @@ export function GatewayServiceControllerMethods() {
       "listServers",
       "upsertServer",
       "disableServer",
+      "claimCredentials",
       "getServerHealth",
     ];
     for (const method of grpcMethods) {
@@ -4196,6 +4449,21 @@ export const GatewayServiceService = {
       Buffer.from(DisableServerResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DisableServerResponse => DisableServerResponse.decode(value),
   },
+  /**
+   * Hands the submitter of an account.create or account.reset_password item the passwords the gateway generated for
+   * it, once: afterwards they are erased (FAILED_PRECONDITION on a second claim). Only the submitter may claim.
+   */
+  claimCredentials: {
+    path: "/tradewarden.gateway.v1.GatewayService/ClaimCredentials" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ClaimCredentialsRequest): Buffer =>
+      Buffer.from(ClaimCredentialsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ClaimCredentialsRequest => ClaimCredentialsRequest.decode(value),
+    responseSerialize: (value: ClaimCredentialsResponse): Buffer =>
+      Buffer.from(ClaimCredentialsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ClaimCredentialsResponse => ClaimCredentialsResponse.decode(value),
+  },
   /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
   getServerHealth: {
     path: "/tradewarden.gateway.v1.GatewayService/GetServerHealth" as const,
@@ -4225,6 +4493,11 @@ export interface GatewayServiceServer extends UntypedServiceImplementation {
   upsertServer: handleUnaryCall<UpsertServerRequest, UpsertServerResponse>;
   /** Takes a server out of service (admins only): nothing more is sent to it; its pool drains. */
   disableServer: handleUnaryCall<DisableServerRequest, DisableServerResponse>;
+  /**
+   * Hands the submitter of an account.create or account.reset_password item the passwords the gateway generated for
+   * it, once: afterwards they are erased (FAILED_PRECONDITION on a second claim). Only the submitter may claim.
+   */
+  claimCredentials: handleUnaryCall<ClaimCredentialsRequest, ClaimCredentialsResponse>;
   /** The connection pool of each server (or one): connections, waiting requests, errors, breaker, latency. */
   getServerHealth: handleUnaryCall<GetServerHealthRequest, GetServerHealthResponse>;
 }
