@@ -27,14 +27,14 @@ describe('gateway killed mid-batch while the server loses answers', () => {
   it('applies every one of 1,000 deposits exactly once', async () => {
     const token = await userToken('agent');
     const before = new Map(ACCOUNTS.map((login) => [login, platform.simulator.state.accounts.get(login)!.balance]));
-    const request: intakeV1.SubmitOperationRequest = {
+    const request = intakeV1.SubmitOperationRequest.fromPartial({
       clientRequestId: 'crash-batch-1',
       operationType: 'balance.deposit',
       items: Array.from({ length: DEPOSITS }, (_, i) => ({
         serverId: platform.serverId,
         balanceDeposit: { login: ACCOUNTS[i % ACCOUNTS.length]!.toString(), amount: { amount: '1.00', currency: 'USD' }, comment: `payout ${i + 1}` },
       })),
-    };
+    });
     const submitted = await unaryCall(intake, 'submitOperation', request, bearerMetadata(token), 180_000);
     const operationId = submitted.operation!.operationId;
 
@@ -48,7 +48,7 @@ describe('gateway killed mid-batch while the server loses answers', () => {
 
     const operation = await eventually(
       async () => {
-        const reply = await unaryCall(intake, 'getOperation', { operationId }, bearerMetadata(token), 30_000);
+        const reply = await unaryCall(intake, 'getOperation', intakeV1.GetOperationRequest.fromPartial({ operationId }), bearerMetadata(token), 30_000);
         expect(reply.operation!.status).toBe(operationV1.OperationStatus.OPERATION_STATUS_COMPLETED);
         return reply.operation!;
       },

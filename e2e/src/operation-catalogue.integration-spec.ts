@@ -45,7 +45,7 @@ describe('the operation catalogue end to end', () => {
     );
 
   async function submit(user: keyof typeof tokens, operationType: string, items: operationV1.OperationItemSpec[]): Promise<intakeV1.Operation> {
-    const reply = await unaryCall(intake, 'submitOperation', { clientRequestId: randomUUID(), operationType, items }, as(user));
+    const reply = await unaryCall(intake, 'submitOperation', intakeV1.SubmitOperationRequest.fromPartial({ clientRequestId: randomUUID(), operationType, items }), as(user));
     return reply.operation!;
   }
 
@@ -60,7 +60,7 @@ describe('the operation catalogue end to end', () => {
 
   async function finished(operation: intakeV1.Operation): Promise<intakeV1.Operation> {
     return eventually(async () => {
-      const current = (await unaryCall(intake, 'getOperation', { operationId: operation.operationId }, as('supervisor'))).operation!;
+      const current = (await unaryCall(intake, 'getOperation', intakeV1.GetOperationRequest.fromPartial({ operationId: operation.operationId }), as('supervisor'))).operation!;
       if (![OperationStatus.OPERATION_STATUS_COMPLETED, OperationStatus.OPERATION_STATUS_FAILED, OperationStatus.OPERATION_STATUS_PARTIALLY_FAILED].includes(current.status)) {
         throw new Error(`operation is ${OperationStatus[current.status]}`);
       }

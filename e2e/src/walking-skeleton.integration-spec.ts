@@ -13,7 +13,8 @@ describe('walking skeleton: a deposit from submission to audit', () => {
   let audit: GrpcClient<typeof auditV1.AuditServiceService>;
   let agentToken: string;
 
-  const deposit = (clientRequestId: string, amount: string, login = '500001', currency = 'USD'): intakeV1.SubmitOperationRequest => ({
+  const deposit = (clientRequestId: string, amount: string, login = '500001', currency = 'USD'): intakeV1.SubmitOperationRequest =>
+    intakeV1.SubmitOperationRequest.fromPartial({
     clientRequestId,
     operationType: 'balance.deposit',
     items: [{ serverId: platform.serverId, balanceDeposit: { login, amount: { amount, currency }, comment: 'payment 7781 confirmed' } }],
@@ -60,7 +61,7 @@ describe('walking skeleton: a deposit from submission to audit', () => {
     expect(operation.items[0]!.after['balance']).toBe('1250.00');
 
     const completed = await eventually(async () => {
-      const reply = await unaryCall(intake, 'getOperation', { operationId: operation.operationId }, bearerMetadata(agentToken));
+      const reply = await unaryCall(intake, 'getOperation', intakeV1.GetOperationRequest.fromPartial({ operationId: operation.operationId }), bearerMetadata(agentToken));
       expect(reply.operation!.status).toBe(operationV1.OperationStatus.OPERATION_STATUS_COMPLETED);
       return reply.operation!;
     }, 60000);
@@ -99,15 +100,15 @@ describe('walking skeleton: a deposit from submission to audit', () => {
 
   it('executes a deposit on an MT4 server through its manager bridge', async () => {
     const before = platform.mt4.state.accounts.get(700004n)!.balance;
-    const request: intakeV1.SubmitOperationRequest = {
+    const request = intakeV1.SubmitOperationRequest.fromPartial({
       clientRequestId: 'crm-mt4-payment-1',
       operationType: 'balance.deposit',
       items: [{ serverId: platform.mt4ServerId, balanceDeposit: { login: '700004', amount: { amount: '75.25', currency: 'USD' }, comment: 'mt4 payment' } }],
-    };
+    });
     const submitted = await unaryCall(intake, 'submitOperation', request, bearerMetadata(agentToken));
     expect(submitted.operation!.items[0]!.before).toMatchObject({ group: 'real-pro-usd', currency: 'USD', balance: '10000.00' });
     const completed = await eventually(async () => {
-      const reply = await unaryCall(intake, 'getOperation', { operationId: submitted.operation!.operationId }, bearerMetadata(agentToken));
+      const reply = await unaryCall(intake, 'getOperation', intakeV1.GetOperationRequest.fromPartial({ operationId: submitted.operation!.operationId }), bearerMetadata(agentToken));
       expect(reply.operation!.status).toBe(operationV1.OperationStatus.OPERATION_STATUS_COMPLETED);
       return reply.operation!;
     }, 60000);

@@ -1,9 +1,9 @@
 import { credentials, makeGenericClientConstructor, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 
-interface UnaryMethodDefinition<Req, Res> {
+interface MethodDefinition<Req, Res, RequestStream extends boolean, ResponseStream extends boolean> {
   path: string;
-  requestStream: false;
-  responseStream: false;
+  requestStream: RequestStream;
+  responseStream: ResponseStream;
   requestSerialize(value: Req): Buffer;
   requestDeserialize(value: Buffer): Req;
   responseSerialize(value: Res): Buffer;
@@ -11,11 +11,22 @@ interface UnaryMethodDefinition<Req, Res> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyUnary = UnaryMethodDefinition<any, any>;
-export type ServiceDefinitionOf = Record<string, AnyUnary>;
+type AnyMethod = MethodDefinition<any, any, boolean, boolean>;
+export type ServiceDefinitionOf = Record<string, AnyMethod>;
 
-type RequestOf<M> = M extends UnaryMethodDefinition<infer Req, unknown> ? Req : never;
-type ResponseOf<M> = M extends UnaryMethodDefinition<unknown, infer Res> ? Res : never;
+type RequestOf<M> = M extends MethodDefinition<infer Req, unknown, boolean, boolean> ? Req : never;
+type ResponseOf<M> = M extends MethodDefinition<unknown, infer Res, boolean, boolean> ? Res : never;
+/** Names of the service's methods of one kind (unary, client-streaming, server-streaming). */
+type MethodsOf<S extends ServiceDefinitionOf, RequestStream extends boolean, ResponseStream extends boolean> = {
+  [K in keyof S & string]: S[K]['requestStream'] extends RequestStream ? (S[K]['responseStream'] extends ResponseStream ? K : never) : never;
+}[keyof S & string];
+
+type RawMethod = (...args: unknown[]) => unknown;
+const rawMethod = (client: GrpcClient<ServiceDefinitionOf>, method: string): RawMethod => {
+  const fn = (client.raw as unknown as Record<string, RawMethod | undefined>)[method];
+  if (typeof fn !== 'function') throw new Error(`no method ${method} on the client`);
+  return fn.bind(client.raw);
+};
 
 export interface GrpcClient<S extends ServiceDefinitionOf> {
   readonly definition: S;
@@ -44,7 +55,7 @@ export function bearerMetadata(accessToken: string): Metadata {
 }
 
 /** Calls one unary method; rejects with the grpc ServiceError (code, details) on failure. */
-export function unaryCall<S extends ServiceDefinitionOf, K extends keyof S & string>(
+export function unaryCall<S extends ServiceDefinitionOf, K extends MethodsOf<S, false, false>>(
   client: GrpcClient<S>,
   method: K,
   request: RequestOf<S[K]>,
@@ -65,4 +76,52 @@ export function unaryCall<S extends ServiceDefinitionOf, K extends keyof S & str
       (error: ServiceError | null, response: ResponseOf<S[K]>) => (error ? reject(error) : resolve(response)),
     );
   });
+}
+
+/**
+ * Calls a client-streaming method: sends every message `messages` yields (respecting back-pressure), then resolves with
+ * the single response.
+ */
+export async function clientStreamCall<S extends ServiceDefinitionOf, K extends MethodsOf<S, true, false>>(
+  client: GrpcClient<S>,
+  method: K,
+  messages: AsyncIterable<RequestOf<S[K]>> | Iterable<RequestOf<S[K]>>,
+  metadata: Metadata = new Metadata(),
+  timeoutMs = 600_000,
+): Promise<ResponseOf<S[K]>> {
+  let settle: { resolve: (value: ResponseOf<S[K]>) => void; reject: (error: unknown) => void } | undefined;
+  const response = new Promise<ResponseOf<S[K]>>((resolve, reject) => (settle = { resolve, reject }));
+  const call = rawMethod(client as unknown as GrpcClient<ServiceDefinitionOf>, method)(
+    metadata,
+    { deadline: new Date(Date.now() + timeoutMs) },
+    (error: ServiceError | null, value: ResponseOf<S[K]>) => (error ? settle!.reject(error) : settle!.resolve(value)),
+  ) as { write(message: unknown): boolean; end(): void; once(event: 'drain', listener: () => void): void; cancel(): void };
+  try {
+    for await (const message of messages) {
+      if (!call.write(message)) await new Promise<void>((resolve) => call.once('drain', resolve));
+    }
+    call.end();
+  } catch (error) {
+    call.cancel();
+    throw error;
+  }
+  return response;
+}
+
+/** Calls a server-streaming method and yields each response message; throws the ServiceError when the call fails. */
+export async function* serverStreamCall<S extends ServiceDefinitionOf, K extends MethodsOf<S, false, true>>(
+  client: GrpcClient<S>,
+  method: K,
+  request: RequestOf<S[K]>,
+  metadata: Metadata = new Metadata(),
+  timeoutMs = 3_600_000,
+): AsyncGenerator<ResponseOf<S[K]>> {
+  const call = rawMethod(client as unknown as GrpcClient<ServiceDefinitionOf>, method)(request, metadata, { deadline: new Date(Date.now() + timeoutMs) }) as AsyncIterable<ResponseOf<S[K]>> & {
+    cancel(): void;
+  };
+  try {
+    for await (const message of call) yield message;
+  } finally {
+    call.cancel();
+  }
 }

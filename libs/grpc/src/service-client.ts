@@ -28,7 +28,7 @@ export class ServiceClient<S extends ServiceDefinitionOf> {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${await this.tokens.token()}`);
     for (const [key, value] of Object.entries(injectTraceHeaders())) metadata.set(key, value);
-    return unaryCall(this.client, method, request as never, metadata, this.timeoutMs) as Promise<ResponseOf<S, K>>;
+    return unaryCall(this.client as GrpcClient<ServiceDefinitionOf>, method as never, request as never, metadata, this.timeoutMs) as Promise<ResponseOf<S, K>>;
   }
 
   close(): void {

@@ -9,7 +9,10 @@ import { ExecutionResultHandler } from './execution/execution-result.handler';
 import { OperationTransitions } from './execution/operation-transitions';
 import { IntakeController } from './grpc/intake.controller';
 import { mapIntakeError } from './intake-errors';
+import { BatchSubmissionService } from './batches/batch-submission.service';
 import { OperationPlanner } from './catalogue/operation-planner';
+import { OperationQueryService } from './queries/operation-query.service';
+import { TemplateService } from './templates/template.service';
 import { LiveStateClient } from './submission/live-state.client';
 import { OPERATION_PLANNER, SubmissionService } from './submission/submission.service';
 import { INTAKE_ENTITIES, INTAKE_MIGRATIONS } from './intake-schema';
@@ -43,6 +46,9 @@ export class IntakeModule {
       controllers: [IntakeController],
       providers: [
         SubmissionService,
+        BatchSubmissionService,
+        OperationQueryService,
+        TemplateService,
         OperationTransitions,
         ApprovalDecisionHandler,
         ExecutionResultHandler,

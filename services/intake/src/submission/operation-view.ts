@@ -34,5 +34,22 @@ export function toOperationView(operation: OperationRow, items: readonly Operati
       errorMessage: item.errorMessage ?? '',
       warnings: item.warnings,
     })),
+    counts: countsOf(items),
+    options: undefined,
+    template: '',
+    statusReason: '',
+  };
+}
+
+function countsOf(items: readonly OperationItemRow[]): intakeV1.ItemCounts {
+  const count = (status: OperationItemRow['status']) => items.filter((item) => item.status === status).length;
+  return {
+    total: items.length,
+    pending: count('PENDING'),
+    applied: count('APPLIED'),
+    failed: count('FAILED'),
+    drifted: count('DRIFTED'),
+    rejected: count('REJECTED'),
+    skipped: count('SKIPPED'),
   };
 }

@@ -100,7 +100,17 @@ export class SubmissionService {
           Topics.operationEvents,
           operationId,
           buildEnvelope(
-            { operationSubmitted: { operationId, clientRequestId: request.clientRequestId, plan: { operationType: request.operationType, items, digest }, decisionId } },
+            {
+              operationSubmitted: {
+                operationId,
+                clientRequestId: request.clientRequestId,
+                plan: { operationType: request.operationType, items, digest },
+                decisionId,
+                approvalPolicy: '',
+                itemCount: items.length,
+                pageCount: 0,
+              },
+            },
             { actor, producer: 'intake', aggregateId: operationId },
           ),
         );

@@ -24,7 +24,7 @@ import {
  * Every Kafka message Tradewarden writes is one EventEnvelope, protobuf-encoded, with these headers too:
  * `event-id`, `event-type`, `traceparent` (W3C). Topics and their keys (the key decides ordering):
  *
- *   tradewarden.intake.operation-events.v1      key operation_id   OperationSubmitted, OperationStatusChanged
+ *   tradewarden.intake.operation-events.v1      key operation_id   OperationPlanPage, OperationSubmitted, OperationStatusChanged
  *   tradewarden.approval.decision-events.v1     key operation_id   OperationApproved, OperationRejected
  *   tradewarden.gateway.execution-commands.v1   key server_id      ExecutionRequested
  *   tradewarden.gateway.execution-results.v1    key operation_id   ItemExecuted, CredentialsClaimed
@@ -62,8 +62,13 @@ export interface EventEnvelope {
   accessDenied?: AccessDenied | undefined;
   serverRegistryChanged?: ServerRegistryChanged | undefined;
   credentialsClaimed?: CredentialsClaimed | undefined;
+  operationPlanPage?: OperationPlanPage | undefined;
 }
 
+/**
+ * A submitted operation. Plans of up to 500 items travel whole in `plan.items`; larger ones travel before it as
+ * OperationPlanPage events on the same topic and key (so they arrive first, in order), and `plan.items` is empty.
+ */
 export interface OperationSubmitted {
   operationId: string;
   clientRequestId: string;
@@ -72,6 +77,18 @@ export interface OperationSubmitted {
     | undefined;
   /** Authorization decision that allowed the submission. */
   decisionId: string;
+  /** The approval policy the operation's template names; empty = the policies decide. */
+  approvalPolicy: string;
+  itemCount: number;
+  /** 0 when the plan's items are inline. */
+  pageCount: number;
+}
+
+/** Items of a large plan, in row order (page_number from 1). */
+export interface OperationPlanPage {
+  operationId: string;
+  pageNumber: number;
+  items: ItemPlan[];
 }
 
 export interface OperationStatusChanged {
@@ -256,6 +273,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.credentialsClaimed !== undefined) {
       CredentialsClaimed.encode(message.credentialsClaimed, writer.uint32(226).fork()).join();
     }
+    if (message.operationPlanPage !== undefined) {
+      OperationPlanPage.encode(message.operationPlanPage, writer.uint32(234).fork()).join();
+    }
     return writer;
   },
 
@@ -408,6 +428,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.credentialsClaimed = CredentialsClaimed.decode(reader, reader.uint32());
             continue;
           }
+          case 29: {
+            if (tag !== 234) {
+              break;
+            }
+
+            message.operationPlanPage = OperationPlanPage.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -495,6 +523,11 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         : isSet(object.credentials_claimed)
         ? CredentialsClaimed.fromJSON(object.credentials_claimed)
         : undefined,
+      operationPlanPage: isSet(object.operationPlanPage)
+        ? OperationPlanPage.fromJSON(object.operationPlanPage)
+        : isSet(object.operation_plan_page)
+        ? OperationPlanPage.fromJSON(object.operation_plan_page)
+        : undefined,
     };
   },
 
@@ -551,6 +584,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.credentialsClaimed !== undefined) {
       obj.credentialsClaimed = CredentialsClaimed.toJSON(message.credentialsClaimed);
     }
+    if (message.operationPlanPage !== undefined) {
+      obj.operationPlanPage = OperationPlanPage.toJSON(message.operationPlanPage);
+    }
     return obj;
   },
 
@@ -596,12 +632,23 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     message.credentialsClaimed = (object.credentialsClaimed !== undefined && object.credentialsClaimed !== null)
       ? CredentialsClaimed.fromPartial(object.credentialsClaimed)
       : undefined;
+    message.operationPlanPage = (object.operationPlanPage !== undefined && object.operationPlanPage !== null)
+      ? OperationPlanPage.fromPartial(object.operationPlanPage)
+      : undefined;
     return message;
   },
 };
 
 function createBaseOperationSubmitted(): OperationSubmitted {
-  return { operationId: "", clientRequestId: "", plan: undefined, decisionId: "" };
+  return {
+    operationId: "",
+    clientRequestId: "",
+    plan: undefined,
+    decisionId: "",
+    approvalPolicy: "",
+    itemCount: 0,
+    pageCount: 0,
+  };
 }
 
 export const OperationSubmitted: MessageFns<OperationSubmitted> = {
@@ -617,6 +664,15 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
     }
     if (message.decisionId !== "") {
       writer.uint32(34).string(message.decisionId);
+    }
+    if (message.approvalPolicy !== "") {
+      writer.uint32(42).string(message.approvalPolicy);
+    }
+    if (message.itemCount !== 0) {
+      writer.uint32(48).int32(message.itemCount);
+    }
+    if (message.pageCount !== 0) {
+      writer.uint32(56).int32(message.pageCount);
     }
     return writer;
   },
@@ -666,6 +722,30 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
             message.decisionId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.approvalPolicy = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.itemCount = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.pageCount = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -696,6 +776,21 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
         : isSet(object.decision_id)
         ? globalThis.String(object.decision_id)
         : "",
+      approvalPolicy: isSet(object.approvalPolicy)
+        ? globalThis.String(object.approvalPolicy)
+        : isSet(object.approval_policy)
+        ? globalThis.String(object.approval_policy)
+        : "",
+      itemCount: isSet(object.itemCount)
+        ? globalThis.Number(object.itemCount)
+        : isSet(object.item_count)
+        ? globalThis.Number(object.item_count)
+        : 0,
+      pageCount: isSet(object.pageCount)
+        ? globalThis.Number(object.pageCount)
+        : isSet(object.page_count)
+        ? globalThis.Number(object.page_count)
+        : 0,
     };
   },
 
@@ -713,6 +808,15 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
     if (message.decisionId !== "") {
       obj.decisionId = message.decisionId;
     }
+    if (message.approvalPolicy !== "") {
+      obj.approvalPolicy = message.approvalPolicy;
+    }
+    if (message.itemCount !== 0) {
+      obj.itemCount = Math.round(message.itemCount);
+    }
+    if (message.pageCount !== 0) {
+      obj.pageCount = Math.round(message.pageCount);
+    }
     return obj;
   },
 
@@ -727,6 +831,118 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
       ? OperationPlan.fromPartial(object.plan)
       : undefined;
     message.decisionId = object.decisionId ?? "";
+    message.approvalPolicy = object.approvalPolicy ?? "";
+    message.itemCount = object.itemCount ?? 0;
+    message.pageCount = object.pageCount ?? 0;
+    return message;
+  },
+};
+
+function createBaseOperationPlanPage(): OperationPlanPage {
+  return { operationId: "", pageNumber: 0, items: [] };
+}
+
+export const OperationPlanPage: MessageFns<OperationPlanPage> = {
+  encode(message: OperationPlanPage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.pageNumber !== 0) {
+      writer.uint32(16).int32(message.pageNumber);
+    }
+    for (const v of message.items) {
+      ItemPlan.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OperationPlanPage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOperationPlanPage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageNumber = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.items.push(ItemPlan.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OperationPlanPage {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      pageNumber: isSet(object.pageNumber)
+        ? globalThis.Number(object.pageNumber)
+        : isSet(object.page_number)
+        ? globalThis.Number(object.page_number)
+        : 0,
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemPlan.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: OperationPlanPage): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.pageNumber !== 0) {
+      obj.pageNumber = Math.round(message.pageNumber);
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ItemPlan.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OperationPlanPage>, I>>(base?: I): OperationPlanPage {
+    return OperationPlanPage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OperationPlanPage>, I>>(object: I): OperationPlanPage {
+    const message = createBaseOperationPlanPage();
+    message.operationId = object.operationId ?? "";
+    message.pageNumber = object.pageNumber ?? 0;
+    message.items = object.items?.map((e) => ItemPlan.fromPartial(e)) || [];
     return message;
   },
 };

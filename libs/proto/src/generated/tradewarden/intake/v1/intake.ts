@@ -6,7 +6,13 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, Metadata, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type {
+  handleClientStreamingCall,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  Metadata,
+  UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { wrappers } from "protobufjs";
 import { Observable } from "rxjs";
@@ -23,12 +29,34 @@ import {
   operationStatusToJSON,
 } from "../../common/v1/operation";
 
+/** How a batch is validated and executed. */
+export interface BatchOptions {
+  /**
+   * False: one invalid item stops the whole batch (nothing stored). True: invalid items are skipped (SKIPPED, with
+   * their errors in the report) and the valid ones go on.
+   */
+  skipInvalid: boolean;
+  /** Stop sending items after the first one that fails (the rest become SKIPPED). */
+  stopOnError: boolean;
+  /** Stop sending items once more than this many have failed (0: no limit). */
+  maxFailures: number;
+  /** Staged roll-out: the items of this server go first... */
+  canaryServerId: string;
+  /** ...or the first N items; the rest only once these finished within the failure limit. */
+  canaryItems: number;
+}
+
 export interface SubmitOperationRequest {
   /** Caller-chosen idempotency key (1-128 chars). A retry with the same key returns the same operation. */
   clientRequestId: string;
   /** Catalogue type, e.g. "balance.deposit". */
   operationType: string;
   items: OperationItemSpec[];
+  options:
+    | BatchOptions
+    | undefined;
+  /** A template to apply, "name" (its latest version) or "name@version". */
+  template: string;
 }
 
 export interface SubmitOperationResponse {
@@ -41,10 +69,15 @@ export interface SubmitOperationResponse {
 
 export interface GetOperationRequest {
   operationId: string;
+  /** 1-10,000 items per page; 0 = 1,000. */
+  itemPageSize: number;
+  /** From next_item_page_token; empty for the first page. */
+  itemPageToken: string;
 }
 
 export interface GetOperationResponse {
   operation: Operation | undefined;
+  nextItemPageToken: string;
 }
 
 export interface OperationItem {
@@ -80,7 +113,184 @@ export interface Operation {
   submittedAt: Date | undefined;
   updatedAt: Date | undefined;
   planDigest: string;
+  /** Items of the page asked for (GetOperation); empty in lists and watches. */
   items: OperationItem[];
+  counts: ItemCounts | undefined;
+  options:
+    | BatchOptions
+    | undefined;
+  /** The template applied, "name@version"; empty when none. */
+  template: string;
+  /** Why the operation stopped short (halted roll-out, cancellation reason). */
+  statusReason: string;
+}
+
+/** How many items are in each state. */
+export interface ItemCounts {
+  total: number;
+  pending: number;
+  applied: number;
+  failed: number;
+  drifted: number;
+  rejected: number;
+  skipped: number;
+}
+
+export interface SubmitBatchRequest {
+  header?: BatchHeader | undefined;
+  items?: BatchItems | undefined;
+}
+
+export interface BatchHeader {
+  clientRequestId: string;
+  operationType: string;
+  options: BatchOptions | undefined;
+  template: string;
+}
+
+export interface BatchItems {
+  items: OperationItemSpec[];
+}
+
+export interface SubmitBatchResponse {
+  /** False when validation refused the batch; nothing was stored. */
+  submitted: boolean;
+  /** The operation (without items) when submitted. */
+  operation:
+    | Operation
+    | undefined;
+  /** True when the client_request_id was used before for the same batch. */
+  replayed: boolean;
+  acceptedItems: number;
+  skippedItems: number;
+  /** The first 1,000 problems, fields naming the row as items[row - 1]. */
+  errors: ItemIssue[];
+  errorCount: number;
+}
+
+export interface ListOperationsRequest {
+  /** Any of these states; empty = all. */
+  statuses: OperationStatus[];
+  operationType: string;
+  /** Operations with at least one item on this server. */
+  serverId: string;
+  /** Username of the submitter. */
+  submittedBy: string;
+  submittedAfter: Date | undefined;
+  submittedBefore:
+    | Date
+    | undefined;
+  /** 1-500; 0 = 50. */
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListOperationsResponse {
+  operations: Operation[];
+  nextPageToken: string;
+}
+
+export interface WatchOperationRequest {
+  operationId: string;
+}
+
+export interface WatchOperationResponse {
+  operation: Operation | undefined;
+}
+
+export interface CancelOperationRequest {
+  operationId: string;
+  reason: string;
+}
+
+export interface CancelOperationResponse {
+  operation: Operation | undefined;
+}
+
+export interface GetOperationReportRequest {
+  operationId: string;
+  /** Only the rows that failed, drifted, were rejected or skipped. */
+  onlyUnsuccessful: boolean;
+}
+
+export interface ReportRow {
+  rowNumber: number;
+  itemId: string;
+  spec: OperationItemSpec | undefined;
+  status: ItemStatus;
+  errorCode: string;
+  errorMessage: string;
+  mtReference: string;
+}
+
+export interface GetOperationReportResponse {
+  rows: ReportRow[];
+}
+
+export interface RetryFailedItemsRequest {
+  operationId: string;
+  /** Idempotency key of the new operation. */
+  clientRequestId: string;
+}
+
+export interface RetryFailedItemsResponse {
+  result: SubmitBatchResponse | undefined;
+}
+
+export interface TemplateConstraints {
+  /** Each item moves at most this much (balance types); the currency must match. */
+  maxAmountPerItem:
+    | Money
+    | undefined;
+  /** The item's group (its account's group, or the group it configures) must match one of these MT masks. */
+  groupMasks: string[];
+  /** Items only on these servers; empty = any. */
+  serverIds: string[];
+  /** At most this many items per operation (0 = no limit). */
+  maxItems: number;
+}
+
+export interface OperationTemplate {
+  name: string;
+  version: number;
+  operationType: string;
+  description: string;
+  /** Params every item gets: an item leaves these empty or gives the same value. */
+  fixed: OperationItemSpec | undefined;
+  constraints:
+    | TemplateConstraints
+    | undefined;
+  /** Approval policy for operations made from this template; empty = the policies decide. */
+  approvalPolicy: string;
+  createdBy: string;
+  createdAt: Date | undefined;
+}
+
+export interface ListTemplatesRequest {
+}
+
+export interface ListTemplatesResponse {
+  /** The latest version of each. */
+  templates: OperationTemplate[];
+}
+
+export interface GetTemplateRequest {
+  name: string;
+  /** 0 = the latest. */
+  version: number;
+}
+
+export interface GetTemplateResponse {
+  template: OperationTemplate | undefined;
+}
+
+export interface SaveTemplateRequest {
+  /** name, operation_type, description, fixed, constraints, approval_policy; version and authorship are set. */
+  template: OperationTemplate | undefined;
+}
+
+export interface SaveTemplateResponse {
+  template: OperationTemplate | undefined;
 }
 
 export interface ValidateOperationRequest {
@@ -143,8 +353,161 @@ wrappers[".google.protobuf.Timestamp"] = {
   },
 } as any;
 
+function createBaseBatchOptions(): BatchOptions {
+  return { skipInvalid: false, stopOnError: false, maxFailures: 0, canaryServerId: "", canaryItems: 0 };
+}
+
+export const BatchOptions: MessageFns<BatchOptions> = {
+  encode(message: BatchOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.skipInvalid !== false) {
+      writer.uint32(8).bool(message.skipInvalid);
+    }
+    if (message.stopOnError !== false) {
+      writer.uint32(16).bool(message.stopOnError);
+    }
+    if (message.maxFailures !== 0) {
+      writer.uint32(24).int32(message.maxFailures);
+    }
+    if (message.canaryServerId !== "") {
+      writer.uint32(34).string(message.canaryServerId);
+    }
+    if (message.canaryItems !== 0) {
+      writer.uint32(40).int32(message.canaryItems);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchOptions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchOptions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.skipInvalid = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.stopOnError = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxFailures = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.canaryServerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.canaryItems = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchOptions {
+    return {
+      skipInvalid: isSet(object.skipInvalid)
+        ? globalThis.Boolean(object.skipInvalid)
+        : isSet(object.skip_invalid)
+        ? globalThis.Boolean(object.skip_invalid)
+        : false,
+      stopOnError: isSet(object.stopOnError)
+        ? globalThis.Boolean(object.stopOnError)
+        : isSet(object.stop_on_error)
+        ? globalThis.Boolean(object.stop_on_error)
+        : false,
+      maxFailures: isSet(object.maxFailures)
+        ? globalThis.Number(object.maxFailures)
+        : isSet(object.max_failures)
+        ? globalThis.Number(object.max_failures)
+        : 0,
+      canaryServerId: isSet(object.canaryServerId)
+        ? globalThis.String(object.canaryServerId)
+        : isSet(object.canary_server_id)
+        ? globalThis.String(object.canary_server_id)
+        : "",
+      canaryItems: isSet(object.canaryItems)
+        ? globalThis.Number(object.canaryItems)
+        : isSet(object.canary_items)
+        ? globalThis.Number(object.canary_items)
+        : 0,
+    };
+  },
+
+  toJSON(message: BatchOptions): unknown {
+    const obj: any = {};
+    if (message.skipInvalid !== false) {
+      obj.skipInvalid = message.skipInvalid;
+    }
+    if (message.stopOnError !== false) {
+      obj.stopOnError = message.stopOnError;
+    }
+    if (message.maxFailures !== 0) {
+      obj.maxFailures = Math.round(message.maxFailures);
+    }
+    if (message.canaryServerId !== "") {
+      obj.canaryServerId = message.canaryServerId;
+    }
+    if (message.canaryItems !== 0) {
+      obj.canaryItems = Math.round(message.canaryItems);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchOptions>, I>>(base?: I): BatchOptions {
+    return BatchOptions.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchOptions>, I>>(object: I): BatchOptions {
+    const message = createBaseBatchOptions();
+    message.skipInvalid = object.skipInvalid ?? false;
+    message.stopOnError = object.stopOnError ?? false;
+    message.maxFailures = object.maxFailures ?? 0;
+    message.canaryServerId = object.canaryServerId ?? "";
+    message.canaryItems = object.canaryItems ?? 0;
+    return message;
+  },
+};
+
 function createBaseSubmitOperationRequest(): SubmitOperationRequest {
-  return { clientRequestId: "", operationType: "", items: [] };
+  return { clientRequestId: "", operationType: "", items: [], options: undefined, template: "" };
 }
 
 export const SubmitOperationRequest: MessageFns<SubmitOperationRequest> = {
@@ -157,6 +520,12 @@ export const SubmitOperationRequest: MessageFns<SubmitOperationRequest> = {
     }
     for (const v of message.items) {
       OperationItemSpec.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.options !== undefined) {
+      BatchOptions.encode(message.options, writer.uint32(34).fork()).join();
+    }
+    if (message.template !== "") {
+      writer.uint32(42).string(message.template);
     }
     return writer;
   },
@@ -198,6 +567,22 @@ export const SubmitOperationRequest: MessageFns<SubmitOperationRequest> = {
             message.items.push(OperationItemSpec.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.options = BatchOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.template = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -223,6 +608,8 @@ export const SubmitOperationRequest: MessageFns<SubmitOperationRequest> = {
         ? globalThis.String(object.operation_type)
         : "",
       items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => OperationItemSpec.fromJSON(e)) : [],
+      options: isSet(object.options) ? BatchOptions.fromJSON(object.options) : undefined,
+      template: isSet(object.template) ? globalThis.String(object.template) : "",
     };
   },
 
@@ -237,6 +624,12 @@ export const SubmitOperationRequest: MessageFns<SubmitOperationRequest> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => OperationItemSpec.toJSON(e));
     }
+    if (message.options !== undefined) {
+      obj.options = BatchOptions.toJSON(message.options);
+    }
+    if (message.template !== "") {
+      obj.template = message.template;
+    }
     return obj;
   },
 
@@ -248,6 +641,10 @@ export const SubmitOperationRequest: MessageFns<SubmitOperationRequest> = {
     message.clientRequestId = object.clientRequestId ?? "";
     message.operationType = object.operationType ?? "";
     message.items = object.items?.map((e) => OperationItemSpec.fromPartial(e)) || [];
+    message.options = (object.options !== undefined && object.options !== null)
+      ? BatchOptions.fromPartial(object.options)
+      : undefined;
+    message.template = object.template ?? "";
     return message;
   },
 };
@@ -340,13 +737,19 @@ export const SubmitOperationResponse: MessageFns<SubmitOperationResponse> = {
 };
 
 function createBaseGetOperationRequest(): GetOperationRequest {
-  return { operationId: "" };
+  return { operationId: "", itemPageSize: 0, itemPageToken: "" };
 }
 
 export const GetOperationRequest: MessageFns<GetOperationRequest> = {
   encode(message: GetOperationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.operationId !== "") {
       writer.uint32(10).string(message.operationId);
+    }
+    if (message.itemPageSize !== 0) {
+      writer.uint32(16).int32(message.itemPageSize);
+    }
+    if (message.itemPageToken !== "") {
+      writer.uint32(26).string(message.itemPageToken);
     }
     return writer;
   },
@@ -372,6 +775,22 @@ export const GetOperationRequest: MessageFns<GetOperationRequest> = {
             message.operationId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.itemPageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.itemPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -391,6 +810,16 @@ export const GetOperationRequest: MessageFns<GetOperationRequest> = {
         : isSet(object.operation_id)
         ? globalThis.String(object.operation_id)
         : "",
+      itemPageSize: isSet(object.itemPageSize)
+        ? globalThis.Number(object.itemPageSize)
+        : isSet(object.item_page_size)
+        ? globalThis.Number(object.item_page_size)
+        : 0,
+      itemPageToken: isSet(object.itemPageToken)
+        ? globalThis.String(object.itemPageToken)
+        : isSet(object.item_page_token)
+        ? globalThis.String(object.item_page_token)
+        : "",
     };
   },
 
@@ -398,6 +827,12 @@ export const GetOperationRequest: MessageFns<GetOperationRequest> = {
     const obj: any = {};
     if (message.operationId !== "") {
       obj.operationId = message.operationId;
+    }
+    if (message.itemPageSize !== 0) {
+      obj.itemPageSize = Math.round(message.itemPageSize);
+    }
+    if (message.itemPageToken !== "") {
+      obj.itemPageToken = message.itemPageToken;
     }
     return obj;
   },
@@ -408,18 +843,23 @@ export const GetOperationRequest: MessageFns<GetOperationRequest> = {
   fromPartial<I extends Exact<DeepPartial<GetOperationRequest>, I>>(object: I): GetOperationRequest {
     const message = createBaseGetOperationRequest();
     message.operationId = object.operationId ?? "";
+    message.itemPageSize = object.itemPageSize ?? 0;
+    message.itemPageToken = object.itemPageToken ?? "";
     return message;
   },
 };
 
 function createBaseGetOperationResponse(): GetOperationResponse {
-  return { operation: undefined };
+  return { operation: undefined, nextItemPageToken: "" };
 }
 
 export const GetOperationResponse: MessageFns<GetOperationResponse> = {
   encode(message: GetOperationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.operation !== undefined) {
       Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    if (message.nextItemPageToken !== "") {
+      writer.uint32(18).string(message.nextItemPageToken);
     }
     return writer;
   },
@@ -445,6 +885,14 @@ export const GetOperationResponse: MessageFns<GetOperationResponse> = {
             message.operation = Operation.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextItemPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -458,13 +906,23 @@ export const GetOperationResponse: MessageFns<GetOperationResponse> = {
   },
 
   fromJSON(object: any): GetOperationResponse {
-    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+    return {
+      operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined,
+      nextItemPageToken: isSet(object.nextItemPageToken)
+        ? globalThis.String(object.nextItemPageToken)
+        : isSet(object.next_item_page_token)
+        ? globalThis.String(object.next_item_page_token)
+        : "",
+    };
   },
 
   toJSON(message: GetOperationResponse): unknown {
     const obj: any = {};
     if (message.operation !== undefined) {
       obj.operation = Operation.toJSON(message.operation);
+    }
+    if (message.nextItemPageToken !== "") {
+      obj.nextItemPageToken = message.nextItemPageToken;
     }
     return obj;
   },
@@ -477,6 +935,7 @@ export const GetOperationResponse: MessageFns<GetOperationResponse> = {
     message.operation = (object.operation !== undefined && object.operation !== null)
       ? Operation.fromPartial(object.operation)
       : undefined;
+    message.nextItemPageToken = object.nextItemPageToken ?? "";
     return message;
   },
 };
@@ -970,6 +1429,10 @@ function createBaseOperation(): Operation {
     updatedAt: undefined,
     planDigest: "",
     items: [],
+    counts: undefined,
+    options: undefined,
+    template: "",
+    statusReason: "",
   };
 }
 
@@ -1001,6 +1464,18 @@ export const Operation: MessageFns<Operation> = {
     }
     for (const v of message.items) {
       OperationItem.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.counts !== undefined) {
+      ItemCounts.encode(message.counts, writer.uint32(82).fork()).join();
+    }
+    if (message.options !== undefined) {
+      BatchOptions.encode(message.options, writer.uint32(90).fork()).join();
+    }
+    if (message.template !== "") {
+      writer.uint32(98).string(message.template);
+    }
+    if (message.statusReason !== "") {
+      writer.uint32(106).string(message.statusReason);
     }
     return writer;
   },
@@ -1090,6 +1565,38 @@ export const Operation: MessageFns<Operation> = {
             message.items.push(OperationItem.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.counts = ItemCounts.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.options = BatchOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.template = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.statusReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1143,6 +1650,14 @@ export const Operation: MessageFns<Operation> = {
       items: globalThis.Array.isArray(object?.items)
         ? object.items.map((e: any) => OperationItem.fromJSON(e))
         : [],
+      counts: isSet(object.counts) ? ItemCounts.fromJSON(object.counts) : undefined,
+      options: isSet(object.options) ? BatchOptions.fromJSON(object.options) : undefined,
+      template: isSet(object.template) ? globalThis.String(object.template) : "",
+      statusReason: isSet(object.statusReason)
+        ? globalThis.String(object.statusReason)
+        : isSet(object.status_reason)
+        ? globalThis.String(object.status_reason)
+        : "",
     };
   },
 
@@ -1175,6 +1690,18 @@ export const Operation: MessageFns<Operation> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => OperationItem.toJSON(e));
     }
+    if (message.counts !== undefined) {
+      obj.counts = ItemCounts.toJSON(message.counts);
+    }
+    if (message.options !== undefined) {
+      obj.options = BatchOptions.toJSON(message.options);
+    }
+    if (message.template !== "") {
+      obj.template = message.template;
+    }
+    if (message.statusReason !== "") {
+      obj.statusReason = message.statusReason;
+    }
     return obj;
   },
 
@@ -1192,6 +1719,2562 @@ export const Operation: MessageFns<Operation> = {
     message.updatedAt = object.updatedAt ?? undefined;
     message.planDigest = object.planDigest ?? "";
     message.items = object.items?.map((e) => OperationItem.fromPartial(e)) || [];
+    message.counts = (object.counts !== undefined && object.counts !== null)
+      ? ItemCounts.fromPartial(object.counts)
+      : undefined;
+    message.options = (object.options !== undefined && object.options !== null)
+      ? BatchOptions.fromPartial(object.options)
+      : undefined;
+    message.template = object.template ?? "";
+    message.statusReason = object.statusReason ?? "";
+    return message;
+  },
+};
+
+function createBaseItemCounts(): ItemCounts {
+  return { total: 0, pending: 0, applied: 0, failed: 0, drifted: 0, rejected: 0, skipped: 0 };
+}
+
+export const ItemCounts: MessageFns<ItemCounts> = {
+  encode(message: ItemCounts, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.total !== 0) {
+      writer.uint32(8).int32(message.total);
+    }
+    if (message.pending !== 0) {
+      writer.uint32(16).int32(message.pending);
+    }
+    if (message.applied !== 0) {
+      writer.uint32(24).int32(message.applied);
+    }
+    if (message.failed !== 0) {
+      writer.uint32(32).int32(message.failed);
+    }
+    if (message.drifted !== 0) {
+      writer.uint32(40).int32(message.drifted);
+    }
+    if (message.rejected !== 0) {
+      writer.uint32(48).int32(message.rejected);
+    }
+    if (message.skipped !== 0) {
+      writer.uint32(56).int32(message.skipped);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemCounts {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemCounts();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.total = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pending = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.applied = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.failed = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.drifted = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.rejected = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.skipped = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemCounts {
+    return {
+      total: isSet(object.total) ? globalThis.Number(object.total) : 0,
+      pending: isSet(object.pending) ? globalThis.Number(object.pending) : 0,
+      applied: isSet(object.applied) ? globalThis.Number(object.applied) : 0,
+      failed: isSet(object.failed) ? globalThis.Number(object.failed) : 0,
+      drifted: isSet(object.drifted) ? globalThis.Number(object.drifted) : 0,
+      rejected: isSet(object.rejected) ? globalThis.Number(object.rejected) : 0,
+      skipped: isSet(object.skipped) ? globalThis.Number(object.skipped) : 0,
+    };
+  },
+
+  toJSON(message: ItemCounts): unknown {
+    const obj: any = {};
+    if (message.total !== 0) {
+      obj.total = Math.round(message.total);
+    }
+    if (message.pending !== 0) {
+      obj.pending = Math.round(message.pending);
+    }
+    if (message.applied !== 0) {
+      obj.applied = Math.round(message.applied);
+    }
+    if (message.failed !== 0) {
+      obj.failed = Math.round(message.failed);
+    }
+    if (message.drifted !== 0) {
+      obj.drifted = Math.round(message.drifted);
+    }
+    if (message.rejected !== 0) {
+      obj.rejected = Math.round(message.rejected);
+    }
+    if (message.skipped !== 0) {
+      obj.skipped = Math.round(message.skipped);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ItemCounts>, I>>(base?: I): ItemCounts {
+    return ItemCounts.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ItemCounts>, I>>(object: I): ItemCounts {
+    const message = createBaseItemCounts();
+    message.total = object.total ?? 0;
+    message.pending = object.pending ?? 0;
+    message.applied = object.applied ?? 0;
+    message.failed = object.failed ?? 0;
+    message.drifted = object.drifted ?? 0;
+    message.rejected = object.rejected ?? 0;
+    message.skipped = object.skipped ?? 0;
+    return message;
+  },
+};
+
+function createBaseSubmitBatchRequest(): SubmitBatchRequest {
+  return {};
+}
+
+export const SubmitBatchRequest: MessageFns<SubmitBatchRequest> = {
+  encode(message: SubmitBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.header !== undefined) {
+      BatchHeader.encode(message.header, writer.uint32(10).fork()).join();
+    }
+    if (message.items !== undefined) {
+      BatchItems.encode(message.items, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.header = BatchHeader.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.items = BatchItems.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitBatchRequest {
+    return {
+      header: isSet(object.header) ? BatchHeader.fromJSON(object.header) : undefined,
+      items: isSet(object.items) ? BatchItems.fromJSON(object.items) : undefined,
+    };
+  },
+
+  toJSON(message: SubmitBatchRequest): unknown {
+    const obj: any = {};
+    if (message.header !== undefined) {
+      obj.header = BatchHeader.toJSON(message.header);
+    }
+    if (message.items !== undefined) {
+      obj.items = BatchItems.toJSON(message.items);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitBatchRequest>, I>>(base?: I): SubmitBatchRequest {
+    return SubmitBatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitBatchRequest>, I>>(object: I): SubmitBatchRequest {
+    const message = createBaseSubmitBatchRequest();
+    message.header = (object.header !== undefined && object.header !== null)
+      ? BatchHeader.fromPartial(object.header)
+      : undefined;
+    message.items = (object.items !== undefined && object.items !== null)
+      ? BatchItems.fromPartial(object.items)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBatchHeader(): BatchHeader {
+  return { clientRequestId: "", operationType: "", options: undefined, template: "" };
+}
+
+export const BatchHeader: MessageFns<BatchHeader> = {
+  encode(message: BatchHeader, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clientRequestId !== "") {
+      writer.uint32(10).string(message.clientRequestId);
+    }
+    if (message.operationType !== "") {
+      writer.uint32(18).string(message.operationType);
+    }
+    if (message.options !== undefined) {
+      BatchOptions.encode(message.options, writer.uint32(26).fork()).join();
+    }
+    if (message.template !== "") {
+      writer.uint32(34).string(message.template);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchHeader {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchHeader();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clientRequestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operationType = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.options = BatchOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.template = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchHeader {
+    return {
+      clientRequestId: isSet(object.clientRequestId)
+        ? globalThis.String(object.clientRequestId)
+        : isSet(object.client_request_id)
+        ? globalThis.String(object.client_request_id)
+        : "",
+      operationType: isSet(object.operationType)
+        ? globalThis.String(object.operationType)
+        : isSet(object.operation_type)
+        ? globalThis.String(object.operation_type)
+        : "",
+      options: isSet(object.options) ? BatchOptions.fromJSON(object.options) : undefined,
+      template: isSet(object.template) ? globalThis.String(object.template) : "",
+    };
+  },
+
+  toJSON(message: BatchHeader): unknown {
+    const obj: any = {};
+    if (message.clientRequestId !== "") {
+      obj.clientRequestId = message.clientRequestId;
+    }
+    if (message.operationType !== "") {
+      obj.operationType = message.operationType;
+    }
+    if (message.options !== undefined) {
+      obj.options = BatchOptions.toJSON(message.options);
+    }
+    if (message.template !== "") {
+      obj.template = message.template;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchHeader>, I>>(base?: I): BatchHeader {
+    return BatchHeader.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchHeader>, I>>(object: I): BatchHeader {
+    const message = createBaseBatchHeader();
+    message.clientRequestId = object.clientRequestId ?? "";
+    message.operationType = object.operationType ?? "";
+    message.options = (object.options !== undefined && object.options !== null)
+      ? BatchOptions.fromPartial(object.options)
+      : undefined;
+    message.template = object.template ?? "";
+    return message;
+  },
+};
+
+function createBaseBatchItems(): BatchItems {
+  return { items: [] };
+}
+
+export const BatchItems: MessageFns<BatchItems> = {
+  encode(message: BatchItems, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      OperationItemSpec.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchItems {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchItems();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(OperationItemSpec.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchItems {
+    return {
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => OperationItemSpec.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: BatchItems): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => OperationItemSpec.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchItems>, I>>(base?: I): BatchItems {
+    return BatchItems.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchItems>, I>>(object: I): BatchItems {
+    const message = createBaseBatchItems();
+    message.items = object.items?.map((e) => OperationItemSpec.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSubmitBatchResponse(): SubmitBatchResponse {
+  return {
+    submitted: false,
+    operation: undefined,
+    replayed: false,
+    acceptedItems: 0,
+    skippedItems: 0,
+    errors: [],
+    errorCount: 0,
+  };
+}
+
+export const SubmitBatchResponse: MessageFns<SubmitBatchResponse> = {
+  encode(message: SubmitBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.submitted !== false) {
+      writer.uint32(8).bool(message.submitted);
+    }
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(18).fork()).join();
+    }
+    if (message.replayed !== false) {
+      writer.uint32(24).bool(message.replayed);
+    }
+    if (message.acceptedItems !== 0) {
+      writer.uint32(32).int32(message.acceptedItems);
+    }
+    if (message.skippedItems !== 0) {
+      writer.uint32(40).int32(message.skippedItems);
+    }
+    for (const v of message.errors) {
+      ItemIssue.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.errorCount !== 0) {
+      writer.uint32(56).int32(message.errorCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.submitted = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.replayed = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.acceptedItems = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.skippedItems = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.errors.push(ItemIssue.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.errorCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitBatchResponse {
+    return {
+      submitted: isSet(object.submitted) ? globalThis.Boolean(object.submitted) : false,
+      operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined,
+      replayed: isSet(object.replayed) ? globalThis.Boolean(object.replayed) : false,
+      acceptedItems: isSet(object.acceptedItems)
+        ? globalThis.Number(object.acceptedItems)
+        : isSet(object.accepted_items)
+        ? globalThis.Number(object.accepted_items)
+        : 0,
+      skippedItems: isSet(object.skippedItems)
+        ? globalThis.Number(object.skippedItems)
+        : isSet(object.skipped_items)
+        ? globalThis.Number(object.skipped_items)
+        : 0,
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ItemIssue.fromJSON(e)) : [],
+      errorCount: isSet(object.errorCount)
+        ? globalThis.Number(object.errorCount)
+        : isSet(object.error_count)
+        ? globalThis.Number(object.error_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: SubmitBatchResponse): unknown {
+    const obj: any = {};
+    if (message.submitted !== false) {
+      obj.submitted = message.submitted;
+    }
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    if (message.replayed !== false) {
+      obj.replayed = message.replayed;
+    }
+    if (message.acceptedItems !== 0) {
+      obj.acceptedItems = Math.round(message.acceptedItems);
+    }
+    if (message.skippedItems !== 0) {
+      obj.skippedItems = Math.round(message.skippedItems);
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => ItemIssue.toJSON(e));
+    }
+    if (message.errorCount !== 0) {
+      obj.errorCount = Math.round(message.errorCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitBatchResponse>, I>>(base?: I): SubmitBatchResponse {
+    return SubmitBatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitBatchResponse>, I>>(object: I): SubmitBatchResponse {
+    const message = createBaseSubmitBatchResponse();
+    message.submitted = object.submitted ?? false;
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    message.replayed = object.replayed ?? false;
+    message.acceptedItems = object.acceptedItems ?? 0;
+    message.skippedItems = object.skippedItems ?? 0;
+    message.errors = object.errors?.map((e) => ItemIssue.fromPartial(e)) || [];
+    message.errorCount = object.errorCount ?? 0;
+    return message;
+  },
+};
+
+function createBaseListOperationsRequest(): ListOperationsRequest {
+  return {
+    statuses: [],
+    operationType: "",
+    serverId: "",
+    submittedBy: "",
+    submittedAfter: undefined,
+    submittedBefore: undefined,
+    pageSize: 0,
+    pageToken: "",
+  };
+}
+
+export const ListOperationsRequest: MessageFns<ListOperationsRequest> = {
+  encode(message: ListOperationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.statuses.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.statuses) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.operationType !== "") {
+      writer.uint32(18).string(message.operationType);
+    }
+    if (message.serverId !== "") {
+      writer.uint32(26).string(message.serverId);
+    }
+    if (message.submittedBy !== "") {
+      writer.uint32(34).string(message.submittedBy);
+    }
+    if (message.submittedAfter !== undefined) {
+      Timestamp.encode(toTimestamp(message.submittedAfter), writer.uint32(42).fork()).join();
+    }
+    if (message.submittedBefore !== undefined) {
+      Timestamp.encode(toTimestamp(message.submittedBefore), writer.uint32(50).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(56).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(66).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOperationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOperationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.statuses.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.statuses.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operationType = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.submittedBy = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.submittedAfter = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.submittedBefore = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListOperationsRequest {
+    return {
+      statuses: globalThis.Array.isArray(object?.statuses)
+        ? object.statuses.map((e: any) => operationStatusFromJSON(e))
+        : [],
+      operationType: isSet(object.operationType)
+        ? globalThis.String(object.operationType)
+        : isSet(object.operation_type)
+        ? globalThis.String(object.operation_type)
+        : "",
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      submittedBy: isSet(object.submittedBy)
+        ? globalThis.String(object.submittedBy)
+        : isSet(object.submitted_by)
+        ? globalThis.String(object.submitted_by)
+        : "",
+      submittedAfter: isSet(object.submittedAfter)
+        ? fromJsonTimestamp(object.submittedAfter)
+        : isSet(object.submitted_after)
+        ? fromJsonTimestamp(object.submitted_after)
+        : undefined,
+      submittedBefore: isSet(object.submittedBefore)
+        ? fromJsonTimestamp(object.submittedBefore)
+        : isSet(object.submitted_before)
+        ? fromJsonTimestamp(object.submitted_before)
+        : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListOperationsRequest): unknown {
+    const obj: any = {};
+    if (message.statuses?.length) {
+      obj.statuses = message.statuses.map((e) => operationStatusToJSON(e));
+    }
+    if (message.operationType !== "") {
+      obj.operationType = message.operationType;
+    }
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.submittedBy !== "") {
+      obj.submittedBy = message.submittedBy;
+    }
+    if (message.submittedAfter !== undefined) {
+      obj.submittedAfter = message.submittedAfter.toISOString();
+    }
+    if (message.submittedBefore !== undefined) {
+      obj.submittedBefore = message.submittedBefore.toISOString();
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListOperationsRequest>, I>>(base?: I): ListOperationsRequest {
+    return ListOperationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOperationsRequest>, I>>(object: I): ListOperationsRequest {
+    const message = createBaseListOperationsRequest();
+    message.statuses = object.statuses?.map((e) => e) || [];
+    message.operationType = object.operationType ?? "";
+    message.serverId = object.serverId ?? "";
+    message.submittedBy = object.submittedBy ?? "";
+    message.submittedAfter = object.submittedAfter ?? undefined;
+    message.submittedBefore = object.submittedBefore ?? undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListOperationsResponse(): ListOperationsResponse {
+  return { operations: [], nextPageToken: "" };
+}
+
+export const ListOperationsResponse: MessageFns<ListOperationsResponse> = {
+  encode(message: ListOperationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.operations) {
+      Operation.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOperationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOperationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operations.push(Operation.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListOperationsResponse {
+    return {
+      operations: globalThis.Array.isArray(object?.operations)
+        ? object.operations.map((e: any) => Operation.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListOperationsResponse): unknown {
+    const obj: any = {};
+    if (message.operations?.length) {
+      obj.operations = message.operations.map((e) => Operation.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListOperationsResponse>, I>>(base?: I): ListOperationsResponse {
+    return ListOperationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOperationsResponse>, I>>(object: I): ListOperationsResponse {
+    const message = createBaseListOperationsResponse();
+    message.operations = object.operations?.map((e) => Operation.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchOperationRequest(): WatchOperationRequest {
+  return { operationId: "" };
+}
+
+export const WatchOperationRequest: MessageFns<WatchOperationRequest> = {
+  encode(message: WatchOperationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchOperationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchOperationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchOperationRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: WatchOperationRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchOperationRequest>, I>>(base?: I): WatchOperationRequest {
+    return WatchOperationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchOperationRequest>, I>>(object: I): WatchOperationRequest {
+    const message = createBaseWatchOperationRequest();
+    message.operationId = object.operationId ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchOperationResponse(): WatchOperationResponse {
+  return { operation: undefined };
+}
+
+export const WatchOperationResponse: MessageFns<WatchOperationResponse> = {
+  encode(message: WatchOperationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchOperationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchOperationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchOperationResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: WatchOperationResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchOperationResponse>, I>>(base?: I): WatchOperationResponse {
+    return WatchOperationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchOperationResponse>, I>>(object: I): WatchOperationResponse {
+    const message = createBaseWatchOperationResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCancelOperationRequest(): CancelOperationRequest {
+  return { operationId: "", reason: "" };
+}
+
+export const CancelOperationRequest: MessageFns<CancelOperationRequest> = {
+  encode(message: CancelOperationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelOperationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelOperationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelOperationRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: CancelOperationRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CancelOperationRequest>, I>>(base?: I): CancelOperationRequest {
+    return CancelOperationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelOperationRequest>, I>>(object: I): CancelOperationRequest {
+    const message = createBaseCancelOperationRequest();
+    message.operationId = object.operationId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseCancelOperationResponse(): CancelOperationResponse {
+  return { operation: undefined };
+}
+
+export const CancelOperationResponse: MessageFns<CancelOperationResponse> = {
+  encode(message: CancelOperationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelOperationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelOperationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelOperationResponse {
+    return { operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined };
+  },
+
+  toJSON(message: CancelOperationResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CancelOperationResponse>, I>>(base?: I): CancelOperationResponse {
+    return CancelOperationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelOperationResponse>, I>>(object: I): CancelOperationResponse {
+    const message = createBaseCancelOperationResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetOperationReportRequest(): GetOperationReportRequest {
+  return { operationId: "", onlyUnsuccessful: false };
+}
+
+export const GetOperationReportRequest: MessageFns<GetOperationReportRequest> = {
+  encode(message: GetOperationReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.onlyUnsuccessful !== false) {
+      writer.uint32(16).bool(message.onlyUnsuccessful);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOperationReportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOperationReportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.onlyUnsuccessful = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOperationReportRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      onlyUnsuccessful: isSet(object.onlyUnsuccessful)
+        ? globalThis.Boolean(object.onlyUnsuccessful)
+        : isSet(object.only_unsuccessful)
+        ? globalThis.Boolean(object.only_unsuccessful)
+        : false,
+    };
+  },
+
+  toJSON(message: GetOperationReportRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.onlyUnsuccessful !== false) {
+      obj.onlyUnsuccessful = message.onlyUnsuccessful;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOperationReportRequest>, I>>(base?: I): GetOperationReportRequest {
+    return GetOperationReportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOperationReportRequest>, I>>(object: I): GetOperationReportRequest {
+    const message = createBaseGetOperationReportRequest();
+    message.operationId = object.operationId ?? "";
+    message.onlyUnsuccessful = object.onlyUnsuccessful ?? false;
+    return message;
+  },
+};
+
+function createBaseReportRow(): ReportRow {
+  return { rowNumber: 0, itemId: "", spec: undefined, status: 0, errorCode: "", errorMessage: "", mtReference: "" };
+}
+
+export const ReportRow: MessageFns<ReportRow> = {
+  encode(message: ReportRow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rowNumber !== 0) {
+      writer.uint32(8).int32(message.rowNumber);
+    }
+    if (message.itemId !== "") {
+      writer.uint32(18).string(message.itemId);
+    }
+    if (message.spec !== undefined) {
+      OperationItemSpec.encode(message.spec, writer.uint32(26).fork()).join();
+    }
+    if (message.status !== 0) {
+      writer.uint32(32).int32(message.status);
+    }
+    if (message.errorCode !== "") {
+      writer.uint32(42).string(message.errorCode);
+    }
+    if (message.errorMessage !== "") {
+      writer.uint32(50).string(message.errorMessage);
+    }
+    if (message.mtReference !== "") {
+      writer.uint32(58).string(message.mtReference);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReportRow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReportRow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.rowNumber = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.spec = OperationItemSpec.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.errorCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.errorMessage = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.mtReference = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReportRow {
+    return {
+      rowNumber: isSet(object.rowNumber)
+        ? globalThis.Number(object.rowNumber)
+        : isSet(object.row_number)
+        ? globalThis.Number(object.row_number)
+        : 0,
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      spec: isSet(object.spec) ? OperationItemSpec.fromJSON(object.spec) : undefined,
+      status: isSet(object.status) ? itemStatusFromJSON(object.status) : 0,
+      errorCode: isSet(object.errorCode)
+        ? globalThis.String(object.errorCode)
+        : isSet(object.error_code)
+        ? globalThis.String(object.error_code)
+        : "",
+      errorMessage: isSet(object.errorMessage)
+        ? globalThis.String(object.errorMessage)
+        : isSet(object.error_message)
+        ? globalThis.String(object.error_message)
+        : "",
+      mtReference: isSet(object.mtReference)
+        ? globalThis.String(object.mtReference)
+        : isSet(object.mt_reference)
+        ? globalThis.String(object.mt_reference)
+        : "",
+    };
+  },
+
+  toJSON(message: ReportRow): unknown {
+    const obj: any = {};
+    if (message.rowNumber !== 0) {
+      obj.rowNumber = Math.round(message.rowNumber);
+    }
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.spec !== undefined) {
+      obj.spec = OperationItemSpec.toJSON(message.spec);
+    }
+    if (message.status !== 0) {
+      obj.status = itemStatusToJSON(message.status);
+    }
+    if (message.errorCode !== "") {
+      obj.errorCode = message.errorCode;
+    }
+    if (message.errorMessage !== "") {
+      obj.errorMessage = message.errorMessage;
+    }
+    if (message.mtReference !== "") {
+      obj.mtReference = message.mtReference;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReportRow>, I>>(base?: I): ReportRow {
+    return ReportRow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReportRow>, I>>(object: I): ReportRow {
+    const message = createBaseReportRow();
+    message.rowNumber = object.rowNumber ?? 0;
+    message.itemId = object.itemId ?? "";
+    message.spec = (object.spec !== undefined && object.spec !== null)
+      ? OperationItemSpec.fromPartial(object.spec)
+      : undefined;
+    message.status = object.status ?? 0;
+    message.errorCode = object.errorCode ?? "";
+    message.errorMessage = object.errorMessage ?? "";
+    message.mtReference = object.mtReference ?? "";
+    return message;
+  },
+};
+
+function createBaseGetOperationReportResponse(): GetOperationReportResponse {
+  return { rows: [] };
+}
+
+export const GetOperationReportResponse: MessageFns<GetOperationReportResponse> = {
+  encode(message: GetOperationReportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rows) {
+      ReportRow.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOperationReportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOperationReportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rows.push(ReportRow.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOperationReportResponse {
+    return { rows: globalThis.Array.isArray(object?.rows) ? object.rows.map((e: any) => ReportRow.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: GetOperationReportResponse): unknown {
+    const obj: any = {};
+    if (message.rows?.length) {
+      obj.rows = message.rows.map((e) => ReportRow.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOperationReportResponse>, I>>(base?: I): GetOperationReportResponse {
+    return GetOperationReportResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOperationReportResponse>, I>>(object: I): GetOperationReportResponse {
+    const message = createBaseGetOperationReportResponse();
+    message.rows = object.rows?.map((e) => ReportRow.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRetryFailedItemsRequest(): RetryFailedItemsRequest {
+  return { operationId: "", clientRequestId: "" };
+}
+
+export const RetryFailedItemsRequest: MessageFns<RetryFailedItemsRequest> = {
+  encode(message: RetryFailedItemsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.clientRequestId !== "") {
+      writer.uint32(18).string(message.clientRequestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetryFailedItemsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetryFailedItemsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientRequestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RetryFailedItemsRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      clientRequestId: isSet(object.clientRequestId)
+        ? globalThis.String(object.clientRequestId)
+        : isSet(object.client_request_id)
+        ? globalThis.String(object.client_request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RetryFailedItemsRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.clientRequestId !== "") {
+      obj.clientRequestId = message.clientRequestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RetryFailedItemsRequest>, I>>(base?: I): RetryFailedItemsRequest {
+    return RetryFailedItemsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetryFailedItemsRequest>, I>>(object: I): RetryFailedItemsRequest {
+    const message = createBaseRetryFailedItemsRequest();
+    message.operationId = object.operationId ?? "";
+    message.clientRequestId = object.clientRequestId ?? "";
+    return message;
+  },
+};
+
+function createBaseRetryFailedItemsResponse(): RetryFailedItemsResponse {
+  return { result: undefined };
+}
+
+export const RetryFailedItemsResponse: MessageFns<RetryFailedItemsResponse> = {
+  encode(message: RetryFailedItemsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.result !== undefined) {
+      SubmitBatchResponse.encode(message.result, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetryFailedItemsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetryFailedItemsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.result = SubmitBatchResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RetryFailedItemsResponse {
+    return { result: isSet(object.result) ? SubmitBatchResponse.fromJSON(object.result) : undefined };
+  },
+
+  toJSON(message: RetryFailedItemsResponse): unknown {
+    const obj: any = {};
+    if (message.result !== undefined) {
+      obj.result = SubmitBatchResponse.toJSON(message.result);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RetryFailedItemsResponse>, I>>(base?: I): RetryFailedItemsResponse {
+    return RetryFailedItemsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetryFailedItemsResponse>, I>>(object: I): RetryFailedItemsResponse {
+    const message = createBaseRetryFailedItemsResponse();
+    message.result = (object.result !== undefined && object.result !== null)
+      ? SubmitBatchResponse.fromPartial(object.result)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTemplateConstraints(): TemplateConstraints {
+  return { maxAmountPerItem: undefined, groupMasks: [], serverIds: [], maxItems: 0 };
+}
+
+export const TemplateConstraints: MessageFns<TemplateConstraints> = {
+  encode(message: TemplateConstraints, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.maxAmountPerItem !== undefined) {
+      Money.encode(message.maxAmountPerItem, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.groupMasks) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.serverIds) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.maxItems !== 0) {
+      writer.uint32(32).int32(message.maxItems);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TemplateConstraints {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTemplateConstraints();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.maxAmountPerItem = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.groupMasks.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.serverIds.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.maxItems = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TemplateConstraints {
+    return {
+      maxAmountPerItem: isSet(object.maxAmountPerItem)
+        ? Money.fromJSON(object.maxAmountPerItem)
+        : isSet(object.max_amount_per_item)
+        ? Money.fromJSON(object.max_amount_per_item)
+        : undefined,
+      groupMasks: globalThis.Array.isArray(object?.groupMasks)
+        ? object.groupMasks.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.group_masks)
+        ? object.group_masks.map((e: any) => globalThis.String(e))
+        : [],
+      serverIds: globalThis.Array.isArray(object?.serverIds)
+        ? object.serverIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.server_ids)
+        ? object.server_ids.map((e: any) => globalThis.String(e))
+        : [],
+      maxItems: isSet(object.maxItems)
+        ? globalThis.Number(object.maxItems)
+        : isSet(object.max_items)
+        ? globalThis.Number(object.max_items)
+        : 0,
+    };
+  },
+
+  toJSON(message: TemplateConstraints): unknown {
+    const obj: any = {};
+    if (message.maxAmountPerItem !== undefined) {
+      obj.maxAmountPerItem = Money.toJSON(message.maxAmountPerItem);
+    }
+    if (message.groupMasks?.length) {
+      obj.groupMasks = message.groupMasks;
+    }
+    if (message.serverIds?.length) {
+      obj.serverIds = message.serverIds;
+    }
+    if (message.maxItems !== 0) {
+      obj.maxItems = Math.round(message.maxItems);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TemplateConstraints>, I>>(base?: I): TemplateConstraints {
+    return TemplateConstraints.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TemplateConstraints>, I>>(object: I): TemplateConstraints {
+    const message = createBaseTemplateConstraints();
+    message.maxAmountPerItem = (object.maxAmountPerItem !== undefined && object.maxAmountPerItem !== null)
+      ? Money.fromPartial(object.maxAmountPerItem)
+      : undefined;
+    message.groupMasks = object.groupMasks?.map((e) => e) || [];
+    message.serverIds = object.serverIds?.map((e) => e) || [];
+    message.maxItems = object.maxItems ?? 0;
+    return message;
+  },
+};
+
+function createBaseOperationTemplate(): OperationTemplate {
+  return {
+    name: "",
+    version: 0,
+    operationType: "",
+    description: "",
+    fixed: undefined,
+    constraints: undefined,
+    approvalPolicy: "",
+    createdBy: "",
+    createdAt: undefined,
+  };
+}
+
+export const OperationTemplate: MessageFns<OperationTemplate> = {
+  encode(message: OperationTemplate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.operationType !== "") {
+      writer.uint32(26).string(message.operationType);
+    }
+    if (message.description !== "") {
+      writer.uint32(34).string(message.description);
+    }
+    if (message.fixed !== undefined) {
+      OperationItemSpec.encode(message.fixed, writer.uint32(42).fork()).join();
+    }
+    if (message.constraints !== undefined) {
+      TemplateConstraints.encode(message.constraints, writer.uint32(50).fork()).join();
+    }
+    if (message.approvalPolicy !== "") {
+      writer.uint32(58).string(message.approvalPolicy);
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(66).string(message.createdBy);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OperationTemplate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOperationTemplate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.operationType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fixed = OperationItemSpec.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.constraints = TemplateConstraints.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.approvalPolicy = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OperationTemplate {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      operationType: isSet(object.operationType)
+        ? globalThis.String(object.operationType)
+        : isSet(object.operation_type)
+        ? globalThis.String(object.operation_type)
+        : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      fixed: isSet(object.fixed) ? OperationItemSpec.fromJSON(object.fixed) : undefined,
+      constraints: isSet(object.constraints) ? TemplateConstraints.fromJSON(object.constraints) : undefined,
+      approvalPolicy: isSet(object.approvalPolicy)
+        ? globalThis.String(object.approvalPolicy)
+        : isSet(object.approval_policy)
+        ? globalThis.String(object.approval_policy)
+        : "",
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: OperationTemplate): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.operationType !== "") {
+      obj.operationType = message.operationType;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.fixed !== undefined) {
+      obj.fixed = OperationItemSpec.toJSON(message.fixed);
+    }
+    if (message.constraints !== undefined) {
+      obj.constraints = TemplateConstraints.toJSON(message.constraints);
+    }
+    if (message.approvalPolicy !== "") {
+      obj.approvalPolicy = message.approvalPolicy;
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OperationTemplate>, I>>(base?: I): OperationTemplate {
+    return OperationTemplate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OperationTemplate>, I>>(object: I): OperationTemplate {
+    const message = createBaseOperationTemplate();
+    message.name = object.name ?? "";
+    message.version = object.version ?? 0;
+    message.operationType = object.operationType ?? "";
+    message.description = object.description ?? "";
+    message.fixed = (object.fixed !== undefined && object.fixed !== null)
+      ? OperationItemSpec.fromPartial(object.fixed)
+      : undefined;
+    message.constraints = (object.constraints !== undefined && object.constraints !== null)
+      ? TemplateConstraints.fromPartial(object.constraints)
+      : undefined;
+    message.approvalPolicy = object.approvalPolicy ?? "";
+    message.createdBy = object.createdBy ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListTemplatesRequest(): ListTemplatesRequest {
+  return {};
+}
+
+export const ListTemplatesRequest: MessageFns<ListTemplatesRequest> = {
+  encode(_: ListTemplatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTemplatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTemplatesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListTemplatesRequest {
+    return {};
+  },
+
+  toJSON(_: ListTemplatesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTemplatesRequest>, I>>(base?: I): ListTemplatesRequest {
+    return ListTemplatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTemplatesRequest>, I>>(_: I): ListTemplatesRequest {
+    const message = createBaseListTemplatesRequest();
+    return message;
+  },
+};
+
+function createBaseListTemplatesResponse(): ListTemplatesResponse {
+  return { templates: [] };
+}
+
+export const ListTemplatesResponse: MessageFns<ListTemplatesResponse> = {
+  encode(message: ListTemplatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.templates) {
+      OperationTemplate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTemplatesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTemplatesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.templates.push(OperationTemplate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTemplatesResponse {
+    return {
+      templates: globalThis.Array.isArray(object?.templates)
+        ? object.templates.map((e: any) => OperationTemplate.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListTemplatesResponse): unknown {
+    const obj: any = {};
+    if (message.templates?.length) {
+      obj.templates = message.templates.map((e) => OperationTemplate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTemplatesResponse>, I>>(base?: I): ListTemplatesResponse {
+    return ListTemplatesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTemplatesResponse>, I>>(object: I): ListTemplatesResponse {
+    const message = createBaseListTemplatesResponse();
+    message.templates = object.templates?.map((e) => OperationTemplate.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetTemplateRequest(): GetTemplateRequest {
+  return { name: "", version: 0 };
+}
+
+export const GetTemplateRequest: MessageFns<GetTemplateRequest> = {
+  encode(message: GetTemplateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTemplateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTemplateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTemplateRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+    };
+  },
+
+  toJSON(message: GetTemplateRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTemplateRequest>, I>>(base?: I): GetTemplateRequest {
+    return GetTemplateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTemplateRequest>, I>>(object: I): GetTemplateRequest {
+    const message = createBaseGetTemplateRequest();
+    message.name = object.name ?? "";
+    message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetTemplateResponse(): GetTemplateResponse {
+  return { template: undefined };
+}
+
+export const GetTemplateResponse: MessageFns<GetTemplateResponse> = {
+  encode(message: GetTemplateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.template !== undefined) {
+      OperationTemplate.encode(message.template, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTemplateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTemplateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.template = OperationTemplate.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTemplateResponse {
+    return { template: isSet(object.template) ? OperationTemplate.fromJSON(object.template) : undefined };
+  },
+
+  toJSON(message: GetTemplateResponse): unknown {
+    const obj: any = {};
+    if (message.template !== undefined) {
+      obj.template = OperationTemplate.toJSON(message.template);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTemplateResponse>, I>>(base?: I): GetTemplateResponse {
+    return GetTemplateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTemplateResponse>, I>>(object: I): GetTemplateResponse {
+    const message = createBaseGetTemplateResponse();
+    message.template = (object.template !== undefined && object.template !== null)
+      ? OperationTemplate.fromPartial(object.template)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSaveTemplateRequest(): SaveTemplateRequest {
+  return { template: undefined };
+}
+
+export const SaveTemplateRequest: MessageFns<SaveTemplateRequest> = {
+  encode(message: SaveTemplateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.template !== undefined) {
+      OperationTemplate.encode(message.template, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveTemplateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveTemplateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.template = OperationTemplate.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveTemplateRequest {
+    return { template: isSet(object.template) ? OperationTemplate.fromJSON(object.template) : undefined };
+  },
+
+  toJSON(message: SaveTemplateRequest): unknown {
+    const obj: any = {};
+    if (message.template !== undefined) {
+      obj.template = OperationTemplate.toJSON(message.template);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SaveTemplateRequest>, I>>(base?: I): SaveTemplateRequest {
+    return SaveTemplateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SaveTemplateRequest>, I>>(object: I): SaveTemplateRequest {
+    const message = createBaseSaveTemplateRequest();
+    message.template = (object.template !== undefined && object.template !== null)
+      ? OperationTemplate.fromPartial(object.template)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSaveTemplateResponse(): SaveTemplateResponse {
+  return { template: undefined };
+}
+
+export const SaveTemplateResponse: MessageFns<SaveTemplateResponse> = {
+  encode(message: SaveTemplateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.template !== undefined) {
+      OperationTemplate.encode(message.template, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveTemplateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveTemplateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.template = OperationTemplate.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveTemplateResponse {
+    return { template: isSet(object.template) ? OperationTemplate.fromJSON(object.template) : undefined };
+  },
+
+  toJSON(message: SaveTemplateResponse): unknown {
+    const obj: any = {};
+    if (message.template !== undefined) {
+      obj.template = OperationTemplate.toJSON(message.template);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SaveTemplateResponse>, I>>(base?: I): SaveTemplateResponse {
+    return SaveTemplateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SaveTemplateResponse>, I>>(object: I): SaveTemplateResponse {
+    const message = createBaseSaveTemplateResponse();
+    message.template = (object.template !== undefined && object.template !== null)
+      ? OperationTemplate.fromPartial(object.template)
+      : undefined;
     return message;
   },
 };
@@ -1972,7 +5055,47 @@ export interface IntakeServiceClient {
 
   validateOperation(request: ValidateOperationRequest, metadata?: Metadata): Observable<ValidateOperationResponse>;
 
+  /** An operation with its items, a page at a time (1,000 by default). */
+
   getOperation(request: GetOperationRequest, metadata?: Metadata): Observable<GetOperationResponse>;
+
+  /**
+   * A batch of up to 100,000 items as a client stream: first a header, then items in chunks (at most 1,000 each).
+   * Memory stays bounded whatever the size. Validation failures are answered (submitted = false, with the first
+   * errors), not raised, so that a client can report every row; nothing is stored then.
+   */
+
+  submitBatch(request: Observable<SubmitBatchRequest>, metadata?: Metadata): Observable<SubmitBatchResponse>;
+
+  /** Operations the caller may view, newest first, filtered, with cursor pagination. */
+
+  listOperations(request: ListOperationsRequest, metadata?: Metadata): Observable<ListOperationsResponse>;
+
+  /** The operation's state and progress now, then on every change, until it reaches a final state. */
+
+  watchOperation(request: WatchOperationRequest, metadata?: Metadata): Observable<WatchOperationResponse>;
+
+  /** Cancels an operation that has not started executing (submitter, or the cancel permission). */
+
+  cancelOperation(request: CancelOperationRequest, metadata?: Metadata): Observable<CancelOperationResponse>;
+
+  /** The per-row report of an operation: row number, item, status, error; streamed in row order. */
+
+  getOperationReport(request: GetOperationReportRequest, metadata?: Metadata): Observable<GetOperationReportResponse>;
+
+  /** A new operation from the rows of an operation that failed, were rejected or drifted, planned again from live state. */
+
+  retryFailedItems(request: RetryFailedItemsRequest, metadata?: Metadata): Observable<RetryFailedItemsResponse>;
+
+  /** Templates: named, versioned presets (type, fixed parameters, constraints, default approval policy). */
+
+  listTemplates(request: ListTemplatesRequest, metadata?: Metadata): Observable<ListTemplatesResponse>;
+
+  getTemplate(request: GetTemplateRequest, metadata?: Metadata): Observable<GetTemplateResponse>;
+
+  /** Saves a template as its next version (admin permission on template.<operation type>). */
+
+  saveTemplate(request: SaveTemplateRequest, metadata?: Metadata): Observable<SaveTemplateResponse>;
 }
 
 /**
@@ -2001,21 +5124,94 @@ export interface IntakeServiceController {
     metadata?: Metadata,
   ): Promise<ValidateOperationResponse> | Observable<ValidateOperationResponse> | ValidateOperationResponse;
 
+  /** An operation with its items, a page at a time (1,000 by default). */
+
   getOperation(
     request: GetOperationRequest,
     metadata?: Metadata,
   ): Promise<GetOperationResponse> | Observable<GetOperationResponse> | GetOperationResponse;
+
+  /**
+   * A batch of up to 100,000 items as a client stream: first a header, then items in chunks (at most 1,000 each).
+   * Memory stays bounded whatever the size. Validation failures are answered (submitted = false, with the first
+   * errors), not raised, so that a client can report every row; nothing is stored then.
+   */
+
+  submitBatch(
+    request: Observable<SubmitBatchRequest>,
+    metadata?: Metadata,
+  ): Promise<SubmitBatchResponse> | Observable<SubmitBatchResponse> | SubmitBatchResponse;
+
+  /** Operations the caller may view, newest first, filtered, with cursor pagination. */
+
+  listOperations(
+    request: ListOperationsRequest,
+    metadata?: Metadata,
+  ): Promise<ListOperationsResponse> | Observable<ListOperationsResponse> | ListOperationsResponse;
+
+  /** The operation's state and progress now, then on every change, until it reaches a final state. */
+
+  watchOperation(request: WatchOperationRequest, metadata?: Metadata): Observable<WatchOperationResponse>;
+
+  /** Cancels an operation that has not started executing (submitter, or the cancel permission). */
+
+  cancelOperation(
+    request: CancelOperationRequest,
+    metadata?: Metadata,
+  ): Promise<CancelOperationResponse> | Observable<CancelOperationResponse> | CancelOperationResponse;
+
+  /** The per-row report of an operation: row number, item, status, error; streamed in row order. */
+
+  getOperationReport(request: GetOperationReportRequest, metadata?: Metadata): Observable<GetOperationReportResponse>;
+
+  /** A new operation from the rows of an operation that failed, were rejected or drifted, planned again from live state. */
+
+  retryFailedItems(
+    request: RetryFailedItemsRequest,
+    metadata?: Metadata,
+  ): Promise<RetryFailedItemsResponse> | Observable<RetryFailedItemsResponse> | RetryFailedItemsResponse;
+
+  /** Templates: named, versioned presets (type, fixed parameters, constraints, default approval policy). */
+
+  listTemplates(
+    request: ListTemplatesRequest,
+    metadata?: Metadata,
+  ): Promise<ListTemplatesResponse> | Observable<ListTemplatesResponse> | ListTemplatesResponse;
+
+  getTemplate(
+    request: GetTemplateRequest,
+    metadata?: Metadata,
+  ): Promise<GetTemplateResponse> | Observable<GetTemplateResponse> | GetTemplateResponse;
+
+  /** Saves a template as its next version (admin permission on template.<operation type>). */
+
+  saveTemplate(
+    request: SaveTemplateRequest,
+    metadata?: Metadata,
+  ): Promise<SaveTemplateResponse> | Observable<SaveTemplateResponse> | SaveTemplateResponse;
 }
 
 export function IntakeServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["submitOperation", "validateOperation", "getOperation"];
+    const grpcMethods: string[] = [
+      "submitOperation",
+      "validateOperation",
+      "getOperation",
+      "listOperations",
+      "watchOperation",
+      "cancelOperation",
+      "getOperationReport",
+      "retryFailedItems",
+      "listTemplates",
+      "getTemplate",
+      "saveTemplate",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("IntakeService", method)(constructor.prototype[method], method, descriptor);
       Object.defineProperty(constructor.prototype, method, descriptor);
     }
-    const grpcStreamMethods: string[] = [];
+    const grpcStreamMethods: string[] = ["submitBatch"];
     for (const method of grpcStreamMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcStreamMethod("IntakeService", method)(constructor.prototype[method], method, descriptor);
@@ -2062,6 +5258,7 @@ export const IntakeServiceService = {
       Buffer.from(ValidateOperationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ValidateOperationResponse => ValidateOperationResponse.decode(value),
   },
+  /** An operation with its items, a page at a time (1,000 by default). */
   getOperation: {
     path: "/tradewarden.intake.v1.IntakeService/GetOperation" as const,
     requestStream: false as const,
@@ -2071,6 +5268,111 @@ export const IntakeServiceService = {
     responseSerialize: (value: GetOperationResponse): Buffer =>
       Buffer.from(GetOperationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetOperationResponse => GetOperationResponse.decode(value),
+  },
+  /**
+   * A batch of up to 100,000 items as a client stream: first a header, then items in chunks (at most 1,000 each).
+   * Memory stays bounded whatever the size. Validation failures are answered (submitted = false, with the first
+   * errors), not raised, so that a client can report every row; nothing is stored then.
+   */
+  submitBatch: {
+    path: "/tradewarden.intake.v1.IntakeService/SubmitBatch" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitBatchRequest): Buffer => Buffer.from(SubmitBatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitBatchRequest => SubmitBatchRequest.decode(value),
+    responseSerialize: (value: SubmitBatchResponse): Buffer => Buffer.from(SubmitBatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SubmitBatchResponse => SubmitBatchResponse.decode(value),
+  },
+  /** Operations the caller may view, newest first, filtered, with cursor pagination. */
+  listOperations: {
+    path: "/tradewarden.intake.v1.IntakeService/ListOperations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListOperationsRequest): Buffer =>
+      Buffer.from(ListOperationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListOperationsRequest => ListOperationsRequest.decode(value),
+    responseSerialize: (value: ListOperationsResponse): Buffer =>
+      Buffer.from(ListOperationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListOperationsResponse => ListOperationsResponse.decode(value),
+  },
+  /** The operation's state and progress now, then on every change, until it reaches a final state. */
+  watchOperation: {
+    path: "/tradewarden.intake.v1.IntakeService/WatchOperation" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchOperationRequest): Buffer =>
+      Buffer.from(WatchOperationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchOperationRequest => WatchOperationRequest.decode(value),
+    responseSerialize: (value: WatchOperationResponse): Buffer =>
+      Buffer.from(WatchOperationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchOperationResponse => WatchOperationResponse.decode(value),
+  },
+  /** Cancels an operation that has not started executing (submitter, or the cancel permission). */
+  cancelOperation: {
+    path: "/tradewarden.intake.v1.IntakeService/CancelOperation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CancelOperationRequest): Buffer =>
+      Buffer.from(CancelOperationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CancelOperationRequest => CancelOperationRequest.decode(value),
+    responseSerialize: (value: CancelOperationResponse): Buffer =>
+      Buffer.from(CancelOperationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CancelOperationResponse => CancelOperationResponse.decode(value),
+  },
+  /** The per-row report of an operation: row number, item, status, error; streamed in row order. */
+  getOperationReport: {
+    path: "/tradewarden.intake.v1.IntakeService/GetOperationReport" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: GetOperationReportRequest): Buffer =>
+      Buffer.from(GetOperationReportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetOperationReportRequest => GetOperationReportRequest.decode(value),
+    responseSerialize: (value: GetOperationReportResponse): Buffer =>
+      Buffer.from(GetOperationReportResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetOperationReportResponse => GetOperationReportResponse.decode(value),
+  },
+  /** A new operation from the rows of an operation that failed, were rejected or drifted, planned again from live state. */
+  retryFailedItems: {
+    path: "/tradewarden.intake.v1.IntakeService/RetryFailedItems" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RetryFailedItemsRequest): Buffer =>
+      Buffer.from(RetryFailedItemsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RetryFailedItemsRequest => RetryFailedItemsRequest.decode(value),
+    responseSerialize: (value: RetryFailedItemsResponse): Buffer =>
+      Buffer.from(RetryFailedItemsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RetryFailedItemsResponse => RetryFailedItemsResponse.decode(value),
+  },
+  /** Templates: named, versioned presets (type, fixed parameters, constraints, default approval policy). */
+  listTemplates: {
+    path: "/tradewarden.intake.v1.IntakeService/ListTemplates" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTemplatesRequest): Buffer => Buffer.from(ListTemplatesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTemplatesRequest => ListTemplatesRequest.decode(value),
+    responseSerialize: (value: ListTemplatesResponse): Buffer =>
+      Buffer.from(ListTemplatesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTemplatesResponse => ListTemplatesResponse.decode(value),
+  },
+  getTemplate: {
+    path: "/tradewarden.intake.v1.IntakeService/GetTemplate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTemplateRequest): Buffer => Buffer.from(GetTemplateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTemplateRequest => GetTemplateRequest.decode(value),
+    responseSerialize: (value: GetTemplateResponse): Buffer => Buffer.from(GetTemplateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTemplateResponse => GetTemplateResponse.decode(value),
+  },
+  /** Saves a template as its next version (admin permission on template.<operation type>). */
+  saveTemplate: {
+    path: "/tradewarden.intake.v1.IntakeService/SaveTemplate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SaveTemplateRequest): Buffer => Buffer.from(SaveTemplateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SaveTemplateRequest => SaveTemplateRequest.decode(value),
+    responseSerialize: (value: SaveTemplateResponse): Buffer =>
+      Buffer.from(SaveTemplateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SaveTemplateResponse => SaveTemplateResponse.decode(value),
   },
 } as const;
 
@@ -2085,7 +5387,29 @@ export interface IntakeServiceServer extends UntypedServiceImplementation {
    * live state, with batch totals and warnings. Nothing is stored or sent; needs the same submit permission.
    */
   validateOperation: handleUnaryCall<ValidateOperationRequest, ValidateOperationResponse>;
+  /** An operation with its items, a page at a time (1,000 by default). */
   getOperation: handleUnaryCall<GetOperationRequest, GetOperationResponse>;
+  /**
+   * A batch of up to 100,000 items as a client stream: first a header, then items in chunks (at most 1,000 each).
+   * Memory stays bounded whatever the size. Validation failures are answered (submitted = false, with the first
+   * errors), not raised, so that a client can report every row; nothing is stored then.
+   */
+  submitBatch: handleClientStreamingCall<SubmitBatchRequest, SubmitBatchResponse>;
+  /** Operations the caller may view, newest first, filtered, with cursor pagination. */
+  listOperations: handleUnaryCall<ListOperationsRequest, ListOperationsResponse>;
+  /** The operation's state and progress now, then on every change, until it reaches a final state. */
+  watchOperation: handleServerStreamingCall<WatchOperationRequest, WatchOperationResponse>;
+  /** Cancels an operation that has not started executing (submitter, or the cancel permission). */
+  cancelOperation: handleUnaryCall<CancelOperationRequest, CancelOperationResponse>;
+  /** The per-row report of an operation: row number, item, status, error; streamed in row order. */
+  getOperationReport: handleServerStreamingCall<GetOperationReportRequest, GetOperationReportResponse>;
+  /** A new operation from the rows of an operation that failed, were rejected or drifted, planned again from live state. */
+  retryFailedItems: handleUnaryCall<RetryFailedItemsRequest, RetryFailedItemsResponse>;
+  /** Templates: named, versioned presets (type, fixed parameters, constraints, default approval policy). */
+  listTemplates: handleUnaryCall<ListTemplatesRequest, ListTemplatesResponse>;
+  getTemplate: handleUnaryCall<GetTemplateRequest, GetTemplateResponse>;
+  /** Saves a template as its next version (admin permission on template.<operation type>). */
+  saveTemplate: handleUnaryCall<SaveTemplateRequest, SaveTemplateResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
