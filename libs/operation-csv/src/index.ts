@@ -1,0 +1,11 @@
+export { parseOperationCsv, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_ROW_BYTES, DEFAULT_MAX_ROWS } from './operation-csv-parser';
+export type { ParsedCsvRow, OperationCsvOptions } from './operation-csv-parser';
+export { csvLayoutOf, OPERATION_TYPES, SERVER_ID_COLUMN } from './operation-csv-layouts';
+export type { CellKind, CsvColumn, OperationCsvLayout } from './operation-csv-layouts';
+export { specFromCells, cellsFromSpec, LIST_SEPARATOR } from './operation-cell-values';
+export type { CsvRowError } from './operation-cell-values';
+export { readCsvRecords } from './csv-record-reader';
+export type { CsvByteSource, CsvRecord, CsvRecordIssue, CsvReadLimits } from './csv-record-reader';
+export { csvCell, csvLine } from './csv-writer';
+export { writeOperationCsv } from './operation-csv-writer';
+export { writeReportCsv, reportLine, itemStatusName, refusedReportRow, REPORT_COLUMNS } from './report-csv-writer';
