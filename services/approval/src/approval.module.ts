@@ -7,6 +7,7 @@ import { mapApprovalError } from './approval-errors';
 import type { ApprovalConfig } from './config';
 import { ApprovalController } from './grpc/approval.controller';
 import { ApprovalDecisionService } from './requests/approval-decision.service';
+import { OperationCancelledHandler, OperationEventsHandler } from './requests/operation-cancelled.handler';
 import { OperationSubmittedHandler } from './requests/operation-submitted.handler';
 import { APPROVAL_ENTITIES, APPROVAL_MIGRATIONS } from './approval-schema';
 
@@ -28,13 +29,15 @@ export class ApprovalModule {
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.approvalDecisions, Topics.accessEvents],
-          consumers: [{ name: 'submissions', topics: [Topics.operationEvents], handler: OperationSubmittedHandler }],
+          consumers: [{ name: 'submissions', topics: [Topics.operationEvents], handler: OperationEventsHandler }],
         }),
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapApprovalError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
       ],
       controllers: [ApprovalController],
       providers: [
         OperationSubmittedHandler,
+        OperationCancelledHandler,
+        OperationEventsHandler,
         ApprovalDecisionService,
         {
           provide: AuthorizationClient,

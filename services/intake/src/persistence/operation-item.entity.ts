@@ -5,6 +5,8 @@ import type { ItemOutcome } from '../domain/operation-status';
 @Entity({ name: 'operation_items' })
 @Check('operation_items_status_check', "status IN ('PENDING', 'APPLIED', 'FAILED', 'DRIFTED', 'REJECTED', 'SKIPPED')")
 @Index('operation_items_operation_idx', ['operationId', 'rowNumber'])
+// ListOperations' server filter asks, per operation, whether any item is on a server.
+@Index('operation_items_operation_server_idx', ['operationId', 'serverId'])
 export class OperationItemRow {
   @PrimaryColumn({ name: 'item_id', type: 'uuid' })
   itemId!: string;

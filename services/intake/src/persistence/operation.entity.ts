@@ -1,8 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 import type { OperationStatus } from '../domain/operation-status';
 
 @Entity({ name: 'operations' })
 @Unique('operations_submitter_request_key', ['submittedBy', 'clientRequestId'])
+// ListOperations pages newest first by (created_at, operation_id); the index serves that order read backwards.
+@Index('operations_created_idx', ['createdAt', 'operationId'])
 export class OperationRow {
   @PrimaryColumn({ name: 'operation_id', type: 'uuid' })
   operationId!: string;
@@ -35,6 +37,18 @@ export class OperationRow {
 
   @Column({ type: 'text', nullable: true })
   traceparent!: string | null;
+
+  /** BatchOptions as proto JSON; null when submitted without options. */
+  @Column({ type: 'jsonb', nullable: true })
+  options!: object | null;
+
+  /** The template applied, "name@version"; null when none. */
+  @Column({ type: 'text', nullable: true })
+  template!: string | null;
+
+  /** Why the operation stopped short: a halted roll-out, a cancellation's reason. */
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
