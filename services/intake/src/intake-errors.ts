@@ -4,7 +4,13 @@ import type { GrpcErrorMapper } from '@tradewarden/grpc';
 import type { Issue as FieldError } from './catalogue/operation-type';
 import { OperationTransitionError } from './domain/operation-status';
 
-export type IntakeErrorCode = 'VALIDATION_FAILED' | 'IDEMPOTENCY_CONFLICT' | 'NOT_FOUND' | 'LIVE_STATE_UNAVAILABLE';
+export type IntakeErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'NOT_FOUND'
+  | 'LIVE_STATE_UNAVAILABLE'
+  /** Another request changed the same record meanwhile (e.g. two saves of one template); repeating may succeed. */
+  | 'CONCURRENT_CHANGE';
 
 export class IntakeError extends Error {
   constructor(
@@ -40,6 +46,8 @@ export const mapIntakeError: GrpcErrorMapper = (error) => {
         return { code: status.NOT_FOUND, message: error.message };
       case 'LIVE_STATE_UNAVAILABLE':
         return { code: status.UNAVAILABLE, message: error.message };
+      case 'CONCURRENT_CHANGE':
+        return { code: status.ABORTED, message: error.message };
       default:
         return assertUnreachable(error.code);
     }
