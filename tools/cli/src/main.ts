@@ -1,41 +1,89 @@
+import { createInterface } from 'node:readline/promises';
 import { workspaceRoot } from '@tradewarden/local-infra';
 import { readRuntimeFile } from '@tradewarden/platform-runtime';
+import { APPROVALS_USAGE, approvalsCommand } from './approval-commands';
+import { AUTH_USAGE, loginCommand, logoutCommand } from './auth-commands';
+import type { CliEnvironment, CliOutput } from './cli-context';
+import { CREDENTIALS_USAGE, credentialsCommand } from './credentials-commands';
+import { CliError, ExitCode, UsageError } from './exit-codes';
+import { OPERATION_USAGE, submitCommand, validateCommand } from './operation-commands';
+import { OPS_USAGE, opsCommand } from './ops-commands';
 import { SIMULATOR_USAGE, simulatorCommand } from './simulator-command';
 import { allHealthy, collectStatus, formatStatus } from './status-command';
+import { TEMPLATES_USAGE, templatesCommand } from './template-commands';
 
 const USAGE = `usage: tradewarden <command>
 
 commands:
   status [--json]   health of Kafka, PostgreSQL, Keycloak, the MT simulator and the five services
                     (exit code 0 when everything is healthy, 1 otherwise)
+${AUTH_USAGE}
+${OPERATION_USAGE}
+${OPS_USAGE}
+${APPROVALS_USAGE}
+${CREDENTIALS_USAGE}
+${TEMPLATES_USAGE}
 ${SIMULATOR_USAGE}
+
+every platform command takes --json (output for scripts) and --intake/--approval/--gateway host:port,
+--keycloak URL, --realm name (default: the local platform, see tradewarden status --json; or TRADEWARDEN_* variables)
+exit codes: 0 ok, 1 failed or refused, 2 usage error, 3 not authenticated or permission denied, 4 unavailable
 `;
+
+const terminalOutput: CliOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  stdoutIsTty: process.stdout.isTTY === true,
+  stderrIsTty: process.stderr.isTTY === true,
+  stdinIsTty: process.stdin.isTTY === true,
+  async confirm(question) {
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+    } finally {
+      prompt.close();
+    }
+  },
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const environment: CliEnvironment = { variables: process.env, runtime: readRuntimeFile(workspaceRoot()), output: terminalOutput, now: Date.now };
   switch (command) {
     case 'status': {
       const unknown = rest.filter((arg) => arg !== '--json');
-      if (unknown.length > 0) {
-        process.stderr.write(`tradewarden status: unknown option ${unknown[0]}\n${USAGE}`);
-        return 2;
-      }
-      const report = await collectStatus(readRuntimeFile(workspaceRoot()));
+      if (unknown.length > 0) throw new UsageError(`tradewarden status: unknown option ${unknown[0]}\n${USAGE}`);
+      const report = await collectStatus(environment.runtime);
       process.stdout.write(rest.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
-      return allHealthy(report) ? 0 : 1;
+      return allHealthy(report) ? ExitCode.Ok : ExitCode.Failed;
     }
     case 'simulator':
-      process.stdout.write(`${await simulatorCommand(readRuntimeFile(workspaceRoot()), rest)}\n`);
-      return 0;
+      process.stdout.write(`${await simulatorCommand(environment.runtime, rest)}\n`);
+      return ExitCode.Ok;
+    case 'login':
+      return loginCommand(environment, rest);
+    case 'logout':
+      return logoutCommand(environment, rest);
+    case 'validate':
+      return validateCommand(environment, rest);
+    case 'submit':
+      return submitCommand(environment, rest);
+    case 'ops':
+      return opsCommand(environment, rest);
+    case 'approvals':
+      return approvalsCommand(environment, rest);
+    case 'credentials':
+      return credentialsCommand(environment, rest);
+    case 'templates':
+      return templatesCommand(environment, rest);
     case undefined:
     case 'help':
     case '--help':
     case '-h':
       process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
+      return command === undefined ? ExitCode.Usage : ExitCode.Ok;
     default:
-      process.stderr.write(`tradewarden: unknown command "${command}"\n${USAGE}`);
-      return 2;
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }
 }
 
@@ -43,6 +91,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`tradewarden: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    process.exit(error instanceof CliError ? error.exitCode : ExitCode.Failed);
   },
 );
