@@ -21,8 +21,16 @@ export function camelCaseOf(fieldName: string): string {
   return fieldName.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 }
 
+/**
+ * A spec as gRPC decoded it has null for absent messages and a virtual key naming the oneof case (the transport's
+ * proto-loader options); fromPartial turns that into the plain ts-proto form toJSON expects.
+ */
+export function normalizedSpec(spec: operationV1.OperationItemSpec): operationV1.OperationItemSpec {
+  return operationV1.OperationItemSpec.fromPartial(spec);
+}
+
 export function specJson(spec: operationV1.OperationItemSpec): JsonObject {
-  return operationV1.OperationItemSpec.toJSON(spec) as JsonObject;
+  return operationV1.OperationItemSpec.toJSON(normalizedSpec(spec)) as JsonObject;
 }
 
 /** The params message under its snake_case field ("balance_deposit"), as proto JSON; undefined when absent. */

@@ -220,3 +220,19 @@ describe('templateItemCountIssue', () => {
     expect(templateItemCountIssue(template(), 100_000)).toBeUndefined();
   });
 });
+
+describe('specs as the gRPC transport decodes them', () => {
+  // proto-loader with defaults: null for absent messages, and a virtual key naming the oneof case.
+  const decoded = { serverId: 'mt5-demo-1', params: 'balanceCreditIn', balanceCreditIn: { login: '500001', amount: null, comment: '' } } as unknown as operationV1.OperationItemSpec;
+
+  it('are read like ts-proto ones', () => {
+    const bonus = template({ fixed: spec({ balanceCreditIn: { comment: 'welcome bonus', amount: usd('25.00') } }) });
+    const applied = applyTemplateFixed(bonus, decoded, 'items[0]');
+    expect(applied.issues).toEqual([]);
+    expect(applied.spec).toEqual(spec({ serverId: 'mt5-demo-1', balanceCreditIn: { login: '500001', amount: usd('25.00'), comment: 'welcome bonus' } }));
+    const limited = template({ constraints: intakeV1.TemplateConstraints.fromPartial({ groupMasks: ['demo\\*'] }) });
+    expect(fields(templateConstraintIssues(limited, { rowNumber: 1, spec: decoded, before: { group: 'real\\a' }, after: { group: 'real\\a' } }, 'items[0]'))).toEqual([
+      'items[0].balance_credit_in.login:TEMPLATE_GROUP',
+    ]);
+  });
+});

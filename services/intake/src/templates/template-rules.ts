@@ -3,7 +3,7 @@ import { DecimalAmount, DecimalFormatError } from '@tradewarden/money';
 import { operationV1, type intakeV1 } from '@tradewarden/proto';
 import { paramsCaseOf } from '../catalogue/catalogue';
 import { paramsFieldOf, type Issue, type MoneyMoved } from '../catalogue/operation-type';
-import { camelCaseOf, isJsonObject, paramsJson, snakeCaseOf, specJson, type Json, type JsonObject } from './proto-json';
+import { camelCaseOf, isJsonObject, normalizedSpec, paramsJson, snakeCaseOf, specJson, type Json, type JsonObject } from './proto-json';
 
 // How a template shapes the items of an operation made from it: the params it fixes and the limits it sets. Pure, so
 // that single submissions and streamed batches apply exactly the same rules.
@@ -82,7 +82,7 @@ function mergeFixed(fixed: JsonObject, item: JsonObject, path: string, describe:
 export function applyTemplateFixed(template: intakeV1.OperationTemplate, spec: operationV1.OperationItemSpec, at: string): { spec: operationV1.OperationItemSpec; issues: Issue[] } {
   const reference = templateReference(template);
   const paramsField = paramsFieldOf(template.operationType);
-  const given = paramsCaseOf(spec);
+  const given = paramsCaseOf(normalizedSpec(spec));
   if (given !== undefined && given !== paramsField) {
     return {
       spec,

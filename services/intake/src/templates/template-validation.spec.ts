@@ -143,3 +143,20 @@ describe('templateIssues (SaveTemplate validation)', () => {
     ]);
   });
 });
+
+describe('templates as the gRPC transport decodes them', () => {
+  it('are checked like ts-proto ones (nulls for absent messages, a virtual key for the oneof case)', () => {
+    const decoded = {
+      name: 'welcome-bonus',
+      version: 0,
+      operationType: 'balance.credit_in',
+      description: '',
+      fixed: { serverId: '', params: 'balanceDeposit', balanceDeposit: { login: '', amount: null, comment: 'x' } },
+      constraints: null,
+      approvalPolicy: '',
+      createdBy: '',
+      createdAt: null,
+    } as unknown as intakeV1.OperationTemplate;
+    expect(fields(templateIssues(decoded))).toEqual(['template.fixed.balance_deposit:TEMPLATE_TYPE']);
+  });
+});

@@ -1,5 +1,5 @@
 import { matchesGroupMask } from '@tradewarden/mt5-webapi-protocol';
-import type { intakeV1, operationV1 } from '@tradewarden/proto';
+import { intakeV1, type operationV1 } from '@tradewarden/proto';
 import { CATALOGUE, paramsCaseOf } from '../catalogue/catalogue';
 import { positiveMoney, text } from '../catalogue/field-rules';
 import { paramsFieldOf, type Issue } from '../catalogue/operation-type';
@@ -88,7 +88,9 @@ function constraintIssues(operationType: string, constraints: intakeV1.TemplateC
 }
 
 /** Every problem of a template as SaveTemplate receives it; version and authorship are not the caller's to set. */
-export function templateIssues(template: intakeV1.OperationTemplate): Issue[] {
+export function templateIssues(given: intakeV1.OperationTemplate): Issue[] {
+  // As gRPC decoded it, a template has nulls for absent messages; fromPartial gives the form the checks expect.
+  const template = intakeV1.OperationTemplate.fromPartial(given);
   const issues: Issue[] = [];
   if (!TEMPLATE_NAME.test(template.name)) {
     issues.push({ field: 'template.name', code: 'FORMAT', message: 'must be 1-64 characters: lower-case letters, digits, ".", "_", "-", starting with a letter or digit' });

@@ -83,7 +83,8 @@ export class TemplateService {
 
   /** Saves the template as the next version of its name; needs the admin permission on template.<operation type>. */
   async save(actor: commonV1.Actor, request: intakeV1.SaveTemplateRequest): Promise<intakeV1.SaveTemplateResponse> {
-    const template = request.template;
+    // Normalized: gRPC decoding leaves nulls for absent messages, which the ts-proto helpers do not expect.
+    const template = request.template && intakeV1.OperationTemplate.fromPartial(request.template);
     if (!template) throw invalidTemplate([{ field: 'template', code: 'REQUIRED', message: 'the template to save is required' }]);
     // Permission first, so that only admins learn what a valid template looks like; an unknown type has no permission
     // to ask about and is refused with the other problems.
