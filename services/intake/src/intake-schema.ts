@@ -3,15 +3,18 @@ import { CreateOperations1764202000000 } from './migrations/1764202000000-create
 import { AddItemChange1764202500000 } from './migrations/1764202500000-add-item-change';
 import { AddItemRevertAndWarnings1764202600000 } from './migrations/1764202600000-add-item-revert-and-warnings';
 import { AddOperationOptionsTemplateReason1764202800000 } from './migrations/1764202800000-add-operation-options-template-reason';
+import { CreateTemplates1764203000000 } from './migrations/1764203000000-create-templates';
 import { OperationItemRow } from './persistence/operation-item.entity';
 import { OperationRow } from './persistence/operation.entity';
+import { TemplateRow } from './templates/template.entity';
 
 /** The intake service's tables: its entities, and the migrations that create them (in order). */
-export const INTAKE_ENTITIES = [OperationRow, OperationItemRow, ...messagingEntities];
+export const INTAKE_ENTITIES = [OperationRow, OperationItemRow, TemplateRow, ...messagingEntities];
 export const INTAKE_MIGRATIONS = [
   CreateMessagingTables1764201600000,
   CreateOperations1764202000000,
   AddItemChange1764202500000,
   AddItemRevertAndWarnings1764202600000,
   AddOperationOptionsTemplateReason1764202800000,
+  CreateTemplates1764203000000,
 ];
