@@ -1,0 +1,84 @@
+import { intakeV1, operationV1 } from '@tradewarden/proto';
+import { ExitCode, UsageError } from './exit-codes';
+import {
+  exitCodeForFinalState,
+  formatBatchResult,
+  formatChanges,
+  formatCounts,
+  formatOperationItem,
+  formatOperationList,
+  isFinal,
+  parseSince,
+  parseStatuses,
+  rowOfIssueField,
+} from './operation-format';
+
+const { OperationStatus } = operationV1;
+const operation = intakeV1.Operation.fromPartial({
+  operationId: 'op-1',
+  operationType: 'balance.deposit',
+  status: OperationStatus.OPERATION_STATUS_PARTIALLY_FAILED,
+  submittedBy: 'agent',
+  submittedAt: new Date('2025-03-01T10:00:00.123Z'),
+  counts: { total: 3, applied: 2, failed: 1 },
+});
+
+describe('operation formatting', () => {
+  it('reads statuses by short or proto name', () => {
+    expect(parseStatuses(['completed,PENDING_APPROVAL', 'OPERATION_STATUS_FAILED'])).toEqual([
+      OperationStatus.OPERATION_STATUS_COMPLETED,
+      OperationStatus.OPERATION_STATUS_PENDING_APPROVAL,
+      OperationStatus.OPERATION_STATUS_FAILED,
+    ]);
+    expect(() => parseStatuses(['done'])).toThrow(UsageError);
+  });
+
+  it('reads --since as a duration or a date', () => {
+    const now = Date.parse('2025-03-02T00:00:00Z');
+    expect(parseSince('24h', now).toISOString()).toBe('2025-03-01T00:00:00.000Z');
+    expect(parseSince('7d', now).toISOString()).toBe('2025-02-23T00:00:00.000Z');
+    expect(parseSince('2025-01-31', now).toISOString()).toBe('2025-01-31T00:00:00.000Z');
+    expect(() => parseSince('yesterday', now)).toThrow('--since');
+  });
+
+  it('exits 0 only for completed operations', () => {
+    expect(isFinal(OperationStatus.OPERATION_STATUS_EXECUTING)).toBe(false);
+    expect(isFinal(OperationStatus.OPERATION_STATUS_CANCELLED)).toBe(true);
+    expect(exitCodeForFinalState(OperationStatus.OPERATION_STATUS_COMPLETED)).toBe(ExitCode.Ok);
+    expect(exitCodeForFinalState(OperationStatus.OPERATION_STATUS_PARTIALLY_FAILED)).toBe(ExitCode.Failed);
+  });
+
+  it('lists operations as a table', () => {
+    expect(formatCounts(operation.counts)).toBe('3 items (2 applied, 1 failed)');
+    expect(formatOperationList([operation], 'next').split('\n')).toEqual([
+      'id    type             status            items                          submitted by  submitted at',
+      'op-1  balance.deposit  partially_failed  3 items (2 applied, 1 failed)  agent         2025-03-01T10:00:00Z',
+      '(more operations match: raise --limit)',
+    ]);
+    expect(formatOperationList([], '')).toBe('no operations');
+  });
+
+  it('shows what changes of an item, its status and error', () => {
+    expect(formatChanges({ balance: '100.00', credit: '0.00' }, { balance: '150.00', credit: '0.00' })).toEqual(['balance: 100.00 -> 150.00']);
+    const item = intakeV1.OperationItem.fromPartial({
+      itemId: 'i-3',
+      rowNumber: 3,
+      spec: { serverId: 'mt5-demo-1' },
+      status: operationV1.ItemStatus.ITEM_STATUS_REJECTED,
+      before: { balance: '5.00' },
+      after: { balance: '0.00' },
+      errorCode: 'MT_RETCODE_10019',
+      errorMessage: 'no money',
+    });
+    expect(formatOperationItem(item).split('\n')).toEqual(['row 3  mt5-demo-1  rejected  (item i-3)', '    balance: 5.00 -> 0.00', '    error MT_RETCODE_10019: no money']);
+  });
+
+  it('describes batch answers', () => {
+    expect(formatBatchResult(intakeV1.SubmitBatchResponse.fromPartial({ submitted: false, errorCount: 1, errors: [{ field: 'items[4].balance_deposit.login', code: 'FORMAT', message: 'digits only' }] }))).toBe(
+      'refused: nothing was stored (1 problem)\n  items[4].balance_deposit.login: digits only [FORMAT]',
+    );
+    expect(formatBatchResult(intakeV1.SubmitBatchResponse.fromPartial({ submitted: true, acceptedItems: 2, skippedItems: 1, operation })).split('\n')[0]).toBe('submitted: 2 items accepted, 1 skipped as invalid');
+    expect(rowOfIssueField('items[4].balance_deposit.login')).toBe(5);
+    expect(rowOfIssueField('operation_type')).toBeUndefined();
+  });
+});
