@@ -1,6 +1,6 @@
 import { intakeV1, operationV1 } from '@tradewarden/proto';
 import { IntakeError } from '../intake-errors';
-import { listCondition, listCriteriaOf, type ListCriteria } from './list-criteria';
+import { listCondition, listCriteriaOf, timestampToDate, type ListCriteria } from './list-criteria';
 import { encodeCursor } from './operation-cursor';
 
 const { OperationStatus } = operationV1;
@@ -68,6 +68,32 @@ describe('listCriteriaOf', () => {
 
   it('reports every problem at once', () => {
     expect(refusal({ pageSize: 501, pageToken: '!' }).fieldErrors.map((issue) => issue.field)).toEqual(['page_size', 'page_token']);
+  });
+});
+
+describe('timestampToDate', () => {
+  const at = new Date('2025-11-27T10:15:00.123Z');
+
+  it('takes a Date, and the { seconds, nanos } the gRPC server decodes a Timestamp into', () => {
+    expect(timestampToDate(at)).toEqual(at);
+    expect(timestampToDate({ seconds: String(Math.floor(at.getTime() / 1000)), nanos: 123_456_789 })).toEqual(at);
+    expect(timestampToDate({ seconds: Math.floor(at.getTime() / 1000), nanos: 123_000_000 })).toEqual(at);
+  });
+
+  it('reads absent (undefined or null) as no bound', () => {
+    expect(timestampToDate(undefined)).toBeUndefined();
+    expect(timestampToDate(null)).toBeUndefined();
+  });
+
+  it('refuses what is no time', () => {
+    expect(timestampToDate({ seconds: 'soon', nanos: 0 })).toBeNull();
+    expect(timestampToDate('2025-11-27')).toBeNull();
+    expect(timestampToDate(new Date(Number.NaN))).toBeNull();
+  });
+
+  it('lets listCriteriaOf take a decoded Timestamp', () => {
+    const decoded = { ...intakeV1.ListOperationsRequest.fromPartial({}), submittedAfter: { seconds: '1764238500', nanos: 0 } as unknown as Date, submittedBefore: null as unknown as undefined };
+    expect(listCriteriaOf(decoded)).toMatchObject({ submittedAfter: new Date('2025-11-27T10:15:00Z'), submittedBefore: undefined });
   });
 });
 

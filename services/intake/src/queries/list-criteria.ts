@@ -34,7 +34,11 @@ export function listCriteriaOf(request: intakeV1.ListOperationsRequest): ListCri
   }
   const after = request.pageToken ? decodeCursor(request.pageToken) : undefined;
   if (request.pageToken && !after) issues.push({ field: 'page_token', code: 'FORMAT', message: 'use the next_page_token of the previous page' });
-  if (request.submittedAfter && request.submittedBefore && request.submittedAfter >= request.submittedBefore) {
+  const submittedAfter = timestampToDate(request.submittedAfter);
+  const submittedBefore = timestampToDate(request.submittedBefore);
+  if (submittedAfter === null) issues.push({ field: 'submitted_after', code: 'FORMAT', message: 'not a timestamp' });
+  if (submittedBefore === null) issues.push({ field: 'submitted_before', code: 'FORMAT', message: 'not a timestamp' });
+  if (submittedAfter && submittedBefore && submittedAfter >= submittedBefore) {
     issues.push({ field: 'submitted_before', code: 'RANGE', message: 'must be later than submitted_after' });
   }
   if (issues.length > 0) throw IntakeError.validation(issues);
@@ -43,11 +47,26 @@ export function listCriteriaOf(request: intakeV1.ListOperationsRequest): ListCri
     operationType: request.operationType,
     serverId: request.serverId,
     submittedBy: request.submittedBy,
-    submittedAfter: request.submittedAfter,
-    submittedBefore: request.submittedBefore,
+    submittedAfter: submittedAfter ?? undefined,
+    submittedBefore: submittedBefore ?? undefined,
     pageSize,
     after,
   };
+}
+
+/**
+ * A request Timestamp as a Date: undefined when absent, null when it is no time. The gRPC server decodes requests with
+ * proto-loader, which gives { seconds, nanos } (seconds as a string) and null for an absent one, not the Date that
+ * ts-proto's types promise; both shapes are taken.
+ */
+export function timestampToDate(value: unknown): Date | undefined | null {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value !== 'object' || !('seconds' in value)) return null;
+  const { seconds, nanos } = value as { seconds: unknown; nanos?: unknown };
+  const milliseconds = Number(seconds) * 1000 + Math.floor(Number(nanos ?? 0) / 1_000_000);
+  const date = new Date(milliseconds);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /** A WHERE clause over `operations` aliased as "operation", with its named parameters. */
