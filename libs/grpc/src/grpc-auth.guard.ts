@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, Optional, SetMetadata, type CanActivate, ty
 import { Reflector } from '@nestjs/core';
 import { AuthenticationError, type KeycloakTokenVerifier } from '@tradewarden/auth';
 import type { commonV1 } from '@tradewarden/proto';
+import { callMetadata } from './call-metadata';
 import { rememberCaller } from './caller-context';
 import { rpcError } from './rpc-errors';
 
@@ -32,7 +33,7 @@ export class GrpcAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'rpc') return true;
-    const metadata = context.switchToRpc().getContext<Metadata>();
+    const metadata = callMetadata(context);
     const method = `${context.getClass().name}.${context.getHandler().name}`;
     const header = metadata instanceof Metadata ? metadata.get('authorization')[0] : undefined;
     let caller;
@@ -49,7 +50,7 @@ export class GrpcAuthGuard implements CanActivate {
       await this.record({ method, code: 'PERMISSION_DENIED', reason, actor: caller.actor });
       throw rpcError(status.PERMISSION_DENIED, reason);
     }
-    rememberCaller(metadata, caller);
+    if (metadata) rememberCaller(metadata, caller);
     return true;
   }
 

@@ -5,6 +5,10 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { protoFile, protoRoot } from '@tradewarden/proto';
 import type { ServingStatusRegistry } from './health';
+import { installTimestampWrapper } from './timestamp-wrapper';
+
+// Before any schema is loaded: protobufjs applies wrappers when a type is first set up.
+installTimestampWrapper();
 
 export interface GrpcServerSpec {
   /** Proto package(s) served, e.g. 'tradewarden.intake.v1'. */

@@ -3,6 +3,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { Observable } from 'rxjs';
 import { extractTraceContext } from '@tradewarden/telemetry';
+import { callMetadata } from './call-metadata';
 
 /**
  * Runs each gRPC handler in a span that continues the caller's trace from the `traceparent` metadata. With the OTel
@@ -12,7 +13,7 @@ import { extractTraceContext } from '@tradewarden/telemetry';
 export class GrpcTracingInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
-    const metadata = context.switchToRpc().getContext<Metadata>();
+    const metadata = callMetadata(context);
     const active = trace.getSpanContext(otelContext.active());
     const parent =
       active || !(metadata instanceof Metadata)

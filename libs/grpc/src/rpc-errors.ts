@@ -1,7 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
-import { throwError, type Observable } from 'rxjs';
+import { of, throwError, type Observable } from 'rxjs';
+import { passThroughCallback } from './call-metadata';
 
 /** An RpcException that NestJS hands to grpc-js as the call's status code and details. */
 export function rpcError(code: status, message: string): RpcException {
@@ -22,11 +23,27 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
 
   constructor(private readonly mapper: GrpcErrorMapper) {}
 
-  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
-    if (exception instanceof RpcException) return throwError(() => exception.getError());
-    const mapped = this.mapper(exception);
-    if (mapped) return throwError(() => mapped);
-    this.logger.error(`unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
-    return throwError(() => ({ code: status.INTERNAL, message: 'internal error' }));
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+    const error = grpcErrorOf(exception, this.mapper, this.logger);
+    // A pass-through call answers through its callback, not through the handler's result.
+    const callback = passThroughCallback(host);
+    if (callback) {
+      callback(error);
+      // NestJS waits for the last value of a pass-through handler: one empty value ends it without an error.
+      return of(undefined) as unknown as Observable<never>;
+    }
+    return throwError(() => error);
   }
+}
+
+/** The status and message a caller sees for an error (the same for every kind of handler). */
+export function grpcErrorOf(exception: unknown, mapper: GrpcErrorMapper, logger = new Logger('grpc')): { code: status; message: string } {
+  if (exception instanceof RpcException) {
+    const error = exception.getError();
+    return typeof error === 'object' && error !== null && 'code' in error ? (error as { code: status; message: string }) : { code: status.UNKNOWN, message: String(error) };
+  }
+  const mapped = mapper(exception);
+  if (mapped) return mapped;
+  logger.error(`unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
+  return { code: status.INTERNAL, message: 'internal error' };
 }

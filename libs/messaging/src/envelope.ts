@@ -12,7 +12,8 @@ type PayloadKey =
   | 'itemExecuted'
   | 'accessDenied'
   | 'serverRegistryChanged'
-  | 'credentialsClaimed';
+  | 'credentialsClaimed'
+  | 'operationPlanPage';
 
 /** Exactly one payload of the envelope's oneof, e.g. `{ operationSubmitted: {...} }`. */
 export type EnvelopePayload = {
@@ -29,6 +30,7 @@ const eventTypeByKey: Record<PayloadKey, string> = {
   accessDenied: 'AccessDenied',
   serverRegistryChanged: 'ServerRegistryChanged',
   credentialsClaimed: 'CredentialsClaimed',
+  operationPlanPage: 'OperationPlanPage',
 };
 
 export interface BuildEnvelopeOptions {

@@ -1,1 +1,1 @@
-export { planDigest } from './plan-digest';
+export { planDigest, itemDigest, PlanDigestBuilder } from './plan-digest';

@@ -1,5 +1,5 @@
 import { operationV1 } from '@tradewarden/proto';
-import { planDigest } from './plan-digest';
+import { PlanDigestBuilder, planDigest } from './plan-digest';
 
 const item = (amount: string): operationV1.ItemPlan =>
   operationV1.ItemPlan.fromPartial({
@@ -29,4 +29,19 @@ describe('planDigest', () => {
   it('is a hex SHA-256', () => {
     expect(planDigest({ operationType: 'balance.deposit', items: [] })).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it('binds the order of the items and the execution options', () => {
+    const plan = { operationType: 'balance.deposit', items: [item('1.00'), item('2.00')] };
+    expect(planDigest(plan)).not.toBe(planDigest({ ...plan, items: [item('2.00'), item('1.00')] }));
+    expect(planDigest(plan)).not.toBe(planDigest({ ...plan, executionOptions: '{"stopOnError":true}' }));
+  });
+
+  it('is the same built item by item as over the whole plan', () => {
+    const items = Array.from({ length: 50 }, (_, i) => item(`${i + 1}.00`));
+    const builder = new PlanDigestBuilder('balance.deposit');
+    for (const each of items) builder.add(each);
+    expect(builder.digest()).toBe(planDigest({ operationType: 'balance.deposit', items }));
+    expect(() => builder.add(items[0]!)).toThrow('already finished');
+  });
 });
+

@@ -3,6 +3,7 @@ import { CreateOperations1764202000000 } from './migrations/1764202000000-create
 import { AddItemChange1764202500000 } from './migrations/1764202500000-add-item-change';
 import { AddItemRevertAndWarnings1764202600000 } from './migrations/1764202600000-add-item-revert-and-warnings';
 import { AddOperationOptionsTemplateReason1764202800000 } from './migrations/1764202800000-add-operation-options-template-reason';
+import { AddItemDispatch1764202900000 } from './migrations/1764202900000-add-item-dispatch';
 import { CreateTemplates1764203000000 } from './migrations/1764203000000-create-templates';
 import { OperationItemRow } from './persistence/operation-item.entity';
 import { OperationRow } from './persistence/operation.entity';
@@ -16,5 +17,6 @@ export const INTAKE_MIGRATIONS = [
   AddItemChange1764202500000,
   AddItemRevertAndWarnings1764202600000,
   AddOperationOptionsTemplateReason1764202800000,
+  AddItemDispatch1764202900000,
   CreateTemplates1764203000000,
 ];

@@ -11,6 +11,7 @@ import { IntakeController } from './grpc/intake.controller';
 import { mapIntakeError } from './intake-errors';
 import { BatchSubmissionService } from './batches/batch-submission.service';
 import { OperationPlanner } from './catalogue/operation-planner';
+import { RolloutService } from './execution/rollout.service';
 import { OperationQueryService } from './queries/operation-query.service';
 import { TemplateService } from './templates/template.service';
 import { LiveStateClient } from './submission/live-state.client';
@@ -52,6 +53,7 @@ export class IntakeModule {
         OperationTransitions,
         ApprovalDecisionHandler,
         ExecutionResultHandler,
+        RolloutService,
         { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
         { provide: LiveStateClient, useFactory: () => new LiveStateClient(config.gatewayAddress, config.keycloak, config.serviceAccount) },
         { provide: OPERATION_PLANNER, useFactory: (liveState: LiveStateClient) => new OperationPlanner(liveState, config.catalogue), inject: [LiveStateClient] },

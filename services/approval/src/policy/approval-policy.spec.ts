@@ -44,3 +44,19 @@ describe('totalsPerCurrency', () => {
     expect(totalsPerCurrency(deposits(['0.10', 'USD'], ['0.20', 'USD'])).get('USD')?.format(2)).toBe('0.30');
   });
 });
+
+describe('a policy named by the template', () => {
+  const named: ApprovalPolicy[] = [
+    ...policies,
+    { name: 'two-supervisors', operationTypePattern: 'balance.*', mode: 'MANUAL', requiredApprovals: 2, maxTotalPerCurrency: null, priority: 500 },
+  ];
+
+  it('applies when it covers the type', () => {
+    expect(choosePolicy(named, deposits(['5.00', 'USD']), undefined, 'two-supervisors').name).toBe('two-supervisors');
+  });
+
+  it('is ignored for a type it does not cover, and when unknown', () => {
+    expect(choosePolicy(named, { operationType: 'symbol.set_spread', items: [] }, undefined, 'two-supervisors').name).toBe('supervisor');
+    expect(choosePolicy(named, deposits(['5.00', 'USD']), undefined, 'no-such-policy').name).toBe('auto-small-deposits');
+  });
+});

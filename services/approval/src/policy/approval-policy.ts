@@ -21,8 +21,7 @@ const globMatches = (pattern: string, value: string) =>
  * Money the plan moves per currency, in or out (the balance changes the gateway would book, as absolute amounts);
  * operations that move no money have none.
  */
-export function totalsPerCurrency(plan: Pick<operationV1.OperationPlan, 'items'>): Map<string, DecimalAmount> {
-  const totals = new Map<string, DecimalAmount>();
+export function totalsPerCurrency(plan: Pick<operationV1.OperationPlan, 'items'>, totals = new Map<string, DecimalAmount>()): Map<string, DecimalAmount> {
   for (const item of plan.items) {
     const balance = item.change?.balance;
     if (!balance) continue;
@@ -37,8 +36,17 @@ export function totalsPerCurrency(plan: Pick<operationV1.OperationPlan, 'items'>
  * The policy in force for a plan: the first by priority whose type pattern matches and whose amount cap (if any) the
  * plan stays within. With no match the operation needs one manual approval: nothing is auto-approved by default.
  */
-export function choosePolicy(policies: readonly ApprovalPolicy[], plan: Pick<operationV1.OperationPlan, 'operationType' | 'items'>): ApprovalPolicy {
-  const totals = totalsPerCurrency(plan);
+export function choosePolicy(
+  policies: readonly ApprovalPolicy[],
+  plan: Pick<operationV1.OperationPlan, 'operationType' | 'items'>,
+  totals: ReadonlyMap<string, DecimalAmount> = totalsPerCurrency(plan),
+  requestedPolicy = '',
+): ApprovalPolicy {
+  // A template may name the policy for its operations; it applies only to the types it covers.
+  const requested = policies.find((policy) => policy.name === requestedPolicy && globMatches(policy.operationTypePattern, plan.operationType));
+  if (requested && (requested.maxTotalPerCurrency === null || [...totals.values()].every((total) => total.compare(DecimalAmount.parse(requested.maxTotalPerCurrency!, 8)) <= 0))) {
+    return requested;
+  }
   const candidates = [...policies].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
   for (const policy of candidates) {
     if (!globMatches(policy.operationTypePattern, plan.operationType)) continue;

@@ -27,7 +27,11 @@ export class ApprovalDecisionService {
     if (!preview) throw new ApprovalError('NOT_FOUND', `no approval request for operation ${operationId}`);
     // The approver needs the permission on every server the plan touches (admins included: no bypass).
     const plan = operationV1.OperationPlan.fromJSON(preview.plan);
-    for (const serverId of new Set(plan.items.map((item) => item.spec?.serverId ?? ''))) {
+    const paged = (await this.dataSource.query(
+      "SELECT DISTINCT item->'spec'->>'serverId' AS server_id FROM approval_plan_pages, jsonb_array_elements(items) AS item WHERE operation_id = $1",
+      [operationId],
+    )) as { server_id: string }[];
+    for (const serverId of new Set([...plan.items.map((item) => item.spec?.serverId ?? ''), ...paged.map((row) => row.server_id)])) {
       await this.authorization.require(actor, { action: 'approve', operationType: preview.operationType, serverId });
     }
     const row = await this.dataSource.transaction(async (manager) => {

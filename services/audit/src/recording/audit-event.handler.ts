@@ -14,6 +14,7 @@ function subjectOf(envelope: eventsV1.EventEnvelope): { operationId: string; ser
   }
   if (envelope.executionRequested) return { operationId: envelope.executionRequested.operationId, serverId: envelope.executionRequested.serverId };
   if (envelope.itemExecuted) return { operationId: envelope.itemExecuted.operationId, serverId: envelope.itemExecuted.serverId };
+  if (envelope.operationPlanPage) return { operationId: envelope.operationPlanPage.operationId, serverId: envelope.operationPlanPage.items[0]?.spec?.serverId ?? '' };
   if (envelope.credentialsClaimed) return { operationId: envelope.credentialsClaimed.operationId, serverId: envelope.credentialsClaimed.serverId };
   return { operationId: '', serverId: '' };
 }

@@ -55,33 +55,43 @@ export class OperationPlanner {
     private readonly settings: CatalogueSettings,
   ) {}
 
-  /** Problems found without any server: the request's and each item's. */
-  staticIssues(request: OperationRequest): { requestErrors: Issue[]; itemErrors: Issue[][]; type: AnyOperationType | undefined } {
+  /** The catalogue entry of a type, or the error naming the known ones. */
+  typeOf(operationType: string): { type: AnyOperationType } | { error: Issue } {
+    const type = CATALOGUE.get(operationType);
+    if (type) return { type };
+    return { error: { field: 'operation_type', code: 'UNSUPPORTED', message: `"${operationType}" is not an operation type (known: ${[...CATALOGUE.keys()].join(', ')})` } };
+  }
+
+  /**
+   * Problems found without any server: the request's and each item's. `firstRow` numbers the items (a batch's chunks
+   * start further down), `maxItems` is the request's limit.
+   */
+  staticIssues(request: OperationRequest, firstRow = 1, maxItems = MAX_ITEMS_PER_REQUEST): { requestErrors: Issue[]; itemErrors: Issue[][]; type: AnyOperationType | undefined } {
     const requestErrors: Issue[] = [];
-    const type = CATALOGUE.get(request.operationType);
-    if (!type) {
-      requestErrors.push({ field: 'operation_type', code: 'UNSUPPORTED', message: `"${request.operationType}" is not an operation type (known: ${[...CATALOGUE.keys()].join(', ')})` });
-    }
+    const found = this.typeOf(request.operationType);
+    const type = 'type' in found ? found.type : undefined;
+    if ('error' in found) requestErrors.push(found.error);
     if (request.items.length === 0) requestErrors.push({ field: 'items', code: 'REQUIRED', message: 'at least one item is required' });
-    if (request.items.length > MAX_ITEMS_PER_REQUEST) {
-      requestErrors.push({ field: 'items', code: 'TOO_MANY', message: `at most ${MAX_ITEMS_PER_REQUEST} items per request (SubmitBatch takes up to 100,000)` });
+    if (request.items.length > maxItems) {
+      requestErrors.push({ field: 'items', code: 'TOO_MANY', message: `at most ${maxItems} items per request (SubmitBatch takes up to 100,000)` });
     }
-    const itemErrors = request.items.map((spec, index) => (type ? this.itemStaticIssues(type, spec, `items[${index}]`) : []));
+    const itemErrors = request.items.map((spec, index) => (type ? this.itemStaticIssues(type, spec, `items[${firstRow - 1 + index}]`) : []));
     return { requestErrors, itemErrors, type };
   }
 
-  async plan(request: OperationRequest): Promise<PlannedOperation> {
-    const { requestErrors, itemErrors, type } = this.staticIssues(request);
-    const items: ItemOutcome[] = request.items.map((spec, index) => ({ rowNumber: index + 1, spec, errors: [...itemErrors[index]!], warnings: [] }));
+  async plan(request: OperationRequest, firstRow = 1, maxItems = MAX_ITEMS_PER_REQUEST): Promise<PlannedOperation> {
+    const { requestErrors, itemErrors, type } = this.staticIssues(request, firstRow, maxItems);
+    const items: ItemOutcome[] = request.items.map((spec, index) => ({ rowNumber: firstRow + index, spec, errors: [...itemErrors[index]!], warnings: [] }));
     if (!type || requestErrors.length > 0) return { requestErrors, items, totals: totalsOf(items) };
 
     const servers = await this.liveState.servers();
     const byServer = new Map<string, ItemOutcome[]>();
-    for (const [index, item] of items.entries()) {
+    for (const item of items) {
       if (item.errors.length > 0) continue;
+      const at = `items[${item.rowNumber - 1}]`;
       const server = servers.get(item.spec.serverId);
-      if (!server) item.errors.push({ field: `items[${index}].server_id`, code: 'UNKNOWN_SERVER', message: `no MT server "${item.spec.serverId}" is registered` });
-      else if (!server.enabled) item.errors.push({ field: `items[${index}].server_id`, code: 'SERVER_DISABLED', message: `MT server "${item.spec.serverId}" is out of service` });
+      if (!server) item.errors.push({ field: `${at}.server_id`, code: 'UNKNOWN_SERVER', message: `no MT server "${item.spec.serverId}" is registered` });
+      else if (!server.enabled) item.errors.push({ field: `${at}.server_id`, code: 'SERVER_DISABLED', message: `MT server "${item.spec.serverId}" is out of service` });
       else byServer.set(item.spec.serverId, [...(byServer.get(item.spec.serverId) ?? []), item]);
     }
     for (const [serverId, serverItems] of byServer) {

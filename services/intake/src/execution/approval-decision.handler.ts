@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
-import { operationV1 } from '@tradewarden/proto';
+import { MessagingRuntime, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
 import { canTransition } from '../domain/operation-status';
-import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationTransitions } from './operation-transitions';
+import { RolloutService } from './rollout.service';
 
 /**
- * Applies approval decisions. An approval counts only for the plan digest it names; an approved operation is handed
- * to the gateway as one ExecutionRequested per server (keyed by server id), built from the stored plan.
+ * Applies approval decisions. An approval counts only for the plan digest it names; an approved operation's items go
+ * to the gateway as its roll-out allows (RolloutService), as ExecutionRequested commands keyed by server id.
  */
 @Injectable()
 export class ApprovalDecisionHandler implements ConsumedEventHandler {
@@ -16,7 +15,7 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
 
   constructor(
     private readonly transitions: OperationTransitions,
-    private readonly outbox: OutboxWriter,
+    private readonly rollout: RolloutService,
     private readonly messaging: MessagingRuntime,
   ) {}
 
@@ -42,39 +41,7 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
     }
     const approved = envelope.operationApproved!;
     await this.transitions.move(manager, operation, 'APPROVED', approved.autoApproved ? `auto-approved by policy ${approved.policyName}` : `approved under policy ${approved.policyName}`, envelope.actor);
-    const items = await manager.getRepository(OperationItemRow).find({ where: { operationId: operation.operationId }, order: { rowNumber: 'ASC' } });
-    const byServer = new Map<string, OperationItemRow[]>();
-    for (const item of items) byServer.set(item.serverId, [...(byServer.get(item.serverId) ?? []), item]);
-    for (const [serverId, serverItems] of byServer) {
-      await this.outbox.add(
-        manager,
-        Topics.executionCommands,
-        serverId,
-        buildEnvelope(
-          {
-            executionRequested: {
-              operationId: operation.operationId,
-              serverId,
-              planDigest: operation.planDigest,
-              operationType: operation.operationType,
-              submittedBy: operation.submittedBy,
-              items: serverItems.map((item) => ({
-                itemId: item.itemId,
-                rowNumber: item.rowNumber,
-                spec: operationV1.OperationItemSpec.fromJSON(item.spec),
-                change: operationV1.MtChange.fromJSON(item.change),
-                revert: item.revert ? operationV1.MtChange.fromJSON(item.revert) : undefined,
-                warnings: item.warnings,
-                before: item.before,
-                after: item.after,
-              })),
-            },
-          },
-          { actor: envelope.actor, producer: 'intake', aggregateId: serverId },
-        ),
-      );
-    }
-    await this.transitions.move(manager, operation, 'EXECUTING', `sent to the gateway for ${byServer.size} server(s)`, envelope.actor);
+    await this.rollout.advance(manager, operation, envelope.actor);
     this.messaging.publishSoon();
   }
 }

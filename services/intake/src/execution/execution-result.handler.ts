@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { MessagingRuntime, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
 import { operationV1 } from '@tradewarden/proto';
-import { executionOutcome, type ItemOutcome } from '../domain/operation-status';
+import type { ItemOutcome } from '../domain/operation-status';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationTransitions } from './operation-transitions';
+import { RolloutService } from './rollout.service';
 
 const outcomeOf: Partial<Record<operationV1.ItemStatus, ItemOutcome>> = {
   [operationV1.ItemStatus.ITEM_STATUS_APPLIED]: 'APPLIED',
@@ -21,6 +22,7 @@ export class ExecutionResultHandler implements ConsumedEventHandler {
 
   constructor(
     private readonly transitions: OperationTransitions,
+    private readonly rollout: RolloutService,
     private readonly messaging: MessagingRuntime,
   ) {}
 
@@ -48,14 +50,8 @@ export class ExecutionResultHandler implements ConsumedEventHandler {
         ...(outcome === 'APPLIED' ? { after: result.after } : {}),
       },
     );
-    const statuses = (await manager.getRepository(OperationItemRow).find({ where: { operationId: operation.operationId }, select: { status: true } })).map(
-      (item) => item.status,
-    );
-    const final = executionOutcome(statuses);
-    if (final && operation.status === 'EXECUTING') {
-      const applied = statuses.filter((status) => status === 'APPLIED').length;
-      await this.transitions.move(manager, operation, final, `${applied} of ${statuses.length} item(s) applied`, envelope.actor);
-      this.messaging.publishSoon();
-    }
+    // The next stage of the roll-out, or the final state once nothing is left to send or running.
+    await this.rollout.advance(manager, operation, envelope.actor);
+    this.messaging.publishSoon();
   }
 }

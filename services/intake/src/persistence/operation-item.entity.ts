@@ -7,6 +7,7 @@ import type { ItemOutcome } from '../domain/operation-status';
 @Index('operation_items_operation_idx', ['operationId', 'rowNumber'])
 // ListOperations' server filter asks, per operation, whether any item is on a server.
 @Index('operation_items_operation_server_idx', ['operationId', 'serverId'])
+@Index('operation_items_operation_status_idx', ['operationId', 'status'])
 export class OperationItemRow {
   @PrimaryColumn({ name: 'item_id', type: 'uuid' })
   itemId!: string;
@@ -20,6 +21,10 @@ export class OperationItemRow {
 
   @Column({ name: 'row_number', type: 'integer' })
   rowNumber!: number;
+
+  /** When the item was sent to the gateway; null while it waits for its stage of the roll-out. */
+  @Column({ name: 'dispatched_at', type: 'timestamptz', nullable: true })
+  dispatchedAt!: Date | null;
 
   @Column({ name: 'server_id', type: 'text' })
   serverId!: string;

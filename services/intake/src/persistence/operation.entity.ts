@@ -29,6 +29,10 @@ export class OperationRow {
   @Column({ type: 'text' })
   status!: OperationStatus;
 
+  /** Roll-out options as approvals bind them (canonical JSON; "" for the defaults). */
+  @Column({ name: 'execution_options', type: 'text', default: '' })
+  executionOptions!: string;
+
   @Column({ name: 'plan_digest', type: 'text' })
   planDigest!: string;
 

@@ -4,15 +4,15 @@ import canonicalize from 'canonicalize';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DATA_SOURCE, isUniqueViolation } from '@tradewarden/database';
-import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
-import { planDigest } from '@tradewarden/plan-digest';
+import { MessagingRuntime, OutboxWriter } from '@tradewarden/messaging';
 import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
-import { injectTraceHeaders } from '@tradewarden/telemetry';
 import type { OperationPlanner } from '../catalogue/operation-planner';
 import type { Issue as FieldError } from '../catalogue/operation-type';
 import { IntakeError } from '../intake-errors';
+import { canonicalRollout, rolloutOptionsOf } from '../domain/rollout';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
+import { OperationWriter } from './operation-writer';
 import { toOperationView } from './operation-view';
 
 /** Injection token of the OperationPlanner (made from configuration in the module). */
@@ -30,7 +30,8 @@ function requestHash(request: intakeV1.SubmitOperationRequest): string {
 /**
  * SubmitOperation: static validation, idempotency, authorization per server, live validation through the gateway,
  * the plan with its digest, then the operation, its items and its OperationSubmitted event in one transaction.
- * Nothing is stored when anything fails.
+ * Nothing is stored when anything fails, unless the submitter chose skip_invalid: then the invalid items are kept as
+ * SKIPPED with their errors and only the valid ones go on.
  */
 @Injectable()
 export class SubmissionService {
@@ -43,8 +44,9 @@ export class SubmissionService {
   ) {}
 
   async submit(actor: commonV1.Actor, request: intakeV1.SubmitOperationRequest): Promise<SubmissionResult> {
-    const staticErrors = this.requestIssues(request);
-    if (staticErrors.length > 0) throw IntakeError.validation(staticErrors);
+    const { rollout, skipInvalid, issues: optionIssues } = rolloutOptionsOf(request.options);
+    const staticErrors = [...this.requestIssues(request), ...optionIssues];
+    if (staticErrors.length > 0 && !(skipInvalid && staticErrors.every((issue) => issue.field.startsWith('items[')))) throw IntakeError.validation(staticErrors);
     const hash = requestHash(request);
     const replay = await this.findReplay(this.dataSource.manager, actor, request.clientRequestId, hash);
     if (replay) return replay;
@@ -52,68 +54,31 @@ export class SubmissionService {
     const decisionId = await this.authorizeSubmit(actor, request);
     const planned = await this.planner.plan(request);
     const errors = [...planned.requestErrors, ...planned.items.flatMap((item) => item.errors)];
-    if (errors.length > 0) throw IntakeError.validation(errors);
-    const items: operationV1.ItemPlan[] = planned.items.map((item) => ({
-      itemId: randomUUID(),
-      rowNumber: item.rowNumber,
-      spec: item.spec,
-      before: item.planned!.before,
-      after: item.planned!.after,
-      change: item.planned!.change,
-      revert: item.planned!.revert,
-      warnings: item.warnings,
-    }));
-    const digest = planDigest({ operationType: request.operationType, items });
+    if (planned.requestErrors.length > 0 || (errors.length > 0 && !skipInvalid)) throw IntakeError.validation(errors);
+    if (planned.items.every((item) => item.errors.length > 0)) throw IntakeError.validation(errors);
     const operationId = randomUUID();
     try {
       await this.dataSource.transaction(async (manager) => {
-        await manager.insert(OperationRow, {
-          operationId,
-          clientRequestId: request.clientRequestId,
-          requestHash: hash,
-          submittedBy: actor.subject,
-          submittedByUsername: actor.username,
-          operationType: request.operationType,
-          status: 'SUBMITTED',
-          planDigest: digest,
-          decisionId,
-          traceparent: injectTraceHeaders()['traceparent'] ?? null,
-        });
-        await manager.insert(
-          OperationItemRow,
-          items.map((item) => ({
-            itemId: item.itemId,
-            operationId,
-            rowNumber: item.rowNumber,
-            serverId: item.spec!.serverId,
-            spec: operationV1.OperationItemSpec.toJSON(item.spec!) as object,
-            change: operationV1.MtChange.toJSON(item.change!) as object,
-            revert: item.revert ? (operationV1.MtChange.toJSON(item.revert) as object) : null,
-            warnings: item.warnings,
-            before: item.before,
-            after: item.after,
-            status: 'PENDING' as const,
-          })),
-        );
-        await this.outbox.add(
+        const writer = new OperationWriter(
           manager,
-          Topics.operationEvents,
-          operationId,
-          buildEnvelope(
-            {
-              operationSubmitted: {
-                operationId,
-                clientRequestId: request.clientRequestId,
-                plan: { operationType: request.operationType, items, digest },
-                decisionId,
-                approvalPolicy: '',
-                itemCount: items.length,
-                pageCount: 0,
-              },
-            },
-            { actor, producer: 'intake', aggregateId: operationId },
-          ),
+          this.outbox,
+          {
+            operationId,
+            actor,
+            clientRequestId: request.clientRequestId,
+            requestHash: hash,
+            operationType: request.operationType,
+            decisionId,
+            executionOptions: canonicalRollout(rollout),
+            approvalPolicy: '',
+            options: request.options ? (intakeV1.BatchOptions.toJSON(request.options) as object) : null,
+            template: '',
+          },
+          true,
         );
+        await writer.begin();
+        await writer.add(planned.items);
+        await writer.finish();
       });
     } catch (error) {
       // A concurrent repeat of the same request won the race: answer with its operation.

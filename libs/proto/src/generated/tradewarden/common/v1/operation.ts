@@ -422,9 +422,15 @@ export interface ItemIssue {
 
 export interface OperationPlan {
   operationType: string;
+  /** In row order; empty when the items travel in OperationPlanPage events. */
   items: ItemPlan[];
-  /** Hex SHA-256 over the canonical JSON (RFC 8785) of the plan; approvals bind this digest. */
+  /**
+   * Hex SHA-256 binding the type, the execution options and every item in row order (libs/plan-digest); approvals
+   * bind this digest.
+   */
   digest: string;
+  /** How the items are executed (stop on error, failure limit, staged roll-out) as canonical JSON; "" for defaults. */
+  executionOptions: string;
 }
 
 function createBaseOperationItemSpec(): OperationItemSpec {
@@ -2901,7 +2907,7 @@ export const ItemIssue: MessageFns<ItemIssue> = {
 };
 
 function createBaseOperationPlan(): OperationPlan {
-  return { operationType: "", items: [], digest: "" };
+  return { operationType: "", items: [], digest: "", executionOptions: "" };
 }
 
 export const OperationPlan: MessageFns<OperationPlan> = {
@@ -2914,6 +2920,9 @@ export const OperationPlan: MessageFns<OperationPlan> = {
     }
     if (message.digest !== "") {
       writer.uint32(26).string(message.digest);
+    }
+    if (message.executionOptions !== "") {
+      writer.uint32(34).string(message.executionOptions);
     }
     return writer;
   },
@@ -2955,6 +2964,14 @@ export const OperationPlan: MessageFns<OperationPlan> = {
             message.digest = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.executionOptions = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2976,6 +2993,11 @@ export const OperationPlan: MessageFns<OperationPlan> = {
         : "",
       items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemPlan.fromJSON(e)) : [],
       digest: isSet(object.digest) ? globalThis.String(object.digest) : "",
+      executionOptions: isSet(object.executionOptions)
+        ? globalThis.String(object.executionOptions)
+        : isSet(object.execution_options)
+        ? globalThis.String(object.execution_options)
+        : "",
     };
   },
 
@@ -2990,6 +3012,9 @@ export const OperationPlan: MessageFns<OperationPlan> = {
     if (message.digest !== "") {
       obj.digest = message.digest;
     }
+    if (message.executionOptions !== "") {
+      obj.executionOptions = message.executionOptions;
+    }
     return obj;
   },
 
@@ -3001,6 +3026,7 @@ export const OperationPlan: MessageFns<OperationPlan> = {
     message.operationType = object.operationType ?? "";
     message.items = object.items?.map((e) => ItemPlan.fromPartial(e)) || [];
     message.digest = object.digest ?? "";
+    message.executionOptions = object.executionOptions ?? "";
     return message;
   },
 };
