@@ -123,4 +123,42 @@ describe('batches', () => {
     expect(operation.statusReason).toContain('canary');
     expect(platform.mt4.state.deals.length).toBe(mt4DealsBefore);
   });
+
+  it('applies a template: its fixed params fill the items, its limits refuse the items beyond them', async () => {
+    const admin = await userToken('admin');
+    await unaryCall(
+      intake,
+      'saveTemplate',
+      intakeV1.SaveTemplateRequest.fromPartial({
+        template: {
+          name: 'welcome-bonus',
+          operationType: 'balance.credit_in',
+          description: 'Welcome bonus as credit',
+          fixed: { balanceCreditIn: { comment: 'Welcome bonus' } },
+          constraints: { maxAmountPerItem: { amount: '500.00', currency: 'USD' } },
+        },
+      }),
+      bearerMetadata(admin),
+    );
+    const [first, second] = mt5Logins();
+    const credit = (login: bigint | undefined, amount: string, comment = '') =>
+      operationV1.OperationItemSpec.fromPartial({ serverId: platform.serverId, balanceCreditIn: { login: String(login), amount: { amount, currency: 'USD' }, comment } });
+    const refused = await unaryCall(
+      intake,
+      'submitOperation',
+      intakeV1.SubmitOperationRequest.fromPartial({ clientRequestId: 'bonus-refused', operationType: 'balance.credit_in', template: 'welcome-bonus', items: [credit(first, '600.00'), credit(second, '50.00', 'VIP bonus')] }),
+      bearerMetadata(token),
+    ).catch((error: ServiceError) => error);
+    expect((refused as ServiceError).code).toBe(status.INVALID_ARGUMENT);
+    expect((refused as ServiceError).details).toContain('TEMPLATE_LIMIT');
+    expect((refused as ServiceError).details).toContain('items[1].balance_credit_in.comment');
+    const accepted = await unaryCall(
+      intake,
+      'submitOperation',
+      intakeV1.SubmitOperationRequest.fromPartial({ clientRequestId: 'bonus-ok', operationType: 'balance.credit_in', template: 'welcome-bonus@1', items: [credit(first, '100.00')] }),
+      bearerMetadata(token),
+    );
+    expect(accepted.operation).toMatchObject({ template: 'welcome-bonus@1' });
+    expect(accepted.operation!.items[0]!.spec?.balanceCreditIn?.comment).toBe('Welcome bonus');
+  });
 });

@@ -14,6 +14,9 @@ import { itemStatusTotals } from '../persistence/item-status-totals';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
 import { OperationWriter } from '../submission/operation-writer';
+import { planWithTemplate, templateRequestIssues } from '../templates/template-application';
+import { templateItemCountIssue, templateReference } from '../templates/template-rules';
+import { TemplateService } from '../templates/template.service';
 import { OPERATION_PLANNER } from '../submission/submission.service';
 import { toOperationView } from '../submission/operation-view';
 
@@ -49,6 +52,7 @@ export class BatchSubmissionService {
     private readonly messaging: MessagingRuntime,
     private readonly authorization: AuthorizationClient,
     @Inject(OPERATION_PLANNER) private readonly planner: OperationPlanner,
+    private readonly templates: TemplateService,
   ) {}
 
   async submit(actor: commonV1.Actor, requests: AsyncIterable<intakeV1.SubmitBatchRequest>): Promise<intakeV1.SubmitBatchResponse> {
@@ -100,8 +104,13 @@ export class BatchSubmissionService {
     if (!/^[\x21-\x7e]{1,128}$/.test(header.clientRequestId)) headerIssues.push({ field: 'client_request_id', code: 'REQUIRED', message: 'must be 1-128 printable characters without spaces' });
     const type = this.planner.typeOf(header.operationType);
     if ('error' in type) headerIssues.push(type.error);
-    if (header.template) headerIssues.push({ field: 'template', code: 'UNSUPPORTED', message: 'templates apply to SubmitOperation; batch templates are not available yet' });
     if (headerIssues.length > 0) throw IntakeError.validation(headerIssues);
+    const template = header.template ? await this.templates.resolve(header.template) : undefined;
+    // The item count is known at the end; the other request-level checks now.
+    if (template) {
+      const issues = templateRequestIssues(template, header.operationType, 0).filter((issue) => issue.code !== 'TEMPLATE_LIMIT');
+      if (issues.length > 0) throw IntakeError.validation(issues);
+    }
 
     const hash = createHash('sha256').update(canonicalize({ clientRequestId: header.clientRequestId, operationType: header.operationType, options: header.options ? intakeV1.BatchOptions.toJSON(header.options) : null }) ?? '');
     const existing = await this.dataSource.getRepository(OperationRow).findOneBy({ submittedBy: actor.subject, clientRequestId: header.clientRequestId });
@@ -122,7 +131,7 @@ export class BatchSubmissionService {
         writer = new OperationWriter(
           manager,
           this.outbox,
-          { operationId, actor, clientRequestId: header.clientRequestId, requestHash: '', operationType: header.operationType, decisionId: '', executionOptions: canonicalRollout(rollout), approvalPolicy: '', options: header.options ? (intakeV1.BatchOptions.toJSON(header.options) as object) : null, template: '' },
+          { operationId, actor, clientRequestId: header.clientRequestId, requestHash: '', operationType: header.operationType, decisionId: '', executionOptions: canonicalRollout(rollout), approvalPolicy: template?.approvalPolicy ?? '', options: header.options ? (intakeV1.BatchOptions.toJSON(header.options) as object) : null, template: template ? templateReference(template) : '' },
           false,
         );
         await writer.begin();
@@ -132,13 +141,18 @@ export class BatchSubmissionService {
             const items = chunk.slice(start, start + CHUNK_ITEMS);
             if (rows + items.length > MAX_BATCH_ITEMS) throw IntakeError.validation([{ field: 'items', code: 'TOO_MANY', message: `at most ${MAX_BATCH_ITEMS} items per batch` }]);
             await this.authorizeServers(actor, header.operationType, items, authorized);
-            const planned = await this.planner.plan({ operationType: header.operationType, items }, rows + 1, CHUNK_ITEMS);
+            const planned = await planWithTemplate(this.planner, template, { operationType: header.operationType, items }, rows + 1, CHUNK_ITEMS);
             note(planned.items.flatMap((item) => item.errors));
             await writer.add(planned.items);
             rows += items.length;
           }
         }
         if (rows === 0) throw IntakeError.validation([{ field: 'items', code: 'REQUIRED', message: 'a batch needs at least one item' }]);
+        const tooMany = template && templateItemCountIssue(template, rows);
+        if (tooMany) {
+          note([tooMany]);
+          throw new BatchRefused();
+        }
         if ((errorCount > 0 && !skipInvalid) || writer.counts.accepted === 0) throw new BatchRefused();
         await manager.update(OperationRow, { operationId }, { requestHash: hash.digest('hex'), decisionId: authorized.values().next().value ?? '' });
         await writer.finish();

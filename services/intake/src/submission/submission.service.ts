@@ -12,6 +12,9 @@ import { IntakeError } from '../intake-errors';
 import { canonicalRollout, rolloutOptionsOf } from '../domain/rollout';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
+import { planWithTemplate, templateRequestIssues } from '../templates/template-application';
+import { templateReference } from '../templates/template-rules';
+import { TemplateService } from '../templates/template.service';
 import { OperationWriter } from './operation-writer';
 import { toOperationView } from './operation-view';
 
@@ -41,6 +44,7 @@ export class SubmissionService {
     private readonly messaging: MessagingRuntime,
     private readonly authorization: AuthorizationClient,
     @Inject(OPERATION_PLANNER) private readonly planner: OperationPlanner,
+    private readonly templates: TemplateService,
   ) {}
 
   async submit(actor: commonV1.Actor, request: intakeV1.SubmitOperationRequest): Promise<SubmissionResult> {
@@ -52,7 +56,12 @@ export class SubmissionService {
     if (replay) return replay;
 
     const decisionId = await this.authorizeSubmit(actor, request);
-    const planned = await this.planner.plan(request);
+    const template = request.template ? await this.templates.resolve(request.template) : undefined;
+    if (template) {
+      const issues = templateRequestIssues(template, request.operationType, request.items.length);
+      if (issues.length > 0) throw IntakeError.validation(issues);
+    }
+    const planned = await planWithTemplate(this.planner, template, request);
     const errors = [...planned.requestErrors, ...planned.items.flatMap((item) => item.errors)];
     if (planned.requestErrors.length > 0 || (errors.length > 0 && !skipInvalid)) throw IntakeError.validation(errors);
     if (planned.items.every((item) => item.errors.length > 0)) throw IntakeError.validation(errors);
@@ -70,9 +79,9 @@ export class SubmissionService {
             operationType: request.operationType,
             decisionId,
             executionOptions: canonicalRollout(rollout),
-            approvalPolicy: '',
+            approvalPolicy: template?.approvalPolicy ?? '',
             options: request.options ? (intakeV1.BatchOptions.toJSON(request.options) as object) : null,
-            template: '',
+            template: template ? templateReference(template) : '',
           },
           true,
         );
