@@ -55,7 +55,16 @@ export function suiteTopicPrefix(suite: string): string {
 /** A real Keycloak access token for a demo user, through the CLI's public client. */
 export async function userToken(username: string): Promise<string> {
   const servers = harnessServers();
-  return fetchPasswordGrantToken(servers.keycloakUrl, servers.realm, 'tradewarden-cli', username, demoRealm.userPassword(username));
+  // A fresh Keycloak under the load of a whole run once refused a demo user's correct password (401) while other suites
+  // logged in; a second try a moment later settles whether the refusal is real.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetchPasswordGrantToken(servers.keycloakUrl, servers.realm, 'tradewarden-cli', username, demoRealm.userPassword(username));
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('(401)')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+    }
+  }
 }
 
 /** Demo client credentials of one of Tradewarden's service clients (tradewarden-<service>). */
