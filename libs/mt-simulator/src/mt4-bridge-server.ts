@@ -36,6 +36,9 @@ const MT4_GROUPS = [
   { group: 'demo-std', currency: 'USD', currencyDigits: 2, marginCall: 80, marginStopOut: 20 },
 ];
 
+/** MT4's password rule: 5-15 characters (16 with the terminator) with letters and digits. */
+const MT4_PASSWORD = /^(?=.*[A-Za-z])(?=.*\d).{5,15}$/;
+
 /** What the simulated MT4 server keeps of a password: a digest, never the password. */
 const mt4PasswordDigest = (password: string) => createHash('sha256').update(password, 'utf8').digest('hex');
 
@@ -290,7 +293,7 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
         if (!record) return failed('user is required');
         if (!state.groups.has(record.group)) return failed(`no group ${record.group}`);
         if (record.leverage < 1 || record.leverage > 1000) return failed('leverage must be 1-1000');
-        const weak = [request.password, request.investorPassword].find((password) => !/^(?=.*[A-Za-z])(?=.*\d).{5,15}$/.test(password));
+        const weak = [request.password, request.investorPassword].find((password) => !MT4_PASSWORD.test(password));
         if (weak !== undefined) return failed('passwords need 5-15 characters with letters and digits');
         const login = record.login === 0 ? Number([...state.accounts.keys()].reduce((max, next) => (next > max ? next : max), 0n) + 1n) : record.login;
         if (state.accounts.has(BigInt(login))) return failed(`account ${login} exists`);
@@ -322,7 +325,7 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
       'SetPassword',
       (request: mt4bridgeV1.SetPasswordRequest): mt4bridgeV1.SetPasswordResponse => {
         const user = account(request.login);
-        if (!/^(?=.*[A-Za-z])(?=.*\d).{5,15}$/.test(request.password)) return refuse('passwords need 5-15 characters with letters and digits');
+        if (!MT4_PASSWORD.test(request.password)) return refuse('passwords need 5-15 characters with letters and digits');
         user.passwordHashes[request.investor ? 'investor' : 'main'] = mt4PasswordDigest(request.password);
         return done;
       },

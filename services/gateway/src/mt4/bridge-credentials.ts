@@ -2,6 +2,7 @@ import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { MtAuthenticationError, MtTransportError } from '../mt5/mt5-errors';
+import { sameFingerprint } from '../pool/certificate-fingerprint';
 
 export interface BridgeTls {
   /** PEM of the CA (or the self-signed certificate) the bridge's certificate must chain to. */
@@ -9,8 +10,6 @@ export interface BridgeTls {
   /** SHA-256 fingerprint of the bridge's own certificate, for self-signed bridges. */
   pinnedSha256?: string;
 }
-
-const normalizeFingerprint = (value: string) => value.replace(/:/g, '').toLowerCase();
 
 /**
  * Channel credentials for a manager bridge at host:port. A pinned bridge is asked for its certificate first; only if it
@@ -22,7 +21,7 @@ export async function bridgeCredentials(address: string, tls: BridgeTls, timeout
   if (tls.caPem) return credentials.createSsl(Buffer.from(tls.caPem));
   if (!tls.pinnedSha256) return credentials.createSsl();
   const presented = await presentedCertificate(address, timeoutMs);
-  if (normalizeFingerprint(presented.fingerprint256) !== normalizeFingerprint(tls.pinnedSha256)) {
+  if (!sameFingerprint(presented.fingerprint256, tls.pinnedSha256)) {
     throw new MtAuthenticationError(`bridge ${address} presents certificate ${presented.fingerprint256}, not the pinned one`);
   }
   // The pin identifies the bridge; its certificate need not name the address it is reached at.

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { answerRandom, parseRetcode, randomChallenge, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from './mt5-errors';
+import { sameFingerprint } from '../pool/certificate-fingerprint';
 
 export interface Mt5SessionOptions {
   /** Base URL of the access server's Web API, e.g. https://mt5.broker.example:443. */
@@ -25,7 +26,6 @@ export interface Mt5TlsTrust {
   pinnedSha256?: string;
 }
 
-const normalizeFingerprint = (value: string) => value.replace(/:/g, '').toLowerCase();
 
 interface RawReply {
   status: number;
@@ -183,7 +183,7 @@ export class Mt5WebApiSession {
           const check = () => {
             if (tlsSocket.destroyed) return; // the request fails with the socket's own error
             const fingerprint = tlsSocket.getPeerCertificate()?.fingerprint256 ?? '';
-            if (normalizeFingerprint(fingerprint) !== normalizeFingerprint(pinned)) {
+            if (!sameFingerprint(fingerprint, pinned)) {
               req.destroy(new MtAuthenticationError(`server certificate ${fingerprint || '(none)'} does not match the pinned fingerprint`));
             }
           };

@@ -8,6 +8,7 @@ import { MessagingRuntime, OutboxWriter } from '@tradewarden/messaging';
 import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
 import type { OperationPlanner } from '../catalogue/operation-planner';
 import type { Issue } from '../catalogue/operation-type';
+import { clientRequestIdIssue } from '../domain/client-request-id';
 import { canonicalRollout, rolloutOptionsOf } from '../domain/rollout';
 import { IntakeError } from '../intake-errors';
 import { itemStatusTotals } from '../persistence/item-status-totals';
@@ -101,7 +102,8 @@ export class BatchSubmissionService {
   private async accept(actor: commonV1.Actor, header: BatchHeader, chunks: AsyncIterable<operationV1.OperationItemSpec[]>): Promise<intakeV1.SubmitBatchResponse> {
     const { rollout, skipInvalid, issues: optionIssues } = rolloutOptionsOf(header.options);
     const headerIssues: Issue[] = [...optionIssues];
-    if (!/^[\x21-\x7e]{1,128}$/.test(header.clientRequestId)) headerIssues.push({ field: 'client_request_id', code: 'REQUIRED', message: 'must be 1-128 printable characters without spaces' });
+    const requestIdIssue = clientRequestIdIssue(header.clientRequestId);
+    if (requestIdIssue) headerIssues.push(requestIdIssue);
     const type = this.planner.typeOf(header.operationType);
     if ('error' in type) headerIssues.push(type.error);
     if (headerIssues.length > 0) throw IntakeError.validation(headerIssues);

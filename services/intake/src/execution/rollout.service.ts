@@ -4,6 +4,7 @@ import { buildEnvelope, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { operationV1, type commonV1 } from '@tradewarden/proto';
 import { executionOutcome } from '../domain/operation-status';
 import { nextRolloutStep, parseCanonicalRollout, WAVE_SIZE, type RolloutOptions, type RolloutProgress } from '../domain/rollout';
+import { itemStatusTotals } from '../persistence/item-status-totals';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
 import { OperationTransitions } from './operation-transitions';
@@ -132,14 +133,11 @@ export class RolloutService {
   }
 
   private async finish(manager: EntityManager, operation: OperationRow, actor: commonV1.Actor | undefined, reason: string): Promise<void> {
-    const counts = (await manager.query('SELECT status, count(*) AS count FROM operation_items WHERE operation_id = $1 GROUP BY status', [operation.operationId])) as {
-      status: OperationItemRow['status'];
-      count: string;
-    }[];
+    const counts = (await itemStatusTotals(manager, [operation.operationId])).get(operation.operationId) ?? [];
     // executionOutcome needs each state present once, not every item.
     const statuses = counts.map((row) => row.status);
-    const applied = Number(counts.find((row) => row.status === 'APPLIED')?.count ?? 0);
-    const total = counts.reduce((sum, row) => sum + Number(row.count), 0);
+    const applied = counts.find((row) => row.status === 'APPLIED')?.count ?? 0;
+    const total = counts.reduce((sum, row) => sum + row.count, 0);
     const final = executionOutcome(statuses);
     if (!final) return;
     if (operation.status === 'APPROVED') await this.transitions.move(manager, operation, 'EXECUTING', 'nothing to send', undefined);

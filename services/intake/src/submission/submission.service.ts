@@ -9,6 +9,7 @@ import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
 import type { OperationPlanner } from '../catalogue/operation-planner';
 import type { Issue as FieldError } from '../catalogue/operation-type';
 import { IntakeError } from '../intake-errors';
+import { clientRequestIdIssue } from '../domain/client-request-id';
 import { canonicalRollout, rolloutOptionsOf } from '../domain/rollout';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
@@ -146,9 +147,8 @@ export class SubmissionService {
   /** Problems of the request itself and of each item that need no server. */
   private requestIssues(request: intakeV1.SubmitOperationRequest): FieldError[] {
     const issues: FieldError[] = [];
-    if (!/^[\x21-\x7e]{1,128}$/.test(request.clientRequestId)) {
-      issues.push({ field: 'client_request_id', code: 'REQUIRED', message: 'must be 1-128 printable characters without spaces' });
-    }
+    const requestIdIssue = clientRequestIdIssue(request.clientRequestId);
+    if (requestIdIssue) issues.push(requestIdIssue);
     const { requestErrors, itemErrors } = this.planner.staticIssues(request);
     return [...issues, ...requestErrors, ...itemErrors.flat()];
   }
