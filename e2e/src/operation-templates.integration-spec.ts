@@ -1,7 +1,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
-import { intakeV1 } from '@tradewarden/proto';
-import { userToken } from '@tradewarden/test-harness';
+import { auditV1, intakeV1 } from '@tradewarden/proto';
+import { eventually, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 
 /**
@@ -11,16 +11,19 @@ import { startInProcessPlatform, type InProcessPlatform } from './in-process-pla
 describe('operation templates', () => {
   let platform: InProcessPlatform;
   let intake: GrpcClient<typeof intakeV1.IntakeServiceService>;
+  let audit: GrpcClient<typeof auditV1.AuditServiceService>;
   const tokens: Record<'admin' | 'agent' | 'compliance', string> = { admin: '', agent: '', compliance: '' };
 
   beforeAll(async () => {
     platform = await startInProcessPlatform('templates', { generatedAccounts: 10 });
     intake = createGrpcClient(intakeV1.IntakeServiceService, platform.addresses.intake, 'IntakeService');
+    audit = createGrpcClient(auditV1.AuditServiceService, platform.addresses.audit, 'AuditService');
     for (const user of Object.keys(tokens) as (keyof typeof tokens)[]) tokens[user] = await userToken(user);
   });
 
   afterAll(async () => {
     intake?.close();
+    audit?.close();
     await platform?.stop();
   });
 
@@ -64,6 +67,20 @@ describe('operation templates', () => {
 
     const second = (await save('admin', welcomeBonus('USD credit for new retail accounts'))).template!;
     expect(second).toMatchObject({ name: 'welcome-bonus', version: 2, description: 'USD credit for new retail accounts', createdBy: 'admin' });
+
+    // Each saved version is in the audit trail, whole, with who saved it.
+    const saves = await eventually(async () => {
+      const { records } = await unaryCall(audit, 'listRecords', { operationId: '', afterSequence: '', pageSize: 1000 }, as('compliance'));
+      const found = records.filter((record) => record.eventType === 'TemplateSaved');
+      expect(found).toHaveLength(2);
+      return found;
+    });
+    expect(saves.map((record) => record.actorUsername)).toEqual(['admin', 'admin']);
+    const details = saves.map((record) => JSON.parse(record.detailsJson) as { template: { name: string; version: number; description: string; constraints: { maxAmountPerItem: { amount: string } } } });
+    expect(details.map(({ template }) => [template.name, template.version, template.description, template.constraints.maxAmountPerItem.amount])).toEqual([
+      ['welcome-bonus', 1, 'USD credit for new accounts', '500.00'],
+      ['welcome-bonus', 2, 'USD credit for new retail accounts', '500.00'],
+    ]);
   });
 
   it('lists the latest version of each template to users who may view them', async () => {

@@ -13,7 +13,9 @@ type PayloadKey =
   | 'accessDenied'
   | 'serverRegistryChanged'
   | 'credentialsClaimed'
-  | 'operationPlanPage';
+  | 'operationPlanPage'
+  | 'approvalRequested'
+  | 'templateSaved';
 
 /** Exactly one payload of the envelope's oneof, e.g. `{ operationSubmitted: {...} }`. */
 export type EnvelopePayload = {
@@ -31,6 +33,8 @@ const eventTypeByKey: Record<PayloadKey, string> = {
   serverRegistryChanged: 'ServerRegistryChanged',
   credentialsClaimed: 'CredentialsClaimed',
   operationPlanPage: 'OperationPlanPage',
+  approvalRequested: 'ApprovalRequested',
+  templateSaved: 'TemplateSaved',
 };
 
 export interface BuildEnvelopeOptions {

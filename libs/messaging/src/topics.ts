@@ -10,6 +10,7 @@ export const Topics = {
   executionResults: 'tradewarden.gateway.execution-results.v1',
   accessEvents: 'tradewarden.identity.access-events.v1',
   registryEvents: 'tradewarden.gateway.registry-events.v1',
+  templateEvents: 'tradewarden.intake.template-events.v1',
 } as const;
 
 export type TopicBase = (typeof Topics)[keyof typeof Topics];

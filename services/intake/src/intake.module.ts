@@ -35,7 +35,7 @@ export class IntakeModule {
           service: 'intake',
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
-          produces: [Topics.operationEvents, Topics.executionCommands, Topics.accessEvents],
+          produces: [Topics.operationEvents, Topics.executionCommands, Topics.accessEvents, Topics.templateEvents],
           consumers: [
             { name: 'approval-decisions', topics: [Topics.approvalDecisions], handler: ApprovalDecisionHandler },
             { name: 'execution-results', topics: [Topics.executionResults], handler: ExecutionResultHandler },

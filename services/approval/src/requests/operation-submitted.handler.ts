@@ -66,6 +66,16 @@ export class OperationSubmittedHandler implements ConsumedEventHandler {
         submitted.operationId,
         buildEnvelope({ operationApproved: { operationId: submitted.operationId, planDigest: plan.digest, policyName: policy.name, autoApproved: true, approvers: [] } }, meta),
       );
+    } else if (state === 'PENDING') {
+      await this.outbox.add(
+        manager,
+        Topics.approvalDecisions,
+        submitted.operationId,
+        buildEnvelope(
+          { approvalRequested: { operationId: submitted.operationId, planDigest: plan.digest, policyName: policy.name, requiredApprovals: policy.requiredApprovals } },
+          meta,
+        ),
+      );
     } else if (state === 'REJECTED') {
       this.logger.error(`operation ${submitted.operationId}: plan digest does not match its content; rejected`);
       await this.outbox.add(

@@ -6,7 +6,7 @@ import { OperationTransitions } from './operation-transitions';
 import { RolloutService } from './rollout.service';
 
 /**
- * Applies approval decisions. An approval counts only for the plan digest it names; an approved operation's items go
+ * Applies approval decisions: a request for approvals makes the operation PENDING_APPROVAL. An approval counts only for the plan digest it names; an approved operation's items go
  * to the gateway as its roll-out allows (RolloutService), as ExecutionRequested commands keyed by server id.
  */
 @Injectable()
@@ -20,7 +20,7 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
   ) {}
 
   async handle({ envelope }: ConsumedEvent, manager: EntityManager): Promise<void> {
-    const decision = envelope.operationApproved ?? envelope.operationRejected;
+    const decision = envelope.approvalRequested ?? envelope.operationApproved ?? envelope.operationRejected;
     if (!decision) return;
     const operation = await this.transitions.lock(manager, decision.operationId);
     if (!operation) {
@@ -29,6 +29,16 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
     }
     if (decision.planDigest !== operation.planDigest) {
       this.logger.error(`decision for operation ${operation.operationId} names another plan digest; ignored`);
+      return;
+    }
+    if (envelope.approvalRequested) {
+      const { policyName, requiredApprovals } = envelope.approvalRequested;
+      // Cancelled meanwhile (or a redelivery after the move): nothing left to record.
+      if (canTransition(operation.status, 'PENDING_APPROVAL')) {
+        const needed = requiredApprovals === 1 ? '1 approval' : `${requiredApprovals} approvals`;
+        await this.transitions.move(manager, operation, 'PENDING_APPROVAL', `policy ${policyName} asks for ${needed}`, envelope.actor);
+        this.messaging.publishSoon();
+      }
       return;
     }
     if (envelope.operationRejected) {

@@ -5,7 +5,7 @@ import type { commonV1 } from '@tradewarden/proto';
 import { nextStatus, statusToProto, type OperationStatus } from '../domain/operation-status';
 import { OperationRow } from '../persistence/operation.entity';
 
-/** Moves an operation through its lifecycle, writing an OperationStatusChanged event with each step. */
+/** Moves an operation through its lifecycle, keeping the step's reason and writing an OperationStatusChanged event. */
 @Injectable()
 export class OperationTransitions {
   constructor(private readonly outbox: OutboxWriter) {}
@@ -18,7 +18,8 @@ export class OperationTransitions {
   async move(manager: EntityManager, operation: OperationRow, to: OperationStatus, reason: string, actor: commonV1.Actor | undefined): Promise<void> {
     const from = operation.status;
     operation.status = nextStatus(from, to);
-    await manager.update(OperationRow, { operationId: operation.operationId }, { status: operation.status });
+    operation.statusReason = reason;
+    await manager.update(OperationRow, { operationId: operation.operationId }, { status: operation.status, statusReason: reason });
     await this.outbox.add(
       manager,
       Topics.operationEvents,

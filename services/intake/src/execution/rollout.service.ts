@@ -44,7 +44,6 @@ export class RolloutService {
           [operation.operationId, step.reason],
         )) as [unknown, number];
         this.logger.warn(`operation ${operation.operationId}: ${step.reason}; ${skipped} item(s) not sent`);
-        await manager.update(OperationRow, { operationId: operation.operationId }, { statusReason: step.reason });
         await this.finish(manager, operation, actor, step.reason);
         return;
       }

@@ -153,7 +153,6 @@ export class OperationQueryService {
       if (!operation) throw new IntakeError('NOT_FOUND', `no operation ${found.operationId}`);
       // Refuses (FAILED_PRECONDITION) once execution started or the operation ended.
       await this.transitions.move(manager, operation, 'CANCELLED', reason, actor);
-      await manager.update(OperationRow, { operationId: operation.operationId }, { statusReason: reason });
       await manager.update(OperationItemRow, { operationId: operation.operationId, status: 'PENDING' }, { status: 'SKIPPED', errorCode: 'CANCELLED', errorMessage: `operation cancelled: ${reason}` });
       return this.summary(manager, (await manager.getRepository(OperationRow).findOneBy({ operationId: operation.operationId }))!);
     });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DATA_SOURCE, isUniqueViolation } from '@tradewarden/database';
+import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
 import { CATALOGUE } from '../catalogue/catalogue';
 import type { Issue } from '../catalogue/operation-type';
@@ -44,6 +45,8 @@ export class TemplateService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly authorization: AuthorizationClient,
+    private readonly outbox: OutboxWriter,
+    private readonly messaging: MessagingRuntime,
   ) {}
 
   /** The latest version of each template whose operation type the caller may view. */
@@ -119,7 +122,7 @@ export class TemplateService {
   }
 
   private async insertNextVersion(actor: commonV1.Actor, template: intakeV1.OperationTemplate): Promise<TemplateRow> {
-    return this.dataSource.transaction(async (manager) => {
+    const saved = await this.dataSource.transaction(async (manager) => {
       const latest = await this.find(manager, template.name, 0);
       // A name keeps its type: submissions name templates by name, and their permission follows the type.
       if (latest && latest.operationType !== template.operationType) {
@@ -138,7 +141,12 @@ export class TemplateService {
         approvalPolicy: template.approvalPolicy,
         createdBy: actor.username,
       });
-      return (await this.find(manager, template.name, version))!;
+      const saved = (await this.find(manager, template.name, version))!;
+      // In the same transaction: a saved version is always in the audit trail, and nothing is recorded for a refused one.
+      await this.outbox.add(manager, Topics.templateEvents, saved.name, buildEnvelope({ templateSaved: { template: toTemplate(saved) } }, { actor, producer: 'intake', aggregateId: saved.name }));
+      return saved;
     });
+    this.messaging.publishSoon();
+    return saved;
   }
 }

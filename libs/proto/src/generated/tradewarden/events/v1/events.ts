@@ -19,17 +19,19 @@ import {
   operationStatusFromJSON,
   operationStatusToJSON,
 } from "../../common/v1/operation";
+import { OperationTemplate } from "../../intake/v1/intake";
 
 /**
  * Every Kafka message Tradewarden writes is one EventEnvelope, protobuf-encoded, with these headers too:
  * `event-id`, `event-type`, `traceparent` (W3C). Topics and their keys (the key decides ordering):
  *
  *   tradewarden.intake.operation-events.v1      key operation_id   OperationPlanPage, OperationSubmitted, OperationStatusChanged
- *   tradewarden.approval.decision-events.v1     key operation_id   OperationApproved, OperationRejected
+ *   tradewarden.approval.decision-events.v1     key operation_id   ApprovalRequested, OperationApproved, OperationRejected
  *   tradewarden.gateway.execution-commands.v1   key server_id      ExecutionRequested
  *   tradewarden.gateway.execution-results.v1    key operation_id   ItemExecuted, CredentialsClaimed
  *   tradewarden.identity.access-events.v1       key subject        AccessDenied
  *   tradewarden.gateway.registry-events.v1      key server_id      ServerRegistryChanged
+ *   tradewarden.intake.template-events.v1       key template name  TemplateSaved
  *
  * Consumers de-duplicate by event_id: a redelivered message must not change state twice.
  */
@@ -63,6 +65,8 @@ export interface EventEnvelope {
   serverRegistryChanged?: ServerRegistryChanged | undefined;
   credentialsClaimed?: CredentialsClaimed | undefined;
   operationPlanPage?: OperationPlanPage | undefined;
+  approvalRequested?: ApprovalRequested | undefined;
+  templateSaved?: TemplateSaved | undefined;
 }
 
 /**
@@ -96,6 +100,18 @@ export interface OperationStatusChanged {
   fromStatus: OperationStatus;
   toStatus: OperationStatus;
   reason: string;
+}
+
+/**
+ * The operation waits for people: its policy asks for approvals before anything is executed. Intake moves it to
+ * PENDING_APPROVAL; approvers find it through the approval service.
+ */
+export interface ApprovalRequested {
+  operationId: string;
+  /** The plan digest the approvals will bind. */
+  planDigest: string;
+  policyName: string;
+  requiredApprovals: number;
 }
 
 export interface OperationApproved {
@@ -198,6 +214,14 @@ export interface CredentialsClaimed {
   kinds: string[];
 }
 
+/**
+ * An administrator saved a new version of an operation template (versions are append-only). Carries the whole
+ * version as saved, so the audit trail shows what later submissions referencing "name@version" were held to.
+ */
+export interface TemplateSaved {
+  template: OperationTemplate | undefined;
+}
+
 wrappers[".google.protobuf.Timestamp"] = {
   fromObject(value: Date) {
     return { seconds: value.getTime() / 1000, nanos: (value.getTime() % 1000) * 1e6 };
@@ -275,6 +299,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     }
     if (message.operationPlanPage !== undefined) {
       OperationPlanPage.encode(message.operationPlanPage, writer.uint32(234).fork()).join();
+    }
+    if (message.approvalRequested !== undefined) {
+      ApprovalRequested.encode(message.approvalRequested, writer.uint32(242).fork()).join();
+    }
+    if (message.templateSaved !== undefined) {
+      TemplateSaved.encode(message.templateSaved, writer.uint32(250).fork()).join();
     }
     return writer;
   },
@@ -436,6 +466,22 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.operationPlanPage = OperationPlanPage.decode(reader, reader.uint32());
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.approvalRequested = ApprovalRequested.decode(reader, reader.uint32());
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.templateSaved = TemplateSaved.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -528,6 +574,16 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         : isSet(object.operation_plan_page)
         ? OperationPlanPage.fromJSON(object.operation_plan_page)
         : undefined,
+      approvalRequested: isSet(object.approvalRequested)
+        ? ApprovalRequested.fromJSON(object.approvalRequested)
+        : isSet(object.approval_requested)
+        ? ApprovalRequested.fromJSON(object.approval_requested)
+        : undefined,
+      templateSaved: isSet(object.templateSaved)
+        ? TemplateSaved.fromJSON(object.templateSaved)
+        : isSet(object.template_saved)
+        ? TemplateSaved.fromJSON(object.template_saved)
+        : undefined,
     };
   },
 
@@ -587,6 +643,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.operationPlanPage !== undefined) {
       obj.operationPlanPage = OperationPlanPage.toJSON(message.operationPlanPage);
     }
+    if (message.approvalRequested !== undefined) {
+      obj.approvalRequested = ApprovalRequested.toJSON(message.approvalRequested);
+    }
+    if (message.templateSaved !== undefined) {
+      obj.templateSaved = TemplateSaved.toJSON(message.templateSaved);
+    }
     return obj;
   },
 
@@ -634,6 +696,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       : undefined;
     message.operationPlanPage = (object.operationPlanPage !== undefined && object.operationPlanPage !== null)
       ? OperationPlanPage.fromPartial(object.operationPlanPage)
+      : undefined;
+    message.approvalRequested = (object.approvalRequested !== undefined && object.approvalRequested !== null)
+      ? ApprovalRequested.fromPartial(object.approvalRequested)
+      : undefined;
+    message.templateSaved = (object.templateSaved !== undefined && object.templateSaved !== null)
+      ? TemplateSaved.fromPartial(object.templateSaved)
       : undefined;
     return message;
   },
@@ -1072,6 +1140,139 @@ export const OperationStatusChanged: MessageFns<OperationStatusChanged> = {
     message.fromStatus = object.fromStatus ?? 0;
     message.toStatus = object.toStatus ?? 0;
     message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseApprovalRequested(): ApprovalRequested {
+  return { operationId: "", planDigest: "", policyName: "", requiredApprovals: 0 };
+}
+
+export const ApprovalRequested: MessageFns<ApprovalRequested> = {
+  encode(message: ApprovalRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.planDigest !== "") {
+      writer.uint32(18).string(message.planDigest);
+    }
+    if (message.policyName !== "") {
+      writer.uint32(26).string(message.policyName);
+    }
+    if (message.requiredApprovals !== 0) {
+      writer.uint32(32).int32(message.requiredApprovals);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.planDigest = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.policyName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.requiredApprovals = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalRequested {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      planDigest: isSet(object.planDigest)
+        ? globalThis.String(object.planDigest)
+        : isSet(object.plan_digest)
+        ? globalThis.String(object.plan_digest)
+        : "",
+      policyName: isSet(object.policyName)
+        ? globalThis.String(object.policyName)
+        : isSet(object.policy_name)
+        ? globalThis.String(object.policy_name)
+        : "",
+      requiredApprovals: isSet(object.requiredApprovals)
+        ? globalThis.Number(object.requiredApprovals)
+        : isSet(object.required_approvals)
+        ? globalThis.Number(object.required_approvals)
+        : 0,
+    };
+  },
+
+  toJSON(message: ApprovalRequested): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.planDigest !== "") {
+      obj.planDigest = message.planDigest;
+    }
+    if (message.policyName !== "") {
+      obj.policyName = message.policyName;
+    }
+    if (message.requiredApprovals !== 0) {
+      obj.requiredApprovals = Math.round(message.requiredApprovals);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApprovalRequested>, I>>(base?: I): ApprovalRequested {
+    return ApprovalRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApprovalRequested>, I>>(object: I): ApprovalRequested {
+    const message = createBaseApprovalRequested();
+    message.operationId = object.operationId ?? "";
+    message.planDigest = object.planDigest ?? "";
+    message.policyName = object.policyName ?? "";
+    message.requiredApprovals = object.requiredApprovals ?? 0;
     return message;
   },
 };
@@ -2548,6 +2749,75 @@ export const CredentialsClaimed: MessageFns<CredentialsClaimed> = {
     message.serverId = object.serverId ?? "";
     message.login = object.login ?? "";
     message.kinds = object.kinds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseTemplateSaved(): TemplateSaved {
+  return { template: undefined };
+}
+
+export const TemplateSaved: MessageFns<TemplateSaved> = {
+  encode(message: TemplateSaved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.template !== undefined) {
+      OperationTemplate.encode(message.template, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TemplateSaved {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTemplateSaved();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.template = OperationTemplate.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TemplateSaved {
+    return { template: isSet(object.template) ? OperationTemplate.fromJSON(object.template) : undefined };
+  },
+
+  toJSON(message: TemplateSaved): unknown {
+    const obj: any = {};
+    if (message.template !== undefined) {
+      obj.template = OperationTemplate.toJSON(message.template);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TemplateSaved>, I>>(base?: I): TemplateSaved {
+    return TemplateSaved.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TemplateSaved>, I>>(object: I): TemplateSaved {
+    const message = createBaseTemplateSaved();
+    message.template = (object.template !== undefined && object.template !== null)
+      ? OperationTemplate.fromPartial(object.template)
+      : undefined;
     return message;
   },
 };
