@@ -143,6 +143,25 @@ describe('batches', () => {
     const [first, second] = mt5Logins();
     const credit = (login: bigint | undefined, amount: string, comment = '') =>
       operationV1.OperationItemSpec.fromPartial({ serverId: platform.serverId, balanceCreditIn: { login: String(login), amount: { amount, currency: 'USD' }, comment } });
+    // The dry run holds items to the template exactly as a submission will, and names the same fields.
+    const preview = await unaryCall(
+      intake,
+      'validateOperation',
+      intakeV1.ValidateOperationRequest.fromPartial({ operationType: 'balance.credit_in', template: 'welcome-bonus', items: [credit(first, '600.00'), credit(second, '50.00', 'VIP bonus')] }),
+      bearerMetadata(token),
+    );
+    expect(preview.valid).toBe(false);
+    expect(preview.items.map((item) => item.errors.map((error) => [error.field, error.code]))).toEqual([
+      [['items[0].balance_credit_in.amount.amount', 'TEMPLATE_LIMIT']],
+      [['items[1].balance_credit_in.comment', expect.any(String)]],
+    ]);
+    const wrongType = await unaryCall(
+      intake,
+      'validateOperation',
+      intakeV1.ValidateOperationRequest.fromPartial({ operationType: 'balance.deposit', template: 'welcome-bonus', items: [deposit(platform.serverId, String(first))] }),
+      bearerMetadata(token),
+    ).catch((error: ServiceError) => error);
+    expect(wrongType).toMatchObject({ valid: false, errors: expect.arrayContaining([expect.objectContaining({ field: 'template', code: 'TEMPLATE_TYPE' })]) });
     const refused = await unaryCall(
       intake,
       'submitOperation',

@@ -3,7 +3,8 @@ import { GrantRow } from './authorization/grant.entity';
 import { CreateGrants1764201700000 } from './migrations/1764201700000-create-grants';
 import { GrantConfigurationAndTradeRecords1764202700000 } from './migrations/1764202700000-grant-configuration-and-trade-records';
 import { GrantTemplates1764203000000 } from './migrations/1764203000000-grant-templates';
+import { GrantRevertsAndOrders1764203100000 } from './migrations/1764203100000-grant-reverts-and-orders';
 
 /** The identity service's tables: its entities, and the migrations that create them (in order). */
 export const IDENTITY_ENTITIES = [GrantRow, ...messagingEntities];
-export const IDENTITY_MIGRATIONS = [CreateMessagingTables1764201600000, CreateGrants1764201700000, GrantConfigurationAndTradeRecords1764202700000, GrantTemplates1764203000000];
+export const IDENTITY_MIGRATIONS = [CreateMessagingTables1764201600000, CreateGrants1764201700000, GrantConfigurationAndTradeRecords1764202700000, GrantTemplates1764203000000, GrantRevertsAndOrders1764203100000];

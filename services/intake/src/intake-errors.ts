@@ -10,7 +10,9 @@ export type IntakeErrorCode =
   | 'NOT_FOUND'
   | 'LIVE_STATE_UNAVAILABLE'
   /** Another request changed the same record meanwhile (e.g. two saves of one template); repeating may succeed. */
-  | 'CONCURRENT_CHANGE';
+  | 'CONCURRENT_CHANGE'
+  /** The operation is not in a state that can be reverted, or nothing of it can be undone. */
+  | 'NOT_REVERTIBLE';
 
 export class IntakeError extends Error {
   constructor(
@@ -48,6 +50,8 @@ export const mapIntakeError: GrpcErrorMapper = (error) => {
         return { code: status.UNAVAILABLE, message: error.message };
       case 'CONCURRENT_CHANGE':
         return { code: status.ABORTED, message: error.message };
+      case 'NOT_REVERTIBLE':
+        return { code: status.FAILED_PRECONDITION, message: error.message };
       default:
         return assertUnreachable(error.code);
     }

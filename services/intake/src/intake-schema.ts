@@ -5,6 +5,7 @@ import { AddItemRevertAndWarnings1764202600000 } from './migrations/176420260000
 import { AddOperationOptionsTemplateReason1764202800000 } from './migrations/1764202800000-add-operation-options-template-reason';
 import { AddItemDispatch1764202900000 } from './migrations/1764202900000-add-item-dispatch';
 import { CreateTemplates1764203000000 } from './migrations/1764203000000-create-templates';
+import { AddOperationReverts1764203100000 } from './migrations/1764203100000-add-operation-reverts';
 import { OperationItemRow } from './persistence/operation-item.entity';
 import { OperationRow } from './persistence/operation.entity';
 import { TemplateRow } from './templates/template.entity';
@@ -19,4 +20,5 @@ export const INTAKE_MIGRATIONS = [
   AddOperationOptionsTemplateReason1764202800000,
   AddItemDispatch1764202900000,
   CreateTemplates1764203000000,
+  AddOperationReverts1764203100000,
 ];

@@ -16,6 +16,7 @@ import { OperationQueryService } from './queries/operation-query.service';
 import { TemplateService } from './templates/template.service';
 import { LiveStateClient } from './submission/live-state.client';
 import { OPERATION_PLANNER, SubmissionService } from './submission/submission.service';
+import { RevertService } from './submission/revert.service';
 import { INTAKE_ENTITIES, INTAKE_MIGRATIONS } from './intake-schema';
 
 @Module({})
@@ -47,6 +48,7 @@ export class IntakeModule {
       controllers: [IntakeController],
       providers: [
         SubmissionService,
+        RevertService,
         BatchSubmissionService,
         OperationQueryService,
         TemplateService,

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { buildEnvelope, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { operationV1, type commonV1 } from '@tradewarden/proto';
-import { executionOutcome } from '../domain/operation-status';
+import { canTransition, executionOutcome } from '../domain/operation-status';
+import { originalStatusAfterRevert } from '../domain/revert';
 import { nextRolloutStep, parseCanonicalRollout, WAVE_SIZE, type RolloutOptions, type RolloutProgress } from '../domain/rollout';
 import { itemStatusTotals } from '../persistence/item-status-totals';
 import { OperationItemRow } from '../persistence/operation-item.entity';
@@ -140,6 +141,11 @@ export class RolloutService {
     const final = executionOutcome(statuses);
     if (!final) return;
     if (operation.status === 'APPROVED') await this.transitions.move(manager, operation, 'EXECUTING', 'nothing to send', undefined);
-    if (operation.status === 'EXECUTING') await this.transitions.move(manager, operation, final, `${applied} of ${total} item(s) applied${reason ? `; ${reason}` : ''}`, actor);
+    if (operation.status !== 'EXECUTING') return;
+    await this.transitions.move(manager, operation, final, `${applied} of ${total} item(s) applied${reason ? `; ${reason}` : ''}`, actor);
+    if (operation.revertsOperationId && originalStatusAfterRevert(final) === 'REVERTED') {
+      const original = await this.transitions.lock(manager, operation.revertsOperationId);
+      if (original && canTransition(original.status, 'REVERTED')) await this.transitions.move(manager, original, 'REVERTED', `reverted by operation ${operation.operationId}`, actor);
+    }
   }
 }

@@ -8,6 +8,7 @@ import { BatchSubmissionService } from '../batches/batch-submission.service';
 import { mapIntakeError } from '../intake-errors';
 import { OperationQueryService } from '../queries/operation-query.service';
 import { SubmissionService } from '../submission/submission.service';
+import { RevertService } from '../submission/revert.service';
 import { TemplateService } from '../templates/template.service';
 
 /**
@@ -41,6 +42,7 @@ function IntakeServiceMethods(): ClassDecorator {
       'cancelOperation',
       'getOperationReport',
       'retryFailedItems',
+      'revertOperation',
       'listTemplates',
       'getTemplate',
       'saveTemplate',
@@ -60,6 +62,7 @@ export class IntakeController implements Omit<intakeV1.IntakeServiceController, 
     private readonly batches: BatchSubmissionService,
     private readonly queries: OperationQueryService,
     private readonly templates: TemplateService,
+    private readonly reverts: RevertService,
   ) {}
 
   async submitOperation(request: intakeV1.SubmitOperationRequest, metadata?: Metadata): Promise<intakeV1.SubmitOperationResponse> {
@@ -101,6 +104,10 @@ export class IntakeController implements Omit<intakeV1.IntakeServiceController, 
 
   async retryFailedItems(request: intakeV1.RetryFailedItemsRequest, metadata?: Metadata): Promise<intakeV1.RetryFailedItemsResponse> {
     return this.batches.retryFailed(callerOf(metadata).actor, intakeV1.RetryFailedItemsRequest.fromPartial(request));
+  }
+
+  async revertOperation(request: intakeV1.RevertOperationRequest, metadata?: Metadata): Promise<intakeV1.RevertOperationResponse> {
+    return this.reverts.revert(callerOf(metadata).actor, intakeV1.RevertOperationRequest.fromPartial(request));
   }
 
   async listTemplates(_request: intakeV1.ListTemplatesRequest, metadata?: Metadata): Promise<intakeV1.ListTemplatesResponse> {

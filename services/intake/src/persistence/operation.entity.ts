@@ -1,10 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 import type { OperationStatus } from '../domain/operation-status';
 
 @Entity({ name: 'operations' })
 @Unique('operations_submitter_request_key', ['submittedBy', 'clientRequestId'])
 // ListOperations pages newest first by (created_at, operation_id); the index serves that order read backwards.
 @Index('operations_created_idx', ['createdAt', 'operationId'])
+// One revert of an operation at a time (reverts that ended without applying anything do not count).
+@Index('operations_one_revert_idx', ['revertsOperationId'], { unique: true, where: `status NOT IN ('FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED', 'INVALID')` })
 export class OperationRow {
   @PrimaryColumn({ name: 'operation_id', type: 'uuid' })
   operationId!: string;
@@ -50,9 +52,17 @@ export class OperationRow {
   @Column({ type: 'text', nullable: true })
   template!: string | null;
 
-  /** Why the operation stopped short: a halted roll-out, a cancellation's reason. */
+  /** The reason of the last transition: a policy asking for approval, a halted roll-out, a cancellation's reason. */
   @Column({ name: 'status_reason', type: 'text', nullable: true })
   statusReason!: string | null;
+
+  /** For an operation.revert, the operation it restores. */
+  @Column({ name: 'reverts_operation_id', type: 'uuid', nullable: true })
+  revertsOperationId!: string | null;
+
+  @ManyToOne(() => OperationRow, { onDelete: 'NO ACTION', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'reverts_operation_id', foreignKeyConstraintName: 'operations_reverts_operation_id_fkey' })
+  revertsOperation?: OperationRow;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -32,6 +32,7 @@ export function toOperationView(operation: OperationRow, items: readonly Operati
     options: operation.options ? intakeV1.BatchOptions.fromJSON(operation.options) : undefined,
     template: operation.template ?? '',
     statusReason: operation.statusReason ?? '',
+    revertsOperationId: operation.revertsOperationId ?? '',
   };
 }
 

@@ -25,6 +25,8 @@ export interface OperationHeader {
   options: object | null;
   /** The template applied, "name@version"; "" for none. */
   template: string;
+  /** For an operation.revert: the operation it restores, and why (its first status reason). */
+  reverts?: { operationId: string; reason: string };
 }
 
 /**
@@ -67,6 +69,8 @@ export class OperationWriter {
       template: this.header.template || null,
       decisionId: this.header.decisionId,
       traceparent: injectTraceHeaders()['traceparent'] ?? null,
+      revertsOperationId: this.header.reverts?.operationId ?? null,
+      statusReason: this.header.reverts ? `reverts operation ${this.header.reverts.operationId}: ${this.header.reverts.reason}` : null,
     });
   }
 

@@ -6,11 +6,12 @@ import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DATA_SOURCE, isUniqueViolation } from '@tradewarden/database';
 import { MessagingRuntime, OutboxWriter } from '@tradewarden/messaging';
 import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
-import type { OperationPlanner } from '../catalogue/operation-planner';
+import { MAX_ITEMS_PER_REQUEST, type OperationPlanner } from '../catalogue/operation-planner';
 import type { Issue as FieldError } from '../catalogue/operation-type';
 import { IntakeError } from '../intake-errors';
 import { clientRequestIdIssue } from '../domain/client-request-id';
 import { canonicalRollout, rolloutOptionsOf } from '../domain/rollout';
+import { itemStatusTotals } from '../persistence/item-status-totals';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
 import { planWithTemplate, templateRequestIssues } from '../templates/template-application';
@@ -105,11 +106,15 @@ export class SubmissionService {
   async view(operationId: string): Promise<intakeV1.Operation> {
     const operation = await this.dataSource.getRepository(OperationRow).findOneBy({ operationId });
     if (!operation) throw new IntakeError('NOT_FOUND', `no operation ${operationId}`);
-    const items = await this.dataSource.getRepository(OperationItemRow).find({ where: { operationId }, order: { rowNumber: 'ASC' } });
-    return toOperationView(operation, items);
+    // A SubmitOperation holds at most MAX_ITEMS_PER_REQUEST items; the bound and the database's counts keep the answer
+    // small even if this id names a larger operation.
+    const items = await this.dataSource.getRepository(OperationItemRow).find({ where: { operationId }, order: { rowNumber: 'ASC' }, take: MAX_ITEMS_PER_REQUEST });
+    const totals = await itemStatusTotals(this.dataSource.manager, [operationId]);
+    return toOperationView(operation, items, totals.get(operationId) ?? []);
   }
 
-  private async findReplay(manager: EntityManager, actor: commonV1.Actor, clientRequestId: string, hash: string): Promise<SubmissionResult | undefined> {
+  /** The operation an earlier request with this id made; an IDEMPOTENCY_CONFLICT when that request was another. */
+  async findReplay(manager: EntityManager, actor: commonV1.Actor, clientRequestId: string, hash: string): Promise<SubmissionResult | undefined> {
     const existing = await manager.getRepository(OperationRow).findOneBy({ submittedBy: actor.subject, clientRequestId });
     if (!existing) return undefined;
     if (existing.requestHash !== hash) {
@@ -128,10 +133,13 @@ export class SubmissionService {
   async validate(actor: commonV1.Actor, request: intakeV1.ValidateOperationRequest): Promise<intakeV1.ValidateOperationResponse> {
     const { requestErrors } = this.planner.staticIssues(request);
     if (requestErrors.length === 0) await this.authorizeSubmit(actor, request);
-    const planned = await this.planner.plan(request);
+    const template = request.template ? await this.templates.resolve(request.template) : undefined;
+    const templateIssues = template ? templateRequestIssues(template, request.operationType, request.items.length) : [];
+    const planned = await planWithTemplate(this.planner, template, request);
+    const errors = [...templateIssues, ...planned.requestErrors];
     return {
-      valid: planned.requestErrors.length === 0 && planned.items.every((item) => item.errors.length === 0),
-      errors: planned.requestErrors,
+      valid: errors.length === 0 && planned.items.every((item) => item.errors.length === 0),
+      errors,
       items: planned.items.map((item) => ({
         rowNumber: item.rowNumber,
         spec: item.spec,

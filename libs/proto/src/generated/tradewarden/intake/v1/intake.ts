@@ -121,8 +121,13 @@ export interface Operation {
     | undefined;
   /** The template applied, "name@version"; empty when none. */
   template: string;
-  /** Why the operation stopped short (halted roll-out, cancellation reason). */
+  /**
+   * Why it is in its status: the reason of its last transition (policy asking for approval, halted roll-out,
+   * cancellation reason, items applied).
+   */
   statusReason: string;
+  /** For an operation.revert: the operation whose applied items it restores. */
+  revertsOperationId: string;
 }
 
 /** How many items are in each state. */
@@ -237,6 +242,22 @@ export interface RetryFailedItemsResponse {
   result: SubmitBatchResponse | undefined;
 }
 
+export interface RevertOperationRequest {
+  operationId: string;
+  /** Idempotency key of the revert operation. */
+  clientRequestId: string;
+  /** Why (1-500 characters); shown to approvers and kept in the audit trail. */
+  reason: string;
+}
+
+export interface RevertOperationResponse {
+  /** The revert operation (its items: the first 1,000 of the items restored). */
+  operation: Operation | undefined;
+  replayed: boolean;
+  /** Row numbers of applied items that cannot be undone and were left out. */
+  irreversibleRows: number[];
+}
+
 export interface TemplateConstraints {
   /** Each item moves at most this much (balance types); the currency must match. */
   maxAmountPerItem:
@@ -297,6 +318,8 @@ export interface ValidateOperationRequest {
   /** Catalogue type, e.g. "symbol.set_swaps". */
   operationType: string;
   items: OperationItemSpec[];
+  /** A template to check the items against, as SubmitOperation would: "name" or "name@version". */
+  template: string;
 }
 
 export interface ItemPreview {
@@ -1433,6 +1456,7 @@ function createBaseOperation(): Operation {
     options: undefined,
     template: "",
     statusReason: "",
+    revertsOperationId: "",
   };
 }
 
@@ -1476,6 +1500,9 @@ export const Operation: MessageFns<Operation> = {
     }
     if (message.statusReason !== "") {
       writer.uint32(106).string(message.statusReason);
+    }
+    if (message.revertsOperationId !== "") {
+      writer.uint32(114).string(message.revertsOperationId);
     }
     return writer;
   },
@@ -1597,6 +1624,14 @@ export const Operation: MessageFns<Operation> = {
             message.statusReason = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.revertsOperationId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1658,6 +1693,11 @@ export const Operation: MessageFns<Operation> = {
         : isSet(object.status_reason)
         ? globalThis.String(object.status_reason)
         : "",
+      revertsOperationId: isSet(object.revertsOperationId)
+        ? globalThis.String(object.revertsOperationId)
+        : isSet(object.reverts_operation_id)
+        ? globalThis.String(object.reverts_operation_id)
+        : "",
     };
   },
 
@@ -1702,6 +1742,9 @@ export const Operation: MessageFns<Operation> = {
     if (message.statusReason !== "") {
       obj.statusReason = message.statusReason;
     }
+    if (message.revertsOperationId !== "") {
+      obj.revertsOperationId = message.revertsOperationId;
+    }
     return obj;
   },
 
@@ -1727,6 +1770,7 @@ export const Operation: MessageFns<Operation> = {
       : undefined;
     message.template = object.template ?? "";
     message.statusReason = object.statusReason ?? "";
+    message.revertsOperationId = object.revertsOperationId ?? "";
     return message;
   },
 };
@@ -3502,6 +3546,236 @@ export const RetryFailedItemsResponse: MessageFns<RetryFailedItemsResponse> = {
   },
 };
 
+function createBaseRevertOperationRequest(): RevertOperationRequest {
+  return { operationId: "", clientRequestId: "", reason: "" };
+}
+
+export const RevertOperationRequest: MessageFns<RevertOperationRequest> = {
+  encode(message: RevertOperationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.clientRequestId !== "") {
+      writer.uint32(18).string(message.clientRequestId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevertOperationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevertOperationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientRequestId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevertOperationRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      clientRequestId: isSet(object.clientRequestId)
+        ? globalThis.String(object.clientRequestId)
+        : isSet(object.client_request_id)
+        ? globalThis.String(object.client_request_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: RevertOperationRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.clientRequestId !== "") {
+      obj.clientRequestId = message.clientRequestId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevertOperationRequest>, I>>(base?: I): RevertOperationRequest {
+    return RevertOperationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevertOperationRequest>, I>>(object: I): RevertOperationRequest {
+    const message = createBaseRevertOperationRequest();
+    message.operationId = object.operationId ?? "";
+    message.clientRequestId = object.clientRequestId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRevertOperationResponse(): RevertOperationResponse {
+  return { operation: undefined, replayed: false, irreversibleRows: [] };
+}
+
+export const RevertOperationResponse: MessageFns<RevertOperationResponse> = {
+  encode(message: RevertOperationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== undefined) {
+      Operation.encode(message.operation, writer.uint32(10).fork()).join();
+    }
+    if (message.replayed !== false) {
+      writer.uint32(16).bool(message.replayed);
+    }
+    if (message.irreversibleRows.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.irreversibleRows) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevertOperationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevertOperationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operation = Operation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.replayed = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.irreversibleRows.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.irreversibleRows.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevertOperationResponse {
+    return {
+      operation: isSet(object.operation) ? Operation.fromJSON(object.operation) : undefined,
+      replayed: isSet(object.replayed) ? globalThis.Boolean(object.replayed) : false,
+      irreversibleRows: globalThis.Array.isArray(object?.irreversibleRows)
+        ? object.irreversibleRows.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.irreversible_rows)
+        ? object.irreversible_rows.map((e: any) => globalThis.Number(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RevertOperationResponse): unknown {
+    const obj: any = {};
+    if (message.operation !== undefined) {
+      obj.operation = Operation.toJSON(message.operation);
+    }
+    if (message.replayed !== false) {
+      obj.replayed = message.replayed;
+    }
+    if (message.irreversibleRows?.length) {
+      obj.irreversibleRows = message.irreversibleRows.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevertOperationResponse>, I>>(base?: I): RevertOperationResponse {
+    return RevertOperationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevertOperationResponse>, I>>(object: I): RevertOperationResponse {
+    const message = createBaseRevertOperationResponse();
+    message.operation = (object.operation !== undefined && object.operation !== null)
+      ? Operation.fromPartial(object.operation)
+      : undefined;
+    message.replayed = object.replayed ?? false;
+    message.irreversibleRows = object.irreversibleRows?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseTemplateConstraints(): TemplateConstraints {
   return { maxAmountPerItem: undefined, groupMasks: [], serverIds: [], maxItems: 0 };
 }
@@ -4280,7 +4554,7 @@ export const SaveTemplateResponse: MessageFns<SaveTemplateResponse> = {
 };
 
 function createBaseValidateOperationRequest(): ValidateOperationRequest {
-  return { operationType: "", items: [] };
+  return { operationType: "", items: [], template: "" };
 }
 
 export const ValidateOperationRequest: MessageFns<ValidateOperationRequest> = {
@@ -4290,6 +4564,9 @@ export const ValidateOperationRequest: MessageFns<ValidateOperationRequest> = {
     }
     for (const v of message.items) {
       OperationItemSpec.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.template !== "") {
+      writer.uint32(26).string(message.template);
     }
     return writer;
   },
@@ -4323,6 +4600,14 @@ export const ValidateOperationRequest: MessageFns<ValidateOperationRequest> = {
             message.items.push(OperationItemSpec.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.template = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4343,6 +4628,7 @@ export const ValidateOperationRequest: MessageFns<ValidateOperationRequest> = {
         ? globalThis.String(object.operation_type)
         : "",
       items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => OperationItemSpec.fromJSON(e)) : [],
+      template: isSet(object.template) ? globalThis.String(object.template) : "",
     };
   },
 
@@ -4354,6 +4640,9 @@ export const ValidateOperationRequest: MessageFns<ValidateOperationRequest> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => OperationItemSpec.toJSON(e));
     }
+    if (message.template !== "") {
+      obj.template = message.template;
+    }
     return obj;
   },
 
@@ -4364,6 +4653,7 @@ export const ValidateOperationRequest: MessageFns<ValidateOperationRequest> = {
     const message = createBaseValidateOperationRequest();
     message.operationType = object.operationType ?? "";
     message.items = object.items?.map((e) => OperationItemSpec.fromPartial(e)) || [];
+    message.template = object.template ?? "";
     return message;
   },
 };
@@ -5087,6 +5377,15 @@ export interface IntakeServiceClient {
 
   retryFailedItems(request: RetryFailedItemsRequest, metadata?: Metadata): Observable<RetryFailedItemsResponse>;
 
+  /**
+   * A new operation (type "operation.revert") that restores what a COMPLETED or PARTIALLY_FAILED operation applied,
+   * item by item, from the revert changes recorded with its approved plan. It is approved like any other operation;
+   * when it completes, the original becomes REVERTED. Items changed on the server since are reported DRIFTED, not
+   * overwritten; items that cannot be undone (account openings, password resets) are left out and named.
+   */
+
+  revertOperation(request: RevertOperationRequest, metadata?: Metadata): Observable<RevertOperationResponse>;
+
   /** Templates: named, versioned presets (type, fixed parameters, constraints, default approval policy). */
 
   listTemplates(request: ListTemplatesRequest, metadata?: Metadata): Observable<ListTemplatesResponse>;
@@ -5171,6 +5470,18 @@ export interface IntakeServiceController {
     metadata?: Metadata,
   ): Promise<RetryFailedItemsResponse> | Observable<RetryFailedItemsResponse> | RetryFailedItemsResponse;
 
+  /**
+   * A new operation (type "operation.revert") that restores what a COMPLETED or PARTIALLY_FAILED operation applied,
+   * item by item, from the revert changes recorded with its approved plan. It is approved like any other operation;
+   * when it completes, the original becomes REVERTED. Items changed on the server since are reported DRIFTED, not
+   * overwritten; items that cannot be undone (account openings, password resets) are left out and named.
+   */
+
+  revertOperation(
+    request: RevertOperationRequest,
+    metadata?: Metadata,
+  ): Promise<RevertOperationResponse> | Observable<RevertOperationResponse> | RevertOperationResponse;
+
   /** Templates: named, versioned presets (type, fixed parameters, constraints, default approval policy). */
 
   listTemplates(
@@ -5202,6 +5513,7 @@ export function IntakeServiceControllerMethods() {
       "cancelOperation",
       "getOperationReport",
       "retryFailedItems",
+      "revertOperation",
       "listTemplates",
       "getTemplate",
       "saveTemplate",
@@ -5343,6 +5655,23 @@ export const IntakeServiceService = {
       Buffer.from(RetryFailedItemsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RetryFailedItemsResponse => RetryFailedItemsResponse.decode(value),
   },
+  /**
+   * A new operation (type "operation.revert") that restores what a COMPLETED or PARTIALLY_FAILED operation applied,
+   * item by item, from the revert changes recorded with its approved plan. It is approved like any other operation;
+   * when it completes, the original becomes REVERTED. Items changed on the server since are reported DRIFTED, not
+   * overwritten; items that cannot be undone (account openings, password resets) are left out and named.
+   */
+  revertOperation: {
+    path: "/tradewarden.intake.v1.IntakeService/RevertOperation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevertOperationRequest): Buffer =>
+      Buffer.from(RevertOperationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevertOperationRequest => RevertOperationRequest.decode(value),
+    responseSerialize: (value: RevertOperationResponse): Buffer =>
+      Buffer.from(RevertOperationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevertOperationResponse => RevertOperationResponse.decode(value),
+  },
   /** Templates: named, versioned presets (type, fixed parameters, constraints, default approval policy). */
   listTemplates: {
     path: "/tradewarden.intake.v1.IntakeService/ListTemplates" as const,
@@ -5405,6 +5734,13 @@ export interface IntakeServiceServer extends UntypedServiceImplementation {
   getOperationReport: handleServerStreamingCall<GetOperationReportRequest, GetOperationReportResponse>;
   /** A new operation from the rows of an operation that failed, were rejected or drifted, planned again from live state. */
   retryFailedItems: handleUnaryCall<RetryFailedItemsRequest, RetryFailedItemsResponse>;
+  /**
+   * A new operation (type "operation.revert") that restores what a COMPLETED or PARTIALLY_FAILED operation applied,
+   * item by item, from the revert changes recorded with its approved plan. It is approved like any other operation;
+   * when it completes, the original becomes REVERTED. Items changed on the server since are reported DRIFTED, not
+   * overwritten; items that cannot be undone (account openings, password resets) are left out and named.
+   */
+  revertOperation: handleUnaryCall<RevertOperationRequest, RevertOperationResponse>;
   /** Templates: named, versioned presets (type, fixed parameters, constraints, default approval policy). */
   listTemplates: handleUnaryCall<ListTemplatesRequest, ListTemplatesResponse>;
   getTemplate: handleUnaryCall<GetTemplateRequest, GetTemplateResponse>;
