@@ -29,6 +29,17 @@ export interface TokenRealm {
   realm: string;
 }
 
+/** Keycloak's token endpoint said no (NotAuthenticated) or did not work (Unavailable); reason is its description. */
+export class KeycloakRefusal extends CliError {
+  constructor(
+    readonly reason: string,
+    exitCode: ExitCode,
+  ) {
+    super(`Keycloak refused the login: ${reason}`, exitCode);
+    this.name = 'KeycloakRefusal';
+  }
+}
+
 function endpoint(realm: TokenRealm, path: 'token' | 'logout'): string {
   return `${realm.keycloakUrl}/realms/${encodeURIComponent(realm.realm)}/protocol/openid-connect/${path}`;
 }
@@ -43,7 +54,7 @@ async function requestTokens(realm: TokenRealm, form: Record<string, string>, no
   if (!response.ok || !body.access_token) {
     const reason = body.error_description ?? body.error ?? `HTTP ${response.status}`;
     // 400/401 are Keycloak refusing the credentials; anything else is Keycloak not working.
-    throw new CliError(`Keycloak refused the login: ${reason}`, response.status === 400 || response.status === 401 ? ExitCode.NotAuthenticated : ExitCode.Unavailable);
+    throw new KeycloakRefusal(reason, response.status === 400 || response.status === 401 ? ExitCode.NotAuthenticated : ExitCode.Unavailable);
   }
   const issuedAt = now();
   return {
@@ -68,7 +79,16 @@ export async function clientCredentialsLogin(realm: TokenRealm, clientId: string
 
 export async function refreshSession(session: StoredSession, now = Date.now): Promise<StoredSession> {
   if (!session.refreshToken) throw new CliError('the session has expired: log in again (tradewarden login)', ExitCode.NotAuthenticated);
-  const tokens = await requestTokens(session, { grant_type: 'refresh_token', client_id: session.clientId, refresh_token: session.refreshToken }, now);
+  let tokens: Awaited<ReturnType<typeof requestTokens>>;
+  try {
+    tokens = await requestTokens(session, { grant_type: 'refresh_token', client_id: session.clientId, refresh_token: session.refreshToken }, now);
+  } catch (error) {
+    // Not a login the user just typed: the stored session was ended (logout, an admin, Keycloak's idle timeout).
+    if (error instanceof KeycloakRefusal && error.exitCode === ExitCode.NotAuthenticated) {
+      throw new CliError(`the session of ${session.principal} has ended (Keycloak: ${error.reason}): log in again (tradewarden login)`, ExitCode.NotAuthenticated);
+    }
+    throw error;
+  }
   return { ...session, ...tokens, refreshToken: tokens.refreshToken ?? session.refreshToken, refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? session.refreshTokenExpiresAt };
 }
 

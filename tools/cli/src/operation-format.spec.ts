@@ -11,6 +11,7 @@ import {
   parseSince,
   parseStatuses,
   rowOfIssueField,
+  sameFieldValue,
 } from './operation-format';
 
 const { OperationStatus } = operationV1;
@@ -71,6 +72,21 @@ describe('operation formatting', () => {
       errorMessage: 'no money',
     });
     expect(formatOperationItem(item).split('\n')).toEqual(['row 3  mt5-demo-1  rejected  (item i-3)', '    balance: 5.00 -> 0.00', '    error MT_RETCODE_10019: no money']);
+  });
+
+  it('does not show a decimal written with other digits as a change (the read-back after-state of an executed item)', () => {
+    // Before from the plan (the currency's digits), after as the gateway read it back.
+    expect(formatChanges({ login: '500002', balance: '2000.00', credit: '0.00' }, { login: '500002', balance: '2042', credit: '0' })).toEqual(['balance: 2000.00 -> 2042']);
+    expect(formatChanges({ swap_long: '-6.80', spread: '010' }, { swap_long: '-6.8', spread: '10' })).toEqual([]);
+    expect(formatChanges({ a: '1.05', b: '10', c: '-1', d: '-0.00', e: 'real\\retail' }, { a: '1.5', b: '1', c: '1', d: '0', e: 'real\\pro' })).toEqual([
+      'a: 1.05 -> 1.5',
+      'b: 10 -> 1',
+      'c: -1 -> 1',
+      'e: real\\retail -> real\\pro',
+    ]);
+    expect(sameFieldValue('100', '10.0')).toBe(false);
+    expect(sameFieldValue('0.10', '0.1')).toBe(true);
+    expect(sameFieldValue('abc', undefined)).toBe(false);
   });
 
   it('describes batch answers', () => {

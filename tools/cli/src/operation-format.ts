@@ -105,10 +105,30 @@ export function formatOperationSummary(operation: intakeV1.Operation): string {
   return lines.join('\n');
 }
 
+const DECIMAL = /^(-?)0*(\d+?)(?:\.(\d*?)0*)?$/;
+
+/**
+ * Whether two field values are the same. Decimals are compared by value: the plan's before-state writes money with the
+ * currency's digits ("0.00") while the state read back after execution may not ("0"), and that is no change.
+ */
+export function sameFieldValue(a: string | undefined, b: string | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const canonical = (value: string) => {
+    const match = DECIMAL.exec(value);
+    if (!match) return undefined;
+    const [, sign, whole, fraction] = match;
+    const text = fraction ? `${whole}.${fraction}` : whole!;
+    return text === '0' ? text : `${sign}${text}`;
+  };
+  const left = canonical(a);
+  return left !== undefined && left === canonical(b);
+}
+
 /** "balance: 1000.00 -> 1250.50"; unchanged fields are left out, except that a value only known before is shown. */
 export function formatChanges(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return fields.filter((field) => before[field] !== after[field] && field in after).map((field) => `${field}: ${before[field] ?? '(none)'} -> ${after[field]}`);
+  return fields.filter((field) => field in after && !sameFieldValue(before[field], after[field])).map((field) => `${field}: ${before[field] ?? '(none)'} -> ${after[field]}`);
 }
 
 export function formatOperationItem(item: intakeV1.OperationItem): string {

@@ -1,0 +1,501 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
+import { demoRealm } from '@tradewarden/local-infra';
+import { intakeV1 } from '@tradewarden/proto';
+import { eventually, harnessServers, userToken } from '@tradewarden/test-harness';
+import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
+
+const root = resolve(__dirname, '..', '..');
+
+/** The documented exit codes (tools/cli/src/exit-codes.ts, docs/cli.md), spelled out: the contract under test. */
+const EXIT = { ok: 0, failed: 1, usage: 2, notAuthenticated: 3, unavailable: 4 } as const;
+
+interface CliRun {
+  args: readonly string[];
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The CLI as `npx tradewarden` runs it: node on tools/cli/bin/tradewarden.js, which loads tools/runtime/register-paths.js
+ * and the compiled dist/tools/cli/src/main.js of its workspace. The workspace's own dist/ may be older than the sources
+ * (the bin builds only when it is missing), so the suite compiles the CLI's sources (tools/cli and the libs it imports,
+ * without type checks: `npm run typecheck` does those) into a workspace of its own under the run directory and copies
+ * the bin and register-paths.js there. That workspace has its own nx.json, so a platform a developer runs with
+ * `npm start` (its .runtime/platform.json) is never seen: the CLI learns the addresses only from TRADEWARDEN_*.
+ */
+async function buildCliWorkspace(directory: string): Promise<string> {
+  mkdirSync(join(directory, 'tools', 'cli', 'bin'), { recursive: true });
+  mkdirSync(join(directory, 'tools', 'runtime'), { recursive: true });
+  copyFileSync(join(root, 'tools', 'cli', 'bin', 'tradewarden.js'), join(directory, 'tools', 'cli', 'bin', 'tradewarden.js'));
+  copyFileSync(join(root, 'tools', 'runtime', 'register-paths.js'), join(directory, 'tools', 'runtime', 'register-paths.js'));
+  writeFileSync(join(directory, 'nx.json'), '{}\n');
+  writeFileSync(join(directory, 'package.json'), '{ "private": true }\n');
+  const tsconfig = join(directory, 'tsconfig.cli.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(root, 'tsconfig.base.json'),
+      compilerOptions: { rootDir: root, baseUrl: root, outDir: join(directory, 'dist'), noCheck: true, sourceMap: false, incremental: false },
+      files: [join(root, 'tools', 'cli', 'src', 'main.ts')],
+    }),
+  );
+  const compiler = spawn(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  compiler.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  compiler.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((done) => compiler.once('close', done));
+  const bin = join(directory, 'tools', 'cli', 'bin', 'tradewarden.js');
+  if (code !== 0 || !existsSync(join(directory, 'dist', 'tools', 'cli', 'src', 'main.js'))) throw new Error(`compiling the CLI failed (exit ${code}):\n${output}`);
+  return bin;
+}
+
+/** "100050" minor units -> "1000.50". */
+const money = (minor: bigint) => `${minor < 0n ? '-' : ''}${(minor < 0n ? -minor : minor) / 100n}.${String((minor < 0n ? -minor : minor) % 100n).padStart(2, '0')}`;
+const lines = (text: string) => text.split(/\r?\n/).filter((line) => line !== '');
+
+/**
+ * `tradewarden` against the real platform (the in-process services, the simulated MT5 and MT4 servers, and the run's
+ * Kafka, PostgreSQL and Keycloak), driven as a child process with its own HOME per test, asserting on exit codes, the
+ * --json documents and what the platform really did.
+ */
+describe('tradewarden CLI end to end', () => {
+  let platform: InProcessPlatform | undefined;
+  let bin: string;
+  let workDir: string;
+  let intake: GrpcClient<typeof intakeV1.IntakeServiceService>;
+
+  beforeAll(async () => {
+    const runDir = process.env['TW_HARNESS_RUN_DIR'] ?? tmpdir();
+    workDir = mkdtempSync(join(runDir, 'cli-e2e-'));
+    const started = startInProcessPlatform('cli', { generatedAccounts: 20 }).then((running) => (platform = running));
+    // Compiled while the platform starts (the machine has two cores).
+    const [builtBin] = await Promise.all([buildCliWorkspace(join(workDir, 'workspace')), started]);
+    bin = builtBin;
+    intake = createGrpcClient(intakeV1.IntakeServiceService, started_().addresses.intake, 'IntakeService');
+    // Templates have no CLI command to save them (an admin's API call): one for `templates` and `submit --template`.
+    await unaryCall(
+      intake,
+      'saveTemplate',
+      intakeV1.SaveTemplateRequest.fromPartial({
+        template: {
+          name: 'cli-small-deposit',
+          operationType: 'balance.deposit',
+          description: 'small USD deposits on mt5-demo-1',
+          fixed: { balanceDeposit: { comment: 'cli template', amount: { currency: 'USD' } } },
+          constraints: { maxAmountPerItem: { amount: '50.00', currency: 'USD' }, serverIds: ['mt5-demo-1'], maxItems: 10 },
+        },
+      }),
+      bearerMetadata(await userToken('admin')),
+    );
+  });
+
+  afterAll(async () => {
+    intake?.close();
+    await platform?.stop();
+  });
+
+  const started_ = (): InProcessPlatform => {
+    if (!platform) throw new Error('the platform did not start');
+    return platform;
+  };
+
+  /** One person's terminal: a HOME of its own (so ~/.config/tradewarden/token.json is theirs), made for one test. */
+  class Terminal {
+    readonly home = mkdtempSync(join(workDir, 'home-'));
+
+    get tokenFile(): string {
+      return join(this.home, '.config', 'tradewarden', 'token.json');
+    }
+
+    run(args: readonly string[], extraEnv: Record<string, string> = {}, timeoutMs = 90_000): Promise<CliRun> {
+      const addresses = started_().addresses;
+      const env: NodeJS.ProcessEnv = {
+        // Nothing of the test process's environment (a developer's TRADEWARDEN_* settings, say) but PATH.
+        PATH: process.env['PATH'],
+        HOME: this.home,
+        TRADEWARDEN_INTAKE: addresses.intake,
+        TRADEWARDEN_APPROVAL: addresses.approval,
+        TRADEWARDEN_GATEWAY: addresses.gateway,
+        TRADEWARDEN_KEYCLOAK: harnessServers().keycloakUrl,
+        TRADEWARDEN_REALM: harnessServers().realm,
+        ...extraEnv,
+      };
+      const child = spawn(process.execPath, [bin, ...args], { cwd: this.home, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      // Not a terminal, and nothing typed: what a script gives.
+      child.stdin.end();
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      return new Promise((done, fail) => {
+        child.once('error', fail);
+        child.once('close', (code) => {
+          clearTimeout(timer);
+          done({ args, code, stdout, stderr });
+        });
+      });
+    }
+
+    /** Runs, expects the exit code (showing stderr when it differs), and returns the run. */
+    async expect(args: readonly string[], exitCode: number, extraEnv: Record<string, string> = {}): Promise<CliRun> {
+      const run = await this.run(args, extraEnv);
+      expect({ args: run.args.join(' '), code: run.code, stderr: run.stderr }).toEqual({ args: args.join(' '), code: exitCode, stderr: expect.any(String) });
+      return run;
+    }
+
+    /** Runs with --json, expects exit 0 and returns the parsed document. */
+    async json<T = Record<string, unknown>>(args: readonly string[], exitCode: number = EXIT.ok): Promise<T> {
+      const run = await this.expect([...args, '--json'], exitCode);
+      return JSON.parse(run.stdout) as T;
+    }
+  }
+
+  async function loggedIn(user: string): Promise<Terminal> {
+    const terminal = new Terminal();
+    // A fresh Keycloak under load has refused a demo user's correct password once (libs/test-harness userToken).
+    await eventually(async () => terminal.expect(['login', '--user', user], EXIT.ok), 20_000, 1000);
+    return terminal;
+  }
+
+  const mt5Balance = (login: number) => started_().simulator.state.accounts.get(BigInt(login))!.balance;
+  const mt4Balance = (login: number) => started_().mt4.state.accounts.get(BigInt(login))!.balance;
+  const depositArgs = (login: number, amount: string, server = 'mt5-demo-1') => ['--server', server, '--set', `login=${login}`, '--set', `amount=${amount}`, '--set', 'currency=USD'];
+
+  interface OperationJson {
+    operationId: string;
+    operationType: string;
+    status: string;
+    submittedBy: string;
+    template?: string;
+    statusReason?: string;
+    counts?: Record<string, number>;
+    items?: { itemId: string; rowNumber: number; status: string; mtReference?: string; before?: Record<string, string>; after?: Record<string, string>; spec?: { serverId: string } }[];
+  }
+
+  /** `ops watch --json`: one operation document a line; the last is the final state. */
+  async function watch(terminal: Terminal, operationId: string, exitCode: number): Promise<OperationJson[]> {
+    const run = await terminal.expect(['ops', 'watch', operationId, '--json'], exitCode);
+    return lines(run.stdout).map((line) => JSON.parse(line) as OperationJson);
+  }
+
+  async function pendingApproval(terminal: Terminal, operationId: string): Promise<{ state: string; planDigest: string; policyName: string }> {
+    return eventually(async () => {
+      const request = await terminal.json<{ state: string; planDigest: string; policyName: string }>(['approvals', 'show', operationId]);
+      expect(request.state).toBe('APPROVAL_STATE_PENDING');
+      return request;
+    });
+  }
+
+  describe('login and logout', () => {
+    it('refuses a wrong password with exit 3 and stores nothing; logs a demo user in, renews the token, logs out', async () => {
+      const terminal = new Terminal();
+      const wrong = await terminal.expect(['login', '--user', 'agent', '--password', 'not-the-password'], EXIT.notAuthenticated);
+      expect(wrong.stderr).toMatch(/^tradewarden: Keycloak refused the login: invalid user credentials/im);
+      expect(existsSync(terminal.tokenFile)).toBe(false);
+      const notLoggedIn = await terminal.expect(['ops', 'list'], EXIT.notAuthenticated);
+      expect(notLoggedIn.stderr).toContain('not logged in: run tradewarden login');
+
+      const login = await terminal.json<{ principal: string; grant: string; realm: string; tokenFile: string }>(['login', '--user', 'supervisor']);
+      expect(login).toEqual({ principal: 'supervisor', grant: 'password', keycloakUrl: harnessServers().keycloakUrl, realm: 'tradewarden', tokenFile: terminal.tokenFile });
+      expect(statSync(terminal.tokenFile).mode & 0o777).toBe(0o600);
+      const human = await terminal.expect(['login', '--user', 'agent'], EXIT.ok);
+      expect(human.stdout).toMatch(/^logged in as agent \(user\) at http:\/\/.+, realm tradewarden; token valid \d+ min/);
+      expect(human.stdout).toContain(`token stored in ${terminal.tokenFile} (readable by you only)`);
+
+      // An access token about to expire is renewed with the refresh token, and the file rewritten.
+      const stored = JSON.parse(readFileSync(terminal.tokenFile, 'utf8')) as { accessToken: string; accessTokenExpiresAt: number; principal: string };
+      expect(stored.principal).toBe('agent');
+      writeFileSync(terminal.tokenFile, JSON.stringify({ ...stored, accessTokenExpiresAt: Date.now() - 1000 }));
+      await terminal.expect(['ops', 'list', '--limit', '1'], EXIT.ok);
+      const renewed = JSON.parse(readFileSync(terminal.tokenFile, 'utf8')) as typeof stored;
+      expect(renewed.accessToken).not.toBe(stored.accessToken);
+      expect(renewed.accessTokenExpiresAt).toBeGreaterThan(Date.now() + 60_000);
+
+      const session = readFileSync(terminal.tokenFile, 'utf8');
+      expect(await terminal.json(['logout'])).toEqual({ loggedOut: true, keycloakSessionEnded: true });
+      expect(existsSync(terminal.tokenFile)).toBe(false);
+      expect((await terminal.expect(['logout'], EXIT.ok)).stdout).toBe('not logged in\n');
+      await terminal.expect(['ops', 'list'], EXIT.notAuthenticated);
+
+      // The Keycloak session really ended: the old refresh token renews nothing.
+      writeFileSync(terminal.tokenFile, JSON.stringify({ ...(JSON.parse(session) as object), accessTokenExpiresAt: 0 }));
+      const ended = await terminal.expect(['ops', 'list'], EXIT.notAuthenticated);
+      expect(ended.stderr).toMatch(/^tradewarden: the session of agent has ended \(Keycloak: .+\): log in again \(tradewarden login\)\n$/);
+    });
+
+    it('lets an integration use its client credentials from the environment, without a login', async () => {
+      const terminal = new Terminal();
+      const before = mt5Balance(500005);
+      const env = { TRADEWARDEN_CLIENT_ID: 'tradewarden-crm', TRADEWARDEN_CLIENT_SECRET: demoRealm.clientSecret('tradewarden-crm') };
+      const run = await terminal.expect(['submit', 'balance.deposit', ...depositArgs(500005, '1.25'), '--json'], EXIT.ok, env);
+      const operation = (JSON.parse(run.stdout) as { operation: OperationJson }).operation;
+      expect(operation.submittedBy).toBe('service-account-tradewarden-crm');
+      await eventually(async () => expect(mt5Balance(500005)).toBe(before + 125n));
+      expect(existsSync(terminal.tokenFile)).toBe(false);
+    });
+  });
+
+  describe('validate', () => {
+    it('previews a deposit from --set flags (before -> after) without changing anything', async () => {
+      const agent = await loggedIn('agent');
+      const before = mt5Balance(500001);
+      const preview = await agent.json<{ valid: boolean; items: OperationJson['items']; totals: Record<string, unknown> }>(['validate', 'balance.deposit', ...depositArgs(500001, '250.50')]);
+      expect(preview.valid).toBe(true);
+      expect(preview.items).toHaveLength(1);
+      expect(preview.items![0]).toMatchObject({ rowNumber: 1, before: { login: '500001', balance: money(before) }, after: { balance: money(before + 25050n) } });
+      expect(preview.totals).toMatchObject({ items: 1, validItems: 1, accounts: 1, servers: 1, moneyIn: [{ amount: '250.50', currency: 'USD' }] });
+      const human = await agent.expect(['validate', 'balance.deposit', ...depositArgs(500001, '250.50')], EXIT.ok);
+      expect(human.stdout).toContain(`balance: ${money(before)} -> ${money(before + 25050n)}`);
+      expect(human.stdout).toContain('valid: nothing was stored or sent (dry run)');
+      expect(mt5Balance(500001)).toBe(before);
+    });
+
+    it('refuses an invalid deposit with exit 1, naming the field', async () => {
+      const agent = await loggedIn('agent');
+      // The server's rule: the account does not exist.
+      const unknown = await agent.json<{ valid?: boolean; items: { errors: { field: string; code: string }[] }[] }>(['validate', 'balance.deposit', ...depositArgs(599999, '10.00')], EXIT.failed);
+      expect(unknown.valid).not.toBe(true);
+      expect(unknown.items[0]!.errors).toEqual([expect.objectContaining({ field: 'items[0].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND' })]);
+      const human = await agent.expect(['validate', 'balance.deposit', ...depositArgs(500001, '0')], EXIT.failed);
+      expect(human.stdout).toMatch(/error RANGE items\[0\]\.balance_deposit\.amount\.amount: /);
+      expect(human.stdout).toContain('refused: 1 item with errors');
+      // The format's rule, checked before anything is sent.
+      const malformed = await agent.expect(['validate', 'balance.deposit', ...depositArgs(500001, 'ten')], EXIT.failed);
+      expect(malformed.stdout).toMatch(/error NOT_A_DECIMAL amount: /);
+      // Not a field of the type: a usage error.
+      const notAField = await agent.expect(['validate', 'balance.deposit', '--server', 'mt5-demo-1', '--set', 'login=500001', '--set', 'amout=5'], EXIT.usage);
+      expect(notAField.stderr).toContain('--set amout: not a field of balance.deposit; fields: login, amount, currency, comment');
+    });
+  });
+
+  describe('submit, watch, show, list', () => {
+    it('submits a deposit, watches it to completion, shows it and finds it with a filter', async () => {
+      const agent = await loggedIn('agent');
+      const before = mt5Balance(500002);
+      const since = new Date(Date.now() - 1000).toISOString();
+      const submitted = await agent.json<{ operation: OperationJson; replayed?: boolean }>(['submit', 'balance.deposit', ...depositArgs(500002, '42.00')]);
+      const operationId = submitted.operation.operationId;
+      expect(submitted.operation).toMatchObject({ operationType: 'balance.deposit', submittedBy: 'agent' });
+      expect(submitted.replayed).toBeUndefined();
+
+      const updates = await watch(agent, operationId, EXIT.ok);
+      expect(updates.at(-1)).toMatchObject({ operationId, status: 'OPERATION_STATUS_COMPLETED', counts: expect.objectContaining({ total: 1, applied: 1 }) });
+      expect(mt5Balance(500002)).toBe(before + 4200n);
+
+      // The same command again is the same request: answered as a replay, nothing deposited twice.
+      const again = await agent.json<{ operation: OperationJson; replayed?: boolean }>(['submit', 'balance.deposit', ...depositArgs(500002, '42.00')]);
+      expect(again).toMatchObject({ replayed: true, operation: { operationId } });
+      expect(mt5Balance(500002)).toBe(before + 4200n);
+
+      const shown = await agent.json<OperationJson>(['ops', 'show', operationId]);
+      expect(shown).toMatchObject({ operationId, status: 'OPERATION_STATUS_COMPLETED' });
+      expect(shown.items).toEqual([expect.objectContaining({ rowNumber: 1, status: 'ITEM_STATUS_APPLIED', mtReference: expect.stringMatching(/^\d+$/), spec: expect.objectContaining({ serverId: 'mt5-demo-1' }) })]);
+      const [item] = shown.items!;
+      expect(item!.before).toMatchObject({ login: '500002', balance: money(before) });
+      // The after-state is what the gateway read back from the server (numerically: its format differs, see below).
+      expect(Number(item!.after!['balance'])).toBe(Number(money(before + 4200n)));
+      expect(Number(item!.after!['credit'])).toBe(Number(item!.before!['credit']));
+      const human = await agent.expect(['ops', 'show', operationId], EXIT.ok);
+      expect(human.stdout).toContain(`operation ${operationId}  balance.deposit  COMPLETED`);
+      expect(human.stdout).toContain(`  1 item (1 applied)`);
+      expect(human.stdout).toMatch(new RegExp(`row 1  mt5-demo-1  applied  mt ref ${item!.mtReference}  \\(item ${item!.itemId}\\)\n    balance: ${money(before)} -> ${money(before + 4200n).replace('.00', '')}(\\.00)?\n`));
+      // Only what changed: the credit did not.
+      expect(human.stdout).not.toContain('credit:');
+
+      const listed = await agent.json<{ operations: OperationJson[]; more: boolean }>(['ops', 'list', '--type', 'balance.deposit', '--status', 'completed', '--submitter', 'agent', '--since', since]);
+      expect(listed.operations.map((operation) => operation.operationId)).toContain(operationId);
+      for (const operation of listed.operations) expect(operation).toMatchObject({ operationType: 'balance.deposit', status: 'OPERATION_STATUS_COMPLETED', submittedBy: 'agent' });
+      const onMt4 = await agent.json<{ operations: OperationJson[] }>(['ops', 'list', '--server', 'mt4-demo-1', '--since', since]);
+      expect(onMt4.operations.map((operation) => operation.operationId)).not.toContain(operationId);
+      const table = await agent.expect(['ops', 'list', '--type', 'balance.deposit', '--since', since], EXIT.ok);
+      expect(lines(table.stdout)[0]).toMatch(/^id\s+type\s+status\s+items\s+submitted by\s+submitted at$/);
+      expect(table.stdout).toMatch(new RegExp(`${operationId}\\s+balance\\.deposit\\s+completed\\s+1 item \\(1 applied\\)\\s+agent`));
+
+      await agent.expect(['ops', 'list', '--status', 'finished'], EXIT.usage);
+      await agent.expect(['ops', 'show', '00000000-0000-4000-8000-000000000000'], EXIT.failed);
+    });
+  });
+
+  describe('batches from CSV', () => {
+    const csv = (name: string, rows: string[]) => {
+      const path = join(workDir, `${name}-${Date.now()}.csv`);
+      writeFileSync(path, ['server_id,login,amount,currency,comment', ...rows].join('\n'));
+      return path;
+    };
+
+    it('submits a CSV spanning MT5 and MT4 through SubmitBatch and reports it per row', async () => {
+      const agent = await loggedIn('agent');
+      const before = { m5a: mt5Balance(500003), m5b: mt5Balance(500004), m4a: mt4Balance(700001), m4b: mt4Balance(700002) };
+      const file = csv('mixed', ['mt5-demo-1,500003,11.00,USD,cli batch', 'mt4-demo-1,700001,12.00,USD,cli batch', 'mt5-demo-1,500004,13.00,USD,cli batch', 'mt4-demo-1,700002,14.00,USD,cli batch']);
+
+      const result = await agent.json<{ submitted: boolean; acceptedItems: number; operation: OperationJson }>(['submit', 'balance.deposit', '--csv', file]);
+      expect(result).toMatchObject({ submitted: true, acceptedItems: 4, operation: { operationType: 'balance.deposit', submittedBy: 'agent' } });
+      const operationId = result.operation.operationId;
+      expect((await watch(agent, operationId, EXIT.ok)).at(-1)).toMatchObject({ status: 'OPERATION_STATUS_COMPLETED', counts: expect.objectContaining({ total: 4, applied: 4 }) });
+      expect({ m5a: mt5Balance(500003), m5b: mt5Balance(500004), m4a: mt4Balance(700001), m4b: mt4Balance(700002) }).toEqual({
+        m5a: before.m5a + 1100n,
+        m5b: before.m5b + 1300n,
+        m4a: before.m4a + 1200n,
+        m4b: before.m4b + 1400n,
+      });
+
+      const report = await agent.expect(['ops', 'report', operationId], EXIT.ok);
+      const rows = lines(report.stdout).map((line) => line.split(','));
+      expect(rows[0]).toEqual(['row', 'item_id', 'server_id', 'status', 'error_code', 'error_message', 'mt_reference']);
+      expect(rows.slice(1).map(([row, , server, status]) => [row, server, status])).toEqual([
+        ['1', 'mt5-demo-1', 'applied'],
+        ['2', 'mt4-demo-1', 'applied'],
+        ['3', 'mt5-demo-1', 'applied'],
+        ['4', 'mt4-demo-1', 'applied'],
+      ]);
+      for (const row of rows.slice(1)) expect(row[6]).toMatch(/\S/);
+      const out = join(agent.home, 'report.csv');
+      const written = await agent.expect(['ops', 'report', operationId, '--out', out], EXIT.ok);
+      expect(written.stderr).toBe(`4 rows written to ${out}\n`);
+      expect(readFileSync(out, 'utf8')).toBe(report.stdout);
+      expect(lines((await agent.expect(['ops', 'report', operationId, '--failed'], EXIT.ok)).stdout)).toEqual(['row,item_id,server_id,status,error_code,error_message,mt_reference']);
+      await agent.expect(['ops', 'report', operationId, '--json'], EXIT.usage);
+
+      // The MT4 server's operations are found by its id.
+      const onMt4 = await agent.json<{ operations: OperationJson[] }>(['ops', 'list', '--server', 'mt4-demo-1', '--type', 'balance.deposit']);
+      expect(onMt4.operations.map((operation) => operation.operationId)).toContain(operationId);
+    });
+
+    it('refuses a CSV with a malformed row before sending anything, naming the row, and writes the report', async () => {
+      const agent = await loggedIn('agent');
+      const before = [mt5Balance(500003), mt4Balance(700003)];
+      const dealsBefore = started_().simulator.state.deals.length + started_().mt4.state.deals.length;
+      const file = csv('malformed', ['mt5-demo-1,500003,5.00,USD,ok', 'mt4-demo-1,700003,6.00,USD,ok', 'mt5-demo-1,500003,seven,USD,bad']);
+      const refused = await agent.json<{ submitted: boolean; errors: { row: number; field: string; code: string }[] }>(['submit', 'balance.deposit', '--csv', file], EXIT.failed);
+      expect(refused).toMatchObject({ submitted: false, errors: [{ row: 3, field: 'amount', code: 'NOT_A_DECIMAL' }] });
+      const human = await agent.expect(['submit', 'balance.deposit', '--csv', file], EXIT.failed);
+      expect(human.stderr).toContain(`refused before sending: 1 problem in ${file}`);
+      expect(human.stderr).toMatch(/row 3, column amount: .*\[NOT_A_DECIMAL\]/);
+      const reportFile = file.replace(/\.csv$/, '.report.csv');
+      expect(human.stderr).toContain(`per-row report: ${reportFile}`);
+      expect(lines(readFileSync(reportFile, 'utf8')).map((line) => line.split(',').filter((_cell, column) => [0, 3, 4].includes(column)))).toEqual([
+        ['row', 'status', 'error_code'],
+        ['3', 'skipped', 'NOT_A_DECIMAL'],
+      ]);
+      expect([mt5Balance(500003), mt4Balance(700003)]).toEqual(before);
+      expect(started_().simulator.state.deals.length + started_().mt4.state.deals.length).toBe(dealsBefore);
+    });
+
+    it('stores nothing of a batch the server refuses for one row, and skips that row with --skip-invalid', async () => {
+      const agent = await loggedIn('agent');
+      const since = new Date(Date.now() - 1000).toISOString();
+      const before = [mt5Balance(500001), mt4Balance(700003)];
+      const file = csv('unknown-account', ['mt5-demo-1,500001,3.00,USD,ok', 'mt4-demo-1,799999,4.00,USD,no such account', 'mt4-demo-1,700003,5.00,USD,ok']);
+      const refused = await agent.json<{ submitted?: boolean; errorCount: number; errors: { field: string; code: string }[] }>(['submit', 'balance.deposit', '--csv', file], EXIT.failed);
+      expect(refused.submitted).not.toBe(true);
+      expect(refused.errors).toEqual([expect.objectContaining({ field: 'items[1].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND' })]);
+      const reportFile = file.replace(/\.csv$/, '.report.csv');
+      expect(lines(readFileSync(reportFile, 'utf8'))[1]).toMatch(/^2,,,skipped,ACCOUNT_NOT_FOUND,/);
+      const nothing = await agent.json<{ operations: OperationJson[] }>(['ops', 'list', '--since', since]);
+      expect(nothing.operations).toEqual([]);
+
+      const skipping = await agent.expect(['submit', 'balance.deposit', '--csv', file, '--skip-invalid', '--json'], EXIT.ok);
+      const accepted = JSON.parse(skipping.stdout) as { submitted: boolean; acceptedItems: number; skippedItems: number; operation: OperationJson };
+      expect(accepted).toMatchObject({ submitted: true, acceptedItems: 2, skippedItems: 1 });
+      expect(skipping.stderr).toBe(`1 invalid items skipped; per-row report: ${reportFile}\n`);
+      // The skipped row counts as not applied: the operation ends partially failed (ops watch: exit 1).
+      const final = (await watch(agent, accepted.operation.operationId, EXIT.failed)).at(-1)!;
+      expect(final).toMatchObject({ status: 'OPERATION_STATUS_PARTIALLY_FAILED', counts: expect.objectContaining({ total: 3, applied: 2, skipped: 1 }) });
+      expect([mt5Balance(500001), mt4Balance(700003)]).toEqual([before[0]! + 300n, before[1]! + 500n]);
+      const failedRows = lines((await agent.expect(['ops', 'report', accepted.operation.operationId, '--failed'], EXIT.ok)).stdout).slice(1);
+      expect(failedRows.map((line) => line.split(',').slice(2, 5))).toEqual([['mt4-demo-1', 'skipped', 'ACCOUNT_NOT_FOUND']]);
+      expect(failedRows[0]).toMatch(/^2,/);
+    });
+  });
+
+  describe('approvals', () => {
+    it('runs a supervisor’s symbol change after a second supervisor approves it; self-approval is refused', async () => {
+      const [supervisor, supervisor2] = await Promise.all([loggedIn('supervisor'), loggedIn('supervisor2')]);
+      const spreadBefore = started_().simulator.state.symbols.get('EURUSD')!.spread;
+      const submitted = await supervisor.json<{ operation: OperationJson }>(['submit', 'symbol.set_spread', '--server', 'mt5-demo-1', '--set', 'symbol=EURUSD', '--set', `spread=${spreadBefore + 3}`]);
+      const operationId = submitted.operation.operationId;
+      const request = await pendingApproval(supervisor2, operationId);
+      expect(request.policyName).toBe('supervisor-approval');
+      const shown = await supervisor2.expect(['approvals', 'show', operationId], EXIT.ok);
+      expect(shown.stdout).toContain(`approval of ${operationId} (symbol.set_spread): PENDING`);
+      expect(shown.stdout).toContain(`spread: ${spreadBefore} -> ${spreadBefore + 3}`);
+
+      const self = await supervisor.expect(['approvals', 'approve', operationId, '--yes'], EXIT.notAuthenticated);
+      expect(self.stderr).toMatch(/PERMISSION_DENIED: .*\[SELF_APPROVAL\]/);
+      const unconfirmed = await supervisor2.expect(['approvals', 'approve', operationId], EXIT.usage);
+      expect(unconfirmed.stderr).toContain('not a terminal: confirm the approve with --yes');
+      expect(started_().simulator.state.symbols.get('EURUSD')!.spread).toBe(spreadBefore);
+
+      const approved = await supervisor2.json<{ state: string; approvers: string[]; planDigest: string }>(['approvals', 'approve', operationId, '--yes', '--comment', 'checked with the desk']);
+      expect(approved).toMatchObject({ state: 'APPROVAL_STATE_APPROVED', approvers: ['supervisor2'], planDigest: request.planDigest });
+      expect((await watch(supervisor, operationId, EXIT.ok)).at(-1)!.status).toBe('OPERATION_STATUS_COMPLETED');
+      expect(started_().simulator.state.symbols.get('EURUSD')!.spread).toBe(spreadBefore + 3);
+    });
+
+    it('cancels a withdrawal waiting for approval (approving it afterwards fails), and rejects another', async () => {
+      const [agent, supervisor] = await Promise.all([loggedIn('agent'), loggedIn('supervisor')]);
+      const before = mt5Balance(500004);
+      const waiting = (await agent.json<{ operation: OperationJson }>(['submit', 'balance.withdrawal', ...depositArgs(500004, '10.00')])).operation.operationId;
+      await pendingApproval(supervisor, waiting);
+      await agent.expect(['ops', 'cancel', waiting], EXIT.usage);
+      const cancelled = await agent.json<{ operation: OperationJson }>(['ops', 'cancel', waiting, '--reason', 'customer withdrew the request']);
+      expect(cancelled.operation).toMatchObject({ status: 'OPERATION_STATUS_CANCELLED', statusReason: 'customer withdrew the request' });
+      expect((await watch(agent, waiting, EXIT.failed)).at(-1)!.status).toBe('OPERATION_STATUS_CANCELLED');
+      await eventually(async () => expect((await supervisor.json<{ state: string }>(['approvals', 'show', waiting])).state).toBe('APPROVAL_STATE_CANCELLED'));
+      const late = await supervisor.expect(['approvals', 'approve', waiting, '--yes'], EXIT.failed);
+      expect(late.stderr).toContain('FAILED_PRECONDITION');
+
+      const rejectedId = (await agent.json<{ operation: OperationJson }>(['submit', 'balance.withdrawal', ...depositArgs(500004, '11.00')])).operation.operationId;
+      await pendingApproval(supervisor, rejectedId);
+      await supervisor.expect(['approvals', 'reject', rejectedId, '--yes'], EXIT.usage);
+      const rejected = await supervisor.json<{ state: string }>(['approvals', 'reject', rejectedId, '--reason', 'wrong account', '--yes']);
+      expect(rejected.state).toBe('APPROVAL_STATE_REJECTED');
+      expect((await watch(agent, rejectedId, EXIT.failed)).at(-1)!.status).toBe('OPERATION_STATUS_REJECTED');
+      expect(mt5Balance(500004)).toBe(before);
+    });
+  });
+
+  describe('templates', () => {
+    it('lists and shows templates, and submits within one', async () => {
+      const agent = await loggedIn('agent');
+      const listed = await agent.json<{ name: string; version: number; operationType: string }[]>(['templates', 'list']);
+      expect(listed).toContainEqual(expect.objectContaining({ name: 'cli-small-deposit', version: 1, operationType: 'balance.deposit' }));
+      const table = await agent.expect(['templates', 'list'], EXIT.ok);
+      expect(table.stdout).toMatch(/cli-small-deposit@1\s+balance\.deposit\s+-\s+small USD deposits on mt5-demo-1/);
+      const shown = await agent.json<{ name: string; version: number; createdBy: string; constraints: Record<string, unknown> }>(['templates', 'show', 'cli-small-deposit@1']);
+      expect(shown).toMatchObject({ name: 'cli-small-deposit', version: 1, createdBy: 'admin', constraints: { maxAmountPerItem: { amount: '50.00', currency: 'USD' }, serverIds: ['mt5-demo-1'], maxItems: 10 } });
+      const human = await agent.expect(['templates', 'show', 'cli-small-deposit'], EXIT.ok);
+      expect(human.stdout).toContain('template cli-small-deposit@1  balance.deposit');
+      expect(human.stdout).toContain('at most 50.00 USD per item');
+      await agent.expect(['templates', 'show', 'no-such-template'], EXIT.failed);
+      await agent.expect(['templates', 'show', 'cli-small-deposit@latest'], EXIT.usage);
+
+      const tooMuch = await agent.expect(['submit', 'balance.deposit', '--template', 'cli-small-deposit', ...depositArgs(500005, '60.00')], EXIT.failed);
+      expect(tooMuch.stderr).toMatch(/items\[0\]\.balance_deposit\.amount/);
+      const before = mt5Balance(500005);
+      const within = await agent.json<{ operation: OperationJson }>(['submit', 'balance.deposit', '--template', 'cli-small-deposit', ...depositArgs(500005, '20.00')]);
+      expect(within.operation.template).toBe('cli-small-deposit@1');
+      await watch(agent, within.operation.operationId, EXIT.ok);
+      expect(mt5Balance(500005)).toBe(before + 2000n);
+    });
+  });
+
+  describe('permissions', () => {
+    it('refuses what a user has no grant for with exit 3', async () => {
+      const [agent, compliance] = await Promise.all([loggedIn('agent'), loggedIn('compliance')]);
+      const spread = await agent.expect(['submit', 'symbol.set_spread', '--server', 'mt5-demo-1', '--set', 'symbol=USDJPY', '--set', 'spread=30'], EXIT.notAuthenticated);
+      expect(spread.stderr).toMatch(/^tradewarden: submit: PERMISSION_DENIED: /m);
+      const deposit = await compliance.expect(['submit', 'balance.deposit', ...depositArgs(500001, '1.00')], EXIT.notAuthenticated);
+      expect(deposit.stderr).toContain('PERMISSION_DENIED');
+      const listSymbols = await agent.expect(['ops', 'list', '--type', 'symbol.set_spread'], EXIT.notAuthenticated);
+      expect(listSymbols.stderr).toContain('PERMISSION_DENIED');
+      expect(started_().simulator.state.symbols.get('USDJPY')!.spread).not.toBe(30);
+    });
+  });
+});
