@@ -3,7 +3,7 @@ import type { Consumer, Producer } from 'kafkajs';
 import { fetchClientCredentialsToken } from '@tradewarden/auth';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { buildEnvelope, createKafka, decodeEnvelope, encodeEnvelope, Topics, topicName } from '@tradewarden/messaging';
-import { accountSnapshot, groupSnapshot, positionSnapshot, symbolSnapshot } from '@tradewarden/mt-change';
+import { accountSnapshot, groupSnapshot, orderSnapshot, positionSnapshot, symbolSnapshot } from '@tradewarden/mt-change';
 import { MtRetcode, MtUserRights } from '@tradewarden/mt5-webapi-protocol';
 import { eventsV1, gatewayV1, operationV1 } from '@tradewarden/proto';
 import { eventually, harnessServers, serviceAccount } from '@tradewarden/test-harness';
@@ -55,6 +55,10 @@ describe('gateway executes changes', () => {
     unaryCall(gateway, method, request as never, bearerMetadata(token), 30_000) as Promise<ReturnType<(typeof gatewayV1.GatewayServiceService)[K]['responseDeserialize']>>;
 
   const accountBefore = async (serverId: string, login: string) => accountSnapshot((await read('getAccount', { serverId, login })).account!);
+  const orderBefore = async (serverId: string, login: string, order: string) => orderSnapshot((await read('getOrders', { serverId, login, order })).orders[0]!);
+  /** A stop loss on the right side of a pending order's price: below it for a buy (even types), above for a sell. */
+  const stopLossFor = (order: { type: number; priceOrder: number }, digits: number, distance = 0.01) =>
+    (order.type % 2 === 0 ? order.priceOrder * (1 - distance) : order.priceOrder * (1 + distance)).toFixed(digits);
 
   /** Sends one approved item to the gateway and waits for its result. */
   async function execute(serverId: string, change: operationV1.MtChange, before: Record<string, string>, after: Record<string, string> = {}): Promise<eventsV1.ItemExecuted> {
@@ -162,6 +166,45 @@ describe('gateway executes changes', () => {
       expect(platform.simulator.state.positions.get(position.position)!.priceSL).toBe(Number(stopLoss));
     });
 
+    it('moves the stop loss of a pending order, keeping its take profit; a retry after a lost answer does not write again', async () => {
+      const order = [...platform.simulator.state.orders.values()][0]!;
+      const login = order.login.toString();
+      const ticket = order.order.toString();
+      const { digits } = platform.simulator.state.symbols.get(order.symbol)!;
+      const takeProfit = order.priceTP;
+      const stopLoss = stopLossFor(order, digits);
+      const lostBefore = platform.simulator.state.counters.lostAnswers;
+      // Every order/update loses its answer: the item can only end APPLIED if the retry finds the value written and
+      // leaves it, instead of writing (and losing the answer) again until it gives up.
+      platform.simulator.setFaults({ lostAnswerRate: 1, paths: ['/api/order/update'] });
+      let result: eventsV1.ItemExecuted;
+      try {
+        result = await execute(platform.serverId, { orderUpdate: { login, order: ticket, set: { price_sl: stopLoss } } }, await orderBefore(platform.serverId, login, ticket));
+      } finally {
+        platform.simulator.resetFaults();
+      }
+      expect([result.status, result.errorMessage, result.attempt]).toEqual([ItemStatus.ITEM_STATUS_APPLIED, '', 2]);
+      expect(platform.simulator.state.counters.lostAnswers - lostBefore).toBe(1);
+      expect(result.before).toMatchObject({ order: ticket, login, price_order: String(order.priceOrder) });
+      expect(result.after).toMatchObject({ order: ticket, price_sl: String(Number(stopLoss)) });
+      expect(platform.simulator.state.orders.get(order.order)).toMatchObject({ priceSL: Number(stopLoss), priceTP: takeProfit });
+    });
+
+    it('does not touch a pending order moved since approval: its stops were checked against the old price', async () => {
+      const order = [...platform.simulator.state.orders.values()][1]!;
+      const login = order.login.toString();
+      const ticket = order.order.toString();
+      const { digits } = platform.simulator.state.symbols.get(order.symbol)!;
+      const before = await orderBefore(platform.serverId, login, ticket);
+      const slBefore = order.priceSL;
+      const result = await execute(platform.serverId, { orderUpdate: { login, order: ticket, set: { price_sl: stopLossFor(order, digits, 0.02) } } }, { ...before, price_order: String(order.priceOrder * 1.001) });
+      expect([result.status, result.errorCode]).toEqual([ItemStatus.ITEM_STATUS_DRIFTED, 'BEFORE_STATE_DRIFTED']);
+      expect(result.errorMessage).toContain('price_order');
+      expect(platform.simulator.state.orders.get(order.order)!.priceSL).toBe(slBefore);
+      const gone = await execute(platform.serverId, { orderUpdate: { login, order: '8999999', set: { price_sl: '1' } } }, { ...before, order: '8999999' });
+      expect([gone.status, gone.errorCode]).toEqual([ItemStatus.ITEM_STATUS_FAILED, 'TARGET_NOT_FOUND']);
+    });
+
     it('books a credit and a withdrawal, and reports a withdrawal above free margin as rejected with the retcode', async () => {
       const login = '500003';
       const credit = await execute(platform.serverId, { balance: { login, dealType: BalanceDealType.BALANCE_DEAL_TYPE_CREDIT, amount: '250.00', currency: 'USD' } }, await accountBefore(platform.serverId, login));
@@ -241,6 +284,22 @@ describe('gateway executes changes', () => {
       const result = await execute(platform.mt4ServerId, { positionUpdate: { login, position: live.position, set: { price_sl: above }, throughDealer: true } }, positionSnapshot(live));
       expect(result.status).toBe(ItemStatus.ITEM_STATUS_REJECTED);
       expect(result.mtRetcode).toMatch(/^130 /);
+    });
+
+    it('moves the stops of a pending order through trade logic, which refuses them on the wrong side of its price (130)', async () => {
+      const order = [...platform.mt4.state.orders.values()][0];
+      if (!order) throw new Error('the seeded MT4 data has no pending order to test with');
+      const login = order.login.toString();
+      const ticket = order.order.toString();
+      const { digits } = platform.mt4.state.symbols.get(order.symbol)!;
+      const wrongSide = await execute(platform.mt4ServerId, { orderUpdate: { login, order: ticket, set: { price_tp: stopLossFor(order, digits) } } }, await orderBefore(platform.mt4ServerId, login, ticket));
+      expect(wrongSide.status).toBe(ItemStatus.ITEM_STATUS_REJECTED);
+      expect(wrongSide.mtRetcode).toMatch(/^130 /);
+      const stopLoss = stopLossFor(order, digits);
+      const takeProfit = order.priceTP;
+      const result = await execute(platform.mt4ServerId, { orderUpdate: { login, order: ticket, set: { price_sl: stopLoss } } }, await orderBefore(platform.mt4ServerId, login, ticket));
+      expect([result.status, result.errorMessage]).toEqual([ItemStatus.ITEM_STATUS_APPLIED, '']);
+      expect(platform.mt4.state.orders.get(order.order)).toMatchObject({ priceSL: Number(stopLoss), priceTP: takeProfit, priceOrder: order.priceOrder });
     });
 
     it('modifies the stop loss of an open trade', async () => {

@@ -29,11 +29,35 @@ describe('gateway reads', () => {
     unaryCall(gateway, method, request as never, bearerMetadata(token), 30_000) as Promise<ReturnType<(typeof gatewayV1.GatewayServiceService)[K]['responseDeserialize']>>;
 
   it('reads several accounts in one call and names the missing ones', async () => {
-    const reply = await call('getAccounts', { serverId: platform.serverId, logins: ['500001', '600007', '999999'] });
+    const reply = await call('getAccounts', { serverId: platform.serverId, logins: ['500001', '600007', '999999'], includeMargin: false });
     expect(reply.accounts.map((account) => account.login).sort()).toEqual(['500001', '600007']);
     expect(reply.missingLogins).toEqual(['999999']);
     const demo = reply.accounts.find((account) => account.login === '500001')!;
     expect(demo.balance).toEqual({ amount: expect.stringMatching(/^\d+\.\d{2}$/), currency: 'USD' });
+  });
+
+  it('reads balance and credit from the user record, and the trade state only when free margin is asked for', async () => {
+    const logins = ['500002', '500003'];
+    const withMargin = await call('getAccounts', { serverId: platform.serverId, logins, includeMargin: true });
+    // 500002: 2,000.00 balance, 150.00 margin held; 500003: 3,000.00 and 300.00 (the seeded demo accounts).
+    expect(withMargin.accounts.map((account) => [account.login, account.balance?.amount, account.marginFree?.amount])).toEqual([
+      ['500002', '2000.00', '1850.00'],
+      ['500003', '3000.00', '2700.00'],
+    ]);
+    // With the trade-state command failing, a read that does not need it is untouched and one that does fails.
+    platform.simulator.setFaults({ errorRate: 1, errorRetcode: 8, paths: ['/api/user/account/get'] });
+    try {
+      const withoutMargin = await call('getAccounts', { serverId: platform.serverId, logins, includeMargin: false });
+      expect(withoutMargin.accounts.map((account) => [account.login, account.balance?.amount, account.credit?.amount, account.marginFree])).toEqual([
+        ['500002', '2000.00', '0.00', undefined],
+        ['500003', '3000.00', '0.00', undefined],
+      ]);
+      await expect(call('getAccounts', { serverId: platform.serverId, logins, includeMargin: true })).rejects.toBeDefined();
+      await expect(call('getAccount', { serverId: platform.serverId, login: '500002' })).rejects.toBeDefined();
+    } finally {
+      platform.simulator.resetFaults();
+    }
+    expect((await call('getAccount', { serverId: platform.serverId, login: '500002' })).account?.marginFree?.amount).toBe('1850.00');
   });
 
   it('pages through the accounts of a group mask', async () => {
@@ -70,6 +94,21 @@ describe('gateway reads', () => {
     expect(positions.positions[0]!.volume).toMatch(/^\d+\.\d{4}$/);
   });
 
+  it('reads the open orders of an account, or one by ticket, and none of another account', async () => {
+    const order = [...platform.simulator.state.orders.values()][0]!;
+    const login = order.login.toString();
+    const all = await call('getOrders', { serverId: platform.serverId, login, order: '' });
+    const expected = [...platform.simulator.state.orders.values()].filter((candidate) => candidate.login === order.login);
+    expect(all.orders.map((found) => found.order).sort()).toEqual(expected.map((candidate) => candidate.order.toString()).sort());
+    const { digits } = platform.simulator.state.symbols.get(order.symbol)!;
+    const one = await call('getOrders', { serverId: platform.serverId, login, order: order.order.toString() });
+    expect(one.orders).toEqual([
+      expect.objectContaining({ order: order.order.toString(), login, symbol: order.symbol, type: order.type, priceOrder: order.priceOrder.toFixed(digits), priceTrigger: '0', priceSl: order.priceSL.toFixed(digits) }),
+    ]);
+    expect(one.orders[0]!.volume).toMatch(/^\d+\.\d{4}$/);
+    expect((await call('getOrders', { serverId: platform.serverId, login: '500001', order: order.order.toString() })).orders).toEqual([]);
+  });
+
   it('reports the pool of each server, and never opened more connections than its cap', async () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => call('getAccount', { serverId: platform.serverId, login: String(600001 + i) })));
     const health = await call('getServerHealth', { serverId: '' });
@@ -81,7 +120,7 @@ describe('gateway reads', () => {
   });
 
   it('names the field of a bad request', async () => {
-    const error = (await call('getAccounts', { serverId: platform.serverId, logins: ['500001', 'abc'] }).catch((e: unknown) => e)) as ServiceError;
+    const error = (await call('getAccounts', { serverId: platform.serverId, logins: ['500001', 'abc'], includeMargin: false }).catch((e: unknown) => e)) as ServiceError;
     expect(error.code).toBe(status.INVALID_ARGUMENT);
     expect(error.details).toContain('logins[1]');
     const unknownServer = (await call('getGroup', { serverId: 'mt5-nowhere', group: 'x' }).catch((e: unknown) => e)) as ServiceError;

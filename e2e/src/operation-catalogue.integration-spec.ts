@@ -76,6 +76,7 @@ describe('the operation catalogue end to end', () => {
       intake,
       'validateOperation',
       {
+        template: '',
         operationType: 'balance.withdrawal',
         items: [
           { serverId: platform.serverId, balanceWithdrawal: { login: '500002', amount: usd('100.00'), comment: '' } },
@@ -198,6 +199,42 @@ describe('the operation catalogue end to end', () => {
     await approve('supervisor', operation);
     expect((await finished(operation)).status).toBe(OperationStatus.OPERATION_STATUS_COMPLETED);
     expect(platform.simulator.state.positions.get(position.position)!.priceSL).toBe(Number(stopLoss));
+  });
+
+  it('trade records: moves the stops of pending orders on MT5 and MT4, refusing ones on the wrong side of the order price', async () => {
+    // Buy limits and buy stops (even types) open a long position at their price: the stop loss belongs below it.
+    const mt5Order = [...platform.simulator.state.orders.values()].find((candidate) => candidate.type % 2 === 0);
+    const mt4Order = [...platform.mt4.state.orders.values()].find((candidate) => candidate.type % 2 === 0);
+    if (!mt5Order || !mt4Order) throw new Error('the seeded data has no pending buy order to test with on MT5 and MT4');
+    const digitsOf = (symbol: string, state = platform.simulator.state) => state.symbols.get(symbol)!.digits;
+    const item = (serverId: string, order: { login: bigint; order: bigint }, priceSl: string): operationV1.OperationItemSpec =>
+      operationV1.OperationItemSpec.fromPartial({ serverId, orderModifyStops: { login: order.login.toString(), order: order.order.toString(), priceSl } });
+    const mt5StopLoss = (mt5Order.priceOrder * 0.99).toFixed(digitsOf(mt5Order.symbol));
+    const mt4StopLoss = (mt4Order.priceOrder * 0.99).toFixed(digitsOf(mt4Order.symbol, platform.mt4.state));
+
+    const preview = await unaryCall(
+      intake,
+      'validateOperation',
+      intakeV1.ValidateOperationRequest.fromPartial({
+        operationType: 'order.modify_stops',
+        items: [item(platform.serverId, mt5Order, (mt5Order.priceOrder * 1.01).toFixed(digitsOf(mt5Order.symbol))), item(platform.serverId, mt5Order, mt5StopLoss)],
+      }),
+      as('agent'),
+    );
+    expect(preview.items[0]!.errors.map((issue) => `${issue.field}:${issue.code}`)).toEqual(['items[0].order_modify_stops.price_sl:STOPS_WRONG_SIDE']);
+    expect(preview.items[1]).toMatchObject({
+      errors: [],
+      before: { order: mt5Order.order.toString(), price_order: String(mt5Order.priceOrder), price_sl: String(mt5Order.priceSL) },
+      after: { order: mt5Order.order.toString(), price_order: String(mt5Order.priceOrder), price_sl: String(Number(mt5StopLoss)) },
+    });
+
+    const operation = await submit('agent', 'order.modify_stops', [item(platform.serverId, mt5Order, mt5StopLoss), item(platform.mt4ServerId, mt4Order, mt4StopLoss)]);
+    expect(operation.items.map((planned) => planned.after['price_sl'])).toEqual([String(Number(mt5StopLoss)), String(Number(mt4StopLoss))]);
+    await approve('supervisor', operation);
+    const done = await finished(operation);
+    expect([done.status, ...done.items.map((executed) => executed.status)]).toEqual([OperationStatus.OPERATION_STATUS_COMPLETED, ItemStatus.ITEM_STATUS_APPLIED, ItemStatus.ITEM_STATUS_APPLIED]);
+    expect(platform.simulator.state.orders.get(mt5Order.order)!.priceSL).toBe(Number(mt5StopLoss));
+    expect(platform.mt4.state.orders.get(mt4Order.order)!.priceSL).toBe(Number(mt4StopLoss));
   });
 
   it('does not let an agent submit configuration changes', async () => {

@@ -9,6 +9,8 @@ import {
   driftedContext,
   groupChanges,
   groupSnapshot,
+  orderChanges,
+  orderSnapshot,
   parseSessions,
   positionChanges,
   symbolChanges,
@@ -62,6 +64,13 @@ describe('change sets', () => {
       sessionsTrades: [[], [{ open: 0, close: 1440 }], [], [], [], [], []],
     });
     expect(positionChanges({ price_sl: '1.08000' })).toEqual({ priceSl: '1.08' });
+    expect(orderChanges({ price_tp: '2400.50', price_sl: '0.00' })).toEqual({ priceSl: '0', priceTp: '2400.5' });
+  });
+
+  it('sets only the stops of a pending order, never its price, type or volume', () => {
+    expect(() => canonicalChangeSet('order', { price_order: '1.1' })).toThrow(/set\.price_order: is read-only on order records/);
+    expect(() => canonicalChangeSet('order', { volume: '2' })).toThrow(/set\.volume: is read-only/);
+    expect(() => canonicalChangeSet('order', { price_sl: 'x' })).toThrow(/set\.price_sl: "x" is not a decimal/);
   });
 });
 
@@ -77,6 +86,11 @@ describe('snapshots', () => {
       tradingEnabled: false,
     });
     expect(accountSnapshot(account)).toMatchObject({ login: '500001', currency: 'USD', balance: '1000', leverage: '100', enabled: 'true', trading_enabled: 'false' });
+  });
+
+  it('flattens a pending order into the vocabulary', () => {
+    const order = gatewayV1.Order.fromPartial({ order: '8000001', login: '600001', symbol: 'EURUSD', type: 2, volume: '0.10', priceOrder: '1.08000', priceTrigger: '0', priceSl: '1.07500', priceTp: '0.00000' });
+    expect(orderSnapshot(order)).toEqual({ order: '8000001', login: '600001', symbol: 'EURUSD', type: '2', volume: '0.1', price_order: '1.08', price_trigger: '0', price_sl: '1.075', price_tp: '0' });
   });
 
   it('keeps the order of group symbol paths', () => {
@@ -117,6 +131,13 @@ describe('drift and read-back', () => {
 
   it('a set field without an approved before-value cannot be checked and counts as drifted', () => {
     expect(decideUpdate('account', { email: 'x@y.example' }, before, { ...before, email: '' }, false)).toEqual({ kind: 'drifted', fields: ['email'] });
+  });
+
+  it('reports a pending order moved since approval, since its stops were checked against its price', () => {
+    const order = { order: '8000001', login: '600001', symbol: 'EURUSD', type: '2', price_order: '1.08', price_trigger: '0', price_sl: '1.07', price_tp: '0' };
+    expect(decideUpdate('order', { price_sl: '1.075' }, order, { ...order, volume: '0.05' }, false)).toEqual({ kind: 'apply' });
+    expect(decideUpdate('order', { price_sl: '1.075' }, order, { ...order, price_order: '1.09' }, false)).toEqual({ kind: 'drifted', fields: ['price_order'] });
+    expect(decideUpdate('order', { price_sl: '1.075' }, order, { ...order, price_sl: '1.075' }, true)).toEqual({ kind: 'already-applied' });
   });
 
   it('compares values canonically', () => {

@@ -67,3 +67,17 @@ export function positionSnapshot(position: gatewayV1.Position): Record<string, s
     price_tp: canonicalDecimal(position.priceTp),
   };
 }
+
+export function orderSnapshot(order: gatewayV1.Order): Record<string, string> {
+  return {
+    order: order.order,
+    login: order.login,
+    symbol: order.symbol,
+    type: String(order.type),
+    volume: canonicalDecimal(order.volume),
+    price_order: canonicalDecimal(order.priceOrder),
+    price_trigger: canonicalDecimal(order.priceTrigger),
+    price_sl: canonicalDecimal(order.priceSl),
+    price_tp: canonicalDecimal(order.priceTp),
+  };
+}

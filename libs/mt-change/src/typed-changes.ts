@@ -46,6 +46,11 @@ export interface PositionChanges {
   priceTp?: string;
 }
 
+export interface OrderChanges {
+  priceSl?: string;
+  priceTp?: string;
+}
+
 type Converters<T> = { [field: string]: (value: string, changes: T) => void };
 
 function convert<T extends object>(set: Record<string, string>, converters: Converters<T>): T {
@@ -98,6 +103,13 @@ export function symbolChanges(set: Readonly<Record<string, string>>): SymbolChan
 export function positionChanges(set: Readonly<Record<string, string>>): PositionChanges {
   return convert<PositionChanges>(canonicalChangeSet('position', set), {
     price_open: (value, c) => (c.priceOpen = value),
+    price_sl: (value, c) => (c.priceSl = value),
+    price_tp: (value, c) => (c.priceTp = value),
+  });
+}
+
+export function orderChanges(set: Readonly<Record<string, string>>): OrderChanges {
+  return convert<OrderChanges>(canonicalChangeSet('order', set), {
     price_sl: (value, c) => (c.priceSl = value),
     price_tp: (value, c) => (c.priceTp = value),
   });

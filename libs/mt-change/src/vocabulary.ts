@@ -4,7 +4,7 @@
  * compare as plain strings.
  */
 
-export type RecordKind = 'account' | 'group' | 'symbol' | 'position';
+export type RecordKind = 'account' | 'group' | 'symbol' | 'position' | 'order';
 
 export type FieldType =
   | { kind: 'text'; maxLength: number }
@@ -82,6 +82,18 @@ export const VOCABULARY: Record<RecordKind, Record<string, FieldSpec>> = {
     price_sl: decimal(),
     price_tp: decimal(),
   },
+  // Pending orders: only their stops are settable here (moving or resizing an order is a trading decision).
+  order: {
+    order: text(20, false),
+    login: text(20, false),
+    symbol: text(32, false),
+    type: int(0, 8, false),
+    volume: decimal(false),
+    price_order: decimal(false),
+    price_trigger: decimal(false),
+    price_sl: decimal(),
+    price_tp: decimal(),
+  },
 };
 
 /**
@@ -93,6 +105,8 @@ export const CONTEXT_FIELDS: Record<RecordKind, readonly string[]> = {
   group: ['group', 'currency'],
   symbol: ['symbol', 'path', 'digits'],
   position: ['position', 'login', 'symbol', 'action'],
+  // The order's prices too: its stops were checked against them, and an order moved since approval may make them wrong.
+  order: ['order', 'login', 'symbol', 'type', 'price_order', 'price_trigger'],
 };
 
 /** A value that is not in the field's form; `field` names it for the caller's error (e.g. "set.leverage"). */

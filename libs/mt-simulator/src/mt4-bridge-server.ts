@@ -4,10 +4,10 @@ import { matchesGroupMask, MtDealAction, MtUserRights } from '@tradewarden/mt5-w
 import { DecimalAmount, DecimalFormatError } from '@tradewarden/money';
 import { mt4bridgeV1 } from '@tradewarden/proto';
 import { decideFault, latencyFor, NO_FAULTS, parseFaultSettings, type FaultSettings } from './faults';
-import { seedGeneratedAccounts, seedSymbols } from './seed-data';
+import { seedGeneratedAccounts, seedPendingOrders, seedSymbols } from './seed-data';
 import { seededRandom } from './seeded-random';
-import { SimulatorState, type SimAccount } from './simulator-state';
-import { closingPrice } from './webapi-records';
+import { SimulatorState, type SimAccount, type SimOrder } from './simulator-state';
+import { closingPrice, orderComparisonPrice } from './webapi-records';
 
 /** MT4 return codes the bridge answers writes with (MT4 Manager API). */
 export const Mt4RetCode = { OK: 0, ERROR: 2, INVALID_DATA: 3, INVALID_STOPS: 130, NO_MONEY: 134, MODIFY_DENIED: 145 } as const;
@@ -76,6 +76,9 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
     });
   }
   seedGeneratedAccounts(state, options.generatedAccounts ?? 0, random, { firstLogin: 800001, groups: MT4_GROUPS.map((group) => group.group) });
+  // Their own random stream, so that the accounts and trades of a seed stay what they were before orders were seeded.
+  const generated = [...state.accounts.keys()].filter((login) => login >= 800001n);
+  seedPendingOrders(state, generated, seededRandom((options.seed ?? 4) ^ 0x0de5));
   let faults: FaultSettings = NO_FAULTS;
 
   // Every call: the bridge key, then the configured latency and faults ("/Name" is the fault path of an RPC).
@@ -134,6 +137,18 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
   const refuse = (message: string) => ({ retCode: Mt4RetCode.INVALID_DATA, retMessage: message });
   const done = { retCode: Mt4RetCode.OK, retMessage: '' };
   const price = (value: string) => (/^\d+(\.\d+)?$/.test(value) ? Number(value) : undefined);
+
+  // A pending order's stops belong to the trade it will open at its own price: a buy (limit or stop, cmd 2 and 4) needs
+  // its stop loss below that price and its take profit above, a sell the other way round.
+  const modifyPendingStops = (order: SimOrder, sl: number, tp: number): mt4bridgeV1.TradeModifyResponse => {
+    const buy = order.type % 2 === 0;
+    if ((sl !== 0 && (buy ? sl >= order.priceOrder : sl <= order.priceOrder)) || (tp !== 0 && (buy ? tp <= order.priceOrder : tp >= order.priceOrder))) {
+      return { retCode: Mt4RetCode.INVALID_STOPS, retMessage: 'invalid stops' };
+    }
+    order.priceSL = sl;
+    order.priceTP = tp;
+    return done;
+  };
 
   const implementation: mt4bridgeV1.Mt4ManagerBridgeServiceServer = {
     ping: guarded('Ping', () => ({ serverBuild: 1420 })),
@@ -197,28 +212,47 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
       },
       true,
     ),
+    // Open trades, then pending orders (cmd 2-5, whose close_price is the price they are compared with).
     getOpenTrades: guarded('GetOpenTrades', (request: mt4bridgeV1.GetOpenTradesRequest) => {
       account(request.login);
-      return {
-        trades: [...state.positions.values()]
-          .filter((position) => position.login === BigInt(request.login))
-          .map((position) => {
-            const symbol = state.symbols.get(position.symbol)!;
-            return mt4bridgeV1.TradeRecord.fromPartial({
-              order: Number(position.position),
-              login: request.login,
-              symbol: position.symbol,
-              cmd: position.action,
-              volume: Math.round(position.volume / 100),
-              openTime: String(position.timeCreate),
-              openPrice: position.priceOpen.toFixed(symbol.digits),
-              sl: position.priceSL.toFixed(symbol.digits),
-              tp: position.priceTP.toFixed(symbol.digits),
-              closePrice: symbol.bid.toFixed(symbol.digits),
-              profit: state.positionRecord(position)['Profit'],
-            });
-          }),
-      };
+      const trades = [...state.positions.values()]
+        .filter((position) => position.login === BigInt(request.login))
+        .map((position) => {
+          const symbol = state.symbols.get(position.symbol)!;
+          return mt4bridgeV1.TradeRecord.fromPartial({
+            order: Number(position.position),
+            login: request.login,
+            symbol: position.symbol,
+            cmd: position.action,
+            volume: Math.round(position.volume / 100),
+            openTime: String(position.timeCreate),
+            openPrice: position.priceOpen.toFixed(symbol.digits),
+            sl: position.priceSL.toFixed(symbol.digits),
+            tp: position.priceTP.toFixed(symbol.digits),
+            closePrice: symbol.bid.toFixed(symbol.digits),
+            profit: state.positionRecord(position)['Profit'],
+          });
+        });
+      const orders = [...state.orders.values()]
+        .filter((order) => order.login === BigInt(request.login))
+        .map((order) => {
+          const symbol = state.symbols.get(order.symbol)!;
+          return mt4bridgeV1.TradeRecord.fromPartial({
+            order: Number(order.order),
+            login: request.login,
+            symbol: order.symbol,
+            cmd: order.type,
+            volume: Math.round(order.volumeCurrent / 100),
+            openTime: String(order.timeSetup),
+            openPrice: order.priceOrder.toFixed(symbol.digits),
+            sl: order.priceSL.toFixed(symbol.digits),
+            tp: order.priceTP.toFixed(symbol.digits),
+            closePrice: orderComparisonPrice(order.type, symbol).toFixed(symbol.digits),
+            profit: '0.00',
+            comment: order.comment,
+          });
+        });
+      return { trades: [...trades, ...orders] };
     }),
     modifyTrade: guarded(
       'ModifyTrade',
@@ -238,14 +272,16 @@ export async function startMt4Bridge(options: Mt4BridgeOptions): Promise<Running
       true,
     ),
     // TT_BR_ORDER_MODIFY: trade logic refuses a stop loss on the winning side or a take profit on the losing side of the
-    // price the trade would close at now (130 invalid stops).
+    // price the trade would close at now, or for a pending order of its own open price (130 invalid stops).
     tradeModify: guarded(
       'TradeModify',
       (request: mt4bridgeV1.TradeModifyRequest): mt4bridgeV1.TradeModifyResponse => {
-        const position = state.positions.get(BigInt(request.order));
-        if (!position) throw grpcError(status.NOT_FOUND, `no open order ${request.order}`);
         const sl = price(request.sl);
         const tp = price(request.tp);
+        const pending = state.orders.get(BigInt(request.order));
+        if (pending) return sl === undefined || tp === undefined ? refuse('sl and tp must be prices') : modifyPendingStops(pending, sl, tp);
+        const position = state.positions.get(BigInt(request.order));
+        if (!position) throw grpcError(status.NOT_FOUND, `no open order ${request.order}`);
         if (sl === undefined || tp === undefined) return refuse('sl and tp must be prices');
         const symbol = state.symbols.get(position.symbol)!;
         const close = closingPrice(position.action, symbol);

@@ -80,6 +80,37 @@ const orderGetBatch: CommandHandler = (input, { state }) => {
   return done([...state.orders.values()].filter((order: SimOrder) => filter(order, order.order)).map((order) => orderRecord(order, state.symbols.get(order.symbol)!)));
 };
 
+/**
+ * /api/order/update, body keyed by `Order`: edits an open (pending) order's record, like position/update without the
+ * checks a dealer request (ORD_MODIFY) would make [I]. Fields absent stay; a price that is not a price is 3; an order
+ * that is not open on this server (filled, cancelled, never placed, or another server's) is 13.
+ */
+const orderUpdate: CommandHandler = (input, { state }) => {
+  const body = input.bodyObject;
+  const ticket = parseTicket(scalarText(body?.['Order']));
+  if (!body || ticket === undefined) return fail(MtRetcode.ERR_PARAMS);
+  const order = state.orders.get(ticket);
+  if (!order) return fail(MtRetcode.ERR_NOTFOUND);
+  const changes: Partial<SimOrder> = {};
+  for (const [json, key] of [
+    ['PriceOrder', 'priceOrder'],
+    ['PriceSL', 'priceSL'],
+    ['PriceTP', 'priceTP'],
+  ] as const) {
+    if (!(json in body)) continue;
+    const price = parseDecimal(scalarText(body[json]));
+    if (price === undefined || price < 0 || (key === 'priceOrder' && price === 0)) return fail(MtRetcode.ERR_PARAMS);
+    changes[key] = price;
+  }
+  if ('Comment' in body) {
+    const comment = scalarText(body['Comment']);
+    if (comment === undefined) return fail(MtRetcode.ERR_PARAMS);
+    changes.comment = comment.slice(0, COMMENT_MAX);
+  }
+  Object.assign(order, changes);
+  return done(orderRecord(order, state.symbols.get(order.symbol)!));
+};
+
 const dealGetBatch: CommandHandler = (input, { state }) => {
   const login = parseTicket(input.query.get('login') ?? undefined);
   if (login === undefined) return fail(MtRetcode.ERR_PARAMS);
@@ -128,6 +159,7 @@ export const TRADE_COMMANDS: Readonly<Record<string, CommandHandler>> = {
   '/api/position/get_batch': positionGetBatch,
   '/api/position/update': positionUpdate,
   '/api/order/get_batch': orderGetBatch,
+  '/api/order/update': orderUpdate,
   '/api/deal/get_batch': dealGetBatch,
   '/api/trade/balance': tradeBalance,
 };

@@ -62,6 +62,11 @@ export function closingPrice(action: number, symbol: SimSymbol): number {
   return action === 0 ? symbol.bid : symbol.bid + symbol.spread * 10 ** -symbol.digits;
 }
 
+/** The price a pending order is compared with now: ask for buy orders (even types), bid for sell orders. */
+export function orderComparisonPrice(type: number, symbol: SimSymbol): number {
+  return type % 2 === 0 ? symbol.bid + symbol.spread * 10 ** -symbol.digits : symbol.bid;
+}
+
 export function positionRecord(position: SimPosition, symbol: SimSymbol): Record<string, string> {
   const current = closingPrice(position.action, symbol);
   const direction = position.action === 0 ? 1 : -1;
@@ -96,7 +101,7 @@ export function orderRecord(order: SimOrder, symbol: SimSymbol): Record<string, 
     Type: String(order.type),
     State: String(order.state),
     PriceOrder: price(order.priceOrder),
-    PriceCurrent: price(order.type % 2 === 0 ? symbol.bid + symbol.spread * 10 ** -symbol.digits : symbol.bid),
+    PriceCurrent: price(orderComparisonPrice(order.type, symbol)),
     PriceSL: price(order.priceSL),
     PriceTP: price(order.priceTP),
     VolumeInitial: String(order.volumeInitial),

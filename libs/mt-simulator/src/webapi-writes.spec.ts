@@ -350,6 +350,29 @@ describe('positions and orders', () => {
     expect(listOf(await main.call('/api/order/get_batch', { group: '*' }))).toHaveLength(cluster.main.state.orders.size);
     expect((await main.call('/api/order/get_batch', { login: '1', ticket: '2' })).code).toBe(MtRetcode.ERR_PARAMS);
   });
+
+  it('updates the fields sent of a pending order and answers the record', async () => {
+    const order = [...cluster.main.state.orders.values()].find((candidate) => candidate.symbol === 'EURUSD') ?? [...cluster.main.state.orders.values()][0]!;
+    const digits = cluster.main.state.symbols.get(order.symbol)!.digits;
+    const ticket = order.order.toString();
+    const takeProfit = order.priceTP;
+    const stopLoss = Number((order.priceOrder * 0.99).toFixed(digits));
+    const reply = await main.call('/api/order/update', {}, { Order: ticket, PriceSL: String(stopLoss) });
+    expect(reply.code).toBe(0);
+    expect(answerOf(reply)).toMatchObject({ Order: ticket, Login: order.login.toString(), PriceSL: stopLoss.toFixed(digits), PriceTP: takeProfit.toFixed(digits), PriceOrder: order.priceOrder.toFixed(digits) });
+    expect(cluster.main.state.orders.get(order.order)).toMatchObject({ priceSL: stopLoss, priceTP: takeProfit });
+  });
+
+  it('refuses an order update without a ticket or with a bad price (3), and one for an order not open here (13)', async () => {
+    const order = [...cluster.main.state.orders.values()][0]!;
+    const before = { ...order };
+    expect((await main.call('/api/order/update', {}, { PriceSL: '1' })).code).toBe(MtRetcode.ERR_PARAMS);
+    expect((await main.call('/api/order/update', {}, { Order: order.order.toString(), PriceTP: '-1' })).code).toBe(MtRetcode.ERR_PARAMS);
+    expect((await main.call('/api/order/update', {}, { Order: order.order.toString(), PriceSL: '1', PriceOrder: '0' })).code).toBe(MtRetcode.ERR_PARAMS);
+    expect(cluster.main.state.orders.get(order.order)).toEqual(before);
+    expect((await main.call('/api/order/update', {}, { Order: '1', PriceSL: '1' })).code).toBe(MtRetcode.ERR_NOTFOUND);
+    expect((await trade.call('/api/order/update', {}, { Order: order.order.toString(), PriceSL: '1' })).code).toBe(MtRetcode.ERR_NOTFOUND);
+  });
 });
 
 describe('/api/trade/balance rules', () => {

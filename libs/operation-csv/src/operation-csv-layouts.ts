@@ -112,6 +112,7 @@ const COLUMNS_BY_TYPE: Record<string, CsvColumn[]> = {
     optional('through_dealer', 'bool'),
   ],
   'position.correct_price': [required('login', 'text'), required('position', 'text'), required('price_open', 'decimal')],
+  'order.modify_stops': [required('login', 'text'), required('order', 'text'), optional('price_sl', 'optional-decimal'), optional('price_tp', 'optional-decimal')],
 };
 
 const LAYOUTS: ReadonlyMap<string, OperationCsvLayout> = new Map(

@@ -13,8 +13,8 @@ const codes = (rows: ParsedCsvRow[]) => rows.flatMap((row) => row.errors.map((er
 const DEPOSIT_HEADER = 'server_id,login,amount,currency,comment\n';
 
 describe('parseOperationCsv: the column table', () => {
-  it('knows the 19 types of the catalogue, each with server_id first', () => {
-    expect(OPERATION_TYPES).toHaveLength(19);
+  it('knows the 20 types of the catalogue, each with server_id first', () => {
+    expect(OPERATION_TYPES).toHaveLength(20);
     for (const type of OPERATION_TYPES) expect(csvLayoutOf(type)?.columns[0]?.name).toBe('server_id');
   });
 
@@ -74,6 +74,7 @@ describe('parseOperationCsv: the column table', () => {
       ['symbol.set_swaps', 'server_id,symbol,swap_long,swap_short\nmt5-demo-1,EURUSD,-1.25,\n', { symbolSetSwaps: { symbol: 'EURUSD', swapLong: '-1.25', swapShort: undefined, swapMode: undefined, tripleSwapDay: undefined } }],
       ['position.modify_stops', 'server_id,login,position,price_sl,through_dealer\nmt5-demo-1,500001,42,1.05,true\n', { positionModifyStops: { login: '500001', position: '42', priceSl: '1.05', priceTp: undefined, throughDealer: true } }],
       ['position.correct_price', 'server_id,login,position,price_open\nmt5-demo-1,500001,42,1.0812\n', { positionCorrectPrice: { login: '500001', position: '42', priceOpen: '1.0812' } }],
+      ['order.modify_stops', 'server_id,login,order,price_sl,price_tp\nmt5-demo-1,600012,8000042,,2300.5\n', { orderModifyStops: { login: '600012', order: '8000042', priceSl: undefined, priceTp: '2300.5' } }],
     ];
     for (const [type, text, expected] of cases) {
       const [row] = await parse(text, type);

@@ -13,10 +13,11 @@ describe('executionToken', () => {
 });
 
 describe('orderingKey', () => {
-  it('keys balance, account and position changes by account, configuration changes by what they configure', () => {
+  it('keys balance, account, position and order changes by account, configuration changes by what they configure', () => {
     expect(orderingKey({ balance: { login: '500001', dealType: 1, amount: '5', currency: 'USD' } })).toBe('500001');
     expect(orderingKey({ accountUpdate: { login: '500002', set: { leverage: '200' } } })).toBe('500002');
     expect(orderingKey({ positionUpdate: { login: '500003', position: '7000001', set: {}, throughDealer: false } })).toBe('500003');
+    expect(orderingKey({ orderUpdate: { login: '500003', order: '8000001', set: {} } })).toBe('500003');
     expect(orderingKey({ groupUpdate: { group: 'real\\pro\\usd', set: {} } })).toBe('group:real\\pro\\usd');
     expect(orderingKey({ symbolUpdate: { symbol: 'EURUSD', set: {} } })).toBe('symbol:EURUSD');
     expect(orderingKey({ passwordReset: { login: '500004', kind: 1 } })).toBe('500004');

@@ -13,12 +13,13 @@ export function executionToken(itemId: string): string {
 
 /**
  * What an item changes, for ordering: items with the same key on a server run one at a time, in approval order.
- * Balance, account and position changes belong to their account; configuration changes to their group or symbol.
+ * Balance, account, position and order changes belong to their account; configuration changes to their group or symbol.
  */
 export function orderingKey(change: operationV1.MtChange | undefined): string | undefined {
   if (change?.balance) return change.balance.login;
   if (change?.accountUpdate) return change.accountUpdate.login;
   if (change?.positionUpdate) return change.positionUpdate.login;
+  if (change?.orderUpdate) return change.orderUpdate.login;
   if (change?.passwordReset) return change.passwordReset.login;
   // A new account on an allocated login shares nothing with other items: undefined lets it run on its own.
   if (change?.accountCreate) return change.accountCreate.login || undefined;

@@ -11,7 +11,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayError } from '../gateway-errors';
 import { MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import { toAccount } from '../mt/gateway-records';
-import { UnsupportedChangeError, type MtConnector } from '../mt/mt-connector';
+import { UnsupportedChangeError, type AccountReads, type MtConnector } from '../mt/mt-connector';
 import { ServerRegistryService } from '../registry/server-registry.service';
 import { ExecutionItemRow, type ExecutionStatus } from './execution-item.entity';
 import { CredentialVault } from './credential-vault.service';
@@ -22,6 +22,12 @@ type Outcome =
   | { status: 'APPLIED'; mtReference: string; liveBefore: Record<string, string>; liveAfter: Record<string, string> }
   | { status: 'FAILED' | 'DRIFTED' | 'REJECTED'; errorCode: string; errorMessage: string; mtRetcode?: string; liveBefore?: Record<string, string> }
   | { status: 'PENDING'; delayMs: number; errorMessage: string };
+
+/**
+ * Execution compares and shows the account vocabulary, which has no margin figures: reading the user record (balance
+ * and credit included, kept current by the server) is enough, without the trade-state request.
+ */
+const ACCOUNT_RECORD: AccountReads = { margin: false };
 
 /** What balance results show of an account: who it is and its money, no personal data. */
 const balanceSnapshot = (snapshot: Record<string, string>) => pick(snapshot, ['login', 'group', 'currency', 'balance', 'credit']);
@@ -261,9 +267,9 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
         await this.vault.recordLogin(item.itemId, login);
       }
       const wanted = set['comment'] ?? '';
-      const opened = accountSnapshot(toAccount(item.serverId, await connector.getAccount(login)));
+      const opened = accountSnapshot(toAccount(item.serverId, await connector.getAccount(login, ACCOUNT_RECORD)));
       if (opened['comment'] !== wanted) await connector.updateAccount(login, { comment: wanted });
-      const readBack = accountSnapshot(toAccount(item.serverId, await connector.getAccount(login)));
+      const readBack = accountSnapshot(toAccount(item.serverId, await connector.getAccount(login, ACCOUNT_RECORD)));
       const unmet = unmetFields('account', set, readBack);
       const after = pick(readBack, [...CONTEXT_FIELDS.account, ...Object.keys(set)]);
       if (unmet.length > 0) {
@@ -283,7 +289,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   private async openedEarlier(connector: MtConnector, requestedLogin: string, group: string, token: string): Promise<string | null> {
     if (!requestedLogin) return (await connector.findAccountByComment(group, token)) ?? null;
     try {
-      return (await connector.getAccount(requestedLogin)).comment === token ? requestedLogin : null;
+      return (await connector.getAccount(requestedLogin, ACCOUNT_RECORD)).comment === token ? requestedLogin : null;
     } catch (error) {
       if (error instanceof MtRetcodeError && error.notFound) return null;
       throw error;
@@ -301,7 +307,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     }
     let live: Record<string, string>;
     try {
-      live = pick(accountSnapshot(toAccount(item.serverId, await connector.getAccount(reset.login))), CONTEXT_FIELDS.account);
+      live = pick(accountSnapshot(toAccount(item.serverId, await connector.getAccount(reset.login, ACCOUNT_RECORD))), CONTEXT_FIELDS.account);
     } catch (error) {
       if (error instanceof MtRetcodeError && error.notFound) return { status: 'FAILED', errorCode: 'ACCOUNT_NOT_FOUND', errorMessage: `account ${reset.login} no longer exists` };
       return this.unconfirmed(item, false, `reading live state failed: ${String(error)}`);
@@ -331,7 +337,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     const type = change.dealType === operationV1.BalanceDealType.BALANCE_DEAL_TYPE_CREDIT ? MtBalanceType.CREDIT : MtBalanceType.BALANCE;
     let live: Record<string, string>;
     try {
-      live = balanceSnapshot(accountSnapshot(toAccount(item.serverId, await connector.getAccount(change.login))));
+      live = balanceSnapshot(accountSnapshot(toAccount(item.serverId, await connector.getAccount(change.login, ACCOUNT_RECORD))));
     } catch (error) {
       if (error instanceof MtRetcodeError && error.notFound) {
         return { status: 'FAILED', errorCode: 'ACCOUNT_NOT_FOUND', errorMessage: `account ${change.login} no longer exists`, mtRetcode: `${error.code} ${error.text}` };
@@ -387,7 +393,7 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
         liveBefore,
       };
     }
-    const after = balanceSnapshot(accountSnapshot(toAccount(item.serverId, await connector.getAccount(login))));
+    const after = balanceSnapshot(accountSnapshot(toAccount(item.serverId, await connector.getAccount(login, ACCOUNT_RECORD))));
     return { status: 'APPLIED', mtReference: deals[0]!.ticket, liveBefore, liveAfter: after };
   }
 

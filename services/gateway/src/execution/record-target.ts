@@ -5,6 +5,8 @@ import {
   ChangeFieldError,
   groupChanges,
   groupSnapshot,
+  orderChanges,
+  orderSnapshot,
   positionChanges,
   positionSnapshot,
   symbolChanges,
@@ -12,7 +14,7 @@ import {
   type RecordKind,
 } from '@tradewarden/mt-change';
 import type { operationV1 } from '@tradewarden/proto';
-import { toAccount, toGroup, toPosition, toSymbol } from '../mt/gateway-records';
+import { toAccount, toGroup, toOrder, toPosition, toSymbol } from '../mt/gateway-records';
 import { UnsupportedChangeError, type MtConnector } from '../mt/mt-connector';
 
 /** One record an update changes: how to read it in the change vocabulary and how to write the change. */
@@ -36,7 +38,8 @@ export function recordTarget(serverId: string, connector: MtConnector, change: o
       kind: 'account',
       set: canonicalChangeSet('account', set),
       reference: `account ${login}`,
-      read: async () => accountSnapshot(toAccount(serverId, await connector.getAccount(login))),
+      // The account vocabulary has no margin figures: the user record is all a snapshot needs.
+      read: async () => accountSnapshot(toAccount(serverId, await connector.getAccount(login, { margin: false }))),
       write: () => connector.updateAccount(login, changes),
     };
   }
@@ -80,6 +83,20 @@ export function recordTarget(serverId: string, connector: MtConnector, change: o
         return found && positionSnapshot(toPosition(found));
       },
       write: () => (throughDealer ? connector.modifyPositionStops(login, position, changes) : connector.updatePosition(login, position, changes)),
+    };
+  }
+  if (change?.orderUpdate) {
+    const { login, order, set } = change.orderUpdate;
+    const changes = orderChanges(set);
+    return {
+      kind: 'order',
+      set: canonicalChangeSet('order', set),
+      reference: `order ${order}`,
+      read: async () => {
+        const found = await connector.getOrder(login, order);
+        return found && orderSnapshot(toOrder(found));
+      },
+      write: () => connector.updateOrderStops(login, order, changes),
     };
   }
   throw new UnsupportedChangeError('the item carries no change the gateway knows');

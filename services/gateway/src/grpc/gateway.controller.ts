@@ -5,7 +5,7 @@ import { callerOf, ServiceRoleOnly } from '@tradewarden/grpc';
 import { gatewayV1 } from '@tradewarden/proto';
 import { CredentialVault } from '../execution/credential-vault.service';
 import { GatewayError } from '../gateway-errors';
-import { toAccount, toGroup, toPosition, toSymbol } from '../mt/gateway-records';
+import { toAccount, toGroup, toOrder, toPosition, toSymbol } from '../mt/gateway-records';
 import type { MtServerRow } from '../registry/mt-server.entity';
 import { serverEntrySchema } from '../registry/server-config';
 import { ServerRegistryService } from '../registry/server-registry.service';
@@ -46,6 +46,7 @@ function toEntry(spec: gatewayV1.ServerSpec | undefined) {
 }
 
 const LOGIN = /^\d{1,20}$/;
+const TICKET = /^\d{1,20}$/;
 const MAX_LOGINS_PER_CALL = 1000;
 const MAX_PAGE_SIZE = 10_000;
 
@@ -70,7 +71,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   async getAccount(request: gatewayV1.GetAccountRequest, _metadata?: Metadata): Promise<gatewayV1.GetAccountResponse> {
     requireLogin(request.login);
     const connector = await this.registry.connector(request.serverId);
-    return { account: toAccount(request.serverId, await connector.getAccount(request.login)) };
+    return { account: toAccount(request.serverId, await connector.getAccount(request.login, { margin: true })) };
   }
 
   @ServiceRoleOnly()
@@ -78,7 +79,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
     if (request.logins.length > MAX_LOGINS_PER_CALL) throw new GatewayError('INVALID_ARGUMENT', `logins: at most ${MAX_LOGINS_PER_CALL} per call`);
     request.logins.forEach((login, index) => requireLogin(login, `logins[${index}]`));
     const connector = await this.registry.connector(request.serverId);
-    const accounts = await connector.getAccounts([...new Set(request.logins)]);
+    const accounts = await connector.getAccounts([...new Set(request.logins)], { margin: request.includeMargin });
     const found = new Set(accounts.map((account) => account.login));
     return {
       accounts: accounts.map((account) => toAccount(request.serverId, account)),
@@ -122,6 +123,16 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
     requireLogin(request.login);
     const connector = await this.registry.connector(request.serverId);
     return { positions: (await connector.getPositions(request.login)).map(toPosition) };
+  }
+
+  @ServiceRoleOnly()
+  async getOrders(request: gatewayV1.GetOrdersRequest, _metadata?: Metadata): Promise<gatewayV1.GetOrdersResponse> {
+    requireLogin(request.login);
+    if (request.order && !TICKET.test(request.order)) throw new GatewayError('INVALID_ARGUMENT', 'order: must be an order ticket (digits)');
+    const connector = await this.registry.connector(request.serverId);
+    if (!request.order) return { orders: (await connector.getOrders(request.login)).map(toOrder) };
+    const found = await connector.getOrder(request.login, request.order);
+    return { orders: found ? [toOrder(found)] : [] };
   }
 
   async listServers(_request: gatewayV1.ListServersRequest, _metadata?: Metadata): Promise<gatewayV1.ListServersResponse> {

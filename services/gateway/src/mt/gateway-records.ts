@@ -1,5 +1,5 @@
 import type { gatewayV1 } from '@tradewarden/proto';
-import type { MtAccountState, MtGroup, MtPosition, MtSymbol } from './mt-connector';
+import type { MtAccountState, MtGroup, MtOrder, MtPosition, MtSymbol } from './mt-connector';
 
 // Connector records as the gateway's gRPC messages. The executor snapshots the same messages (libs/mt-change), so what
 // a plan showed from a read and what execution compares are one form.
@@ -53,4 +53,8 @@ export function toSymbol(symbol: MtSymbol): gatewayV1.Symbol {
 
 export function toPosition({ priceSL, priceTP, volume, ...position }: MtPosition): gatewayV1.Position {
   return { ...position, priceSl: priceSL, priceTp: priceTP, volume: volume.toString() };
+}
+
+export function toOrder({ priceSL, priceTP, volume, ...order }: MtOrder): gatewayV1.Order {
+  return { ...order, priceSl: priceSL, priceTp: priceTP, volume: volume.toString() };
 }

@@ -1,4 +1,4 @@
-import type { AccountChanges, GroupChanges, PositionChanges, SymbolChanges } from '@tradewarden/mt-change';
+import type { AccountChanges, GroupChanges, OrderChanges, PositionChanges, SymbolChanges } from '@tradewarden/mt-change';
 import type { MtBalanceType, MtDealAction } from '@tradewarden/mt5-webapi-protocol';
 import type { DecimalAmount } from '@tradewarden/money';
 import type { PoolStats } from '../pool/mt-server-pool';
@@ -22,10 +22,20 @@ export interface MtAccountState {
   enabled: boolean;
   /** May trade (MT5: no TRADE_DISABLED right; MT4: not read-only). */
   tradingEnabled: boolean;
+  /** From the user record (MT5 keeps it current with every deal), so reading it costs no trade-state request. */
   balance: DecimalAmount;
   credit: DecimalAmount;
-  /** Free margin where the platform reports it with the account (MT5); MT4's user record does not. */
+  /**
+   * Free margin; undefined when it was not asked for (AccountReads.margin) or the platform does not report it with the
+   * account (MT4's user record has no margin figures). Never zero in its place.
+   */
   marginFree: DecimalAmount | undefined;
+}
+
+/** What an account read covers beyond the user record. */
+export interface AccountReads {
+  /** Free margin: on MT5 the account's trade state, one more request per account. */
+  margin: boolean;
 }
 
 export interface MtGroup {
@@ -73,6 +83,23 @@ export interface MtPosition {
   profit: string;
 }
 
+/** An open order: a pending one (types 2-7), or a market order (0, 1) or close-by (8) while the server executes it. */
+export interface MtOrder {
+  order: string;
+  login: string;
+  symbol: string;
+  /** MT5 order type (MT4's cmd 2-5 are the same). */
+  type: number;
+  /** Lots left to fill, exact. */
+  volume: DecimalAmount;
+  priceOrder: string;
+  /** Stop limit orders: the price of the limit order placed when priceOrder is reached; "0" otherwise. */
+  priceTrigger: string;
+  priceCurrent: string;
+  priceSL: string;
+  priceTP: string;
+}
+
 export interface MtBalanceDeal {
   ticket: string;
   login: string;
@@ -115,14 +142,22 @@ export class UnsupportedChangeError extends Error {
  */
 export interface MtConnector {
   readonly platform: 'mt5' | 'mt4';
-  getAccount(login: string): Promise<MtAccountState>;
-  getAccounts(logins: readonly string[]): Promise<MtAccountState[]>;
+  /** One account, by default with its free margin (one account's trade state is cheap; GetAccount answers it whole). */
+  getAccount(login: string, reads?: AccountReads): Promise<MtAccountState>;
+  /** Accounts that exist among the logins; free margin only when asked, since on MT5 it costs a request per account. */
+  getAccounts(logins: readonly string[], reads: AccountReads): Promise<MtAccountState[]>;
   findLogins(groupMask: string): Promise<string[]>;
   getGroup(group: string): Promise<MtGroup>;
   getSymbols(mask: string): Promise<MtSymbol[]>;
   getPositions(login: string): Promise<MtPosition[]>;
   /** One open position of an account; undefined when it is not open (closed or never existed). */
   getPosition(login: string, position: string): Promise<MtPosition | undefined>;
+  /** The account's open orders. */
+  getOrders(login: string): Promise<MtOrder[]>;
+  /** One open order of an account; undefined when it is not open (filled, cancelled, never placed) or not the account's. */
+  getOrder(login: string, order: string): Promise<MtOrder | undefined>;
+  /** Sets the stops of an open order; a level not given stays. Its price, type and volume never change this way. */
+  updateOrderStops(login: string, order: string, changes: OrderChanges): Promise<void>;
   /** Writes the given account fields; the others stay. Rights flags are read, changed and written back. */
   updateAccount(login: string, changes: AccountChanges): Promise<void>;
   /** Writes group fields; a symbol list replaces the group's list (entries kept keep their overrides). */

@@ -58,6 +58,25 @@ describe('MT4 through the manager bridge', () => {
     expect(positions[0]!.volume.toString()).toMatch(/^\d+\.\d{2}$/);
   });
 
+  it('reads pending orders (cmd 2-5) apart from open trades, and moves their stops through trade logic', async () => {
+    const mt4 = connector();
+    const order = [...bridge.state.orders.values()].find((candidate) => candidate.type === 3)!;
+    const login = order.login.toString();
+    const ticket = order.order.toString();
+    const { digits } = bridge.state.symbols.get(order.symbol)!;
+    const orders = await mt4.getOrders(login);
+    expect(orders.map((found) => found.order).sort()).toEqual([...bridge.state.orders.values()].filter((candidate) => candidate.login === order.login).map((candidate) => candidate.order.toString()).sort());
+    expect(await mt4.getOrder(login, ticket)).toMatchObject({ symbol: order.symbol, type: 3, priceOrder: order.priceOrder.toFixed(digits), priceTrigger: '0' });
+    expect((await mt4.getPositions(login)).map((position) => position.position)).not.toContain(ticket);
+    // A sell limit's stop loss belongs above its price: below it, trade logic answers 130.
+    await expect(mt4.updateOrderStops(login, ticket, { priceSl: (order.priceOrder * 0.99).toFixed(digits) })).rejects.toMatchObject({ code: 130 });
+    const takeProfit = order.priceTP;
+    const stopLoss = (order.priceOrder * 1.01).toFixed(digits);
+    await mt4.updateOrderStops(login, ticket, { priceSl: stopLoss });
+    expect(bridge.state.orders.get(order.order)).toMatchObject({ priceSL: Number(stopLoss), priceTP: takeProfit, priceOrder: order.priceOrder });
+    await expect(mt4.updateOrderStops('700001', ticket, { priceSl: stopLoss })).rejects.toMatchObject({ notFound: true });
+  });
+
   it('books a deposit tagged with its token, and finds it in the history even when the answer is lost', async () => {
     const mt4 = connector();
     const before = bridge.state.accounts.get(700003n)!.balance;

@@ -2,16 +2,18 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { BulkheadRejectedError, bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap, type IPolicy } from 'cockatiel';
 import { createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
-import type { AccountChanges, GroupChanges, PositionChanges, SymbolChanges, TradingSession } from '@tradewarden/mt-change';
+import type { AccountChanges, GroupChanges, OrderChanges, PositionChanges, SymbolChanges, TradingSession } from '@tradewarden/mt-change';
 import { MtBalanceType, MtDealAction, MtRetcode } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
 import { mt4bridgeV1 } from '@tradewarden/proto';
 import {
   UnsupportedChangeError,
+  type AccountReads,
   type MtAccountState,
   type MtBalanceDeal,
   type MtConnector,
   type MtGroup,
+  type MtOrder,
   type MtPosition,
   type MtSymbol,
   type NewAccount,
@@ -179,12 +181,13 @@ export class Mt4BridgeConnector implements MtConnector {
   }
 
   async getAccount(login: string): Promise<MtAccountState> {
-    const [account] = await this.getAccounts([login]);
+    const [account] = await this.getAccounts([login], { margin: false });
     if (!account) throw new MtRetcodeError('mt4:GetUsers', MtRetcode.ERR_NOTFOUND, `no account ${login}`);
     return account;
   }
 
-  async getAccounts(logins: readonly string[]): Promise<MtAccountState[]> {
+  // The bridge reports no margin figures, so asking for them changes nothing here (marginFree stays undefined).
+  async getAccounts(logins: readonly string[], _reads?: AccountReads): Promise<MtAccountState[]> {
     if (logins.length === 0) return [];
     const reply = await this.read('getUsers', { logins: logins.map(Number) });
     const groups = new Map<string, MtGroup>();
@@ -383,6 +386,16 @@ export class Mt4BridgeConnector implements MtConnector {
     mt4Ret('TradeModify', await this.call('tradeModify', { order: Number(position), sl: stops.priceSl ?? current.priceSL, tp: stops.priceTp ?? current.priceTP }));
   }
 
+  /**
+   * TT_BR_ORDER_MODIFY modifies a pending order too, its open price kept: SL and TP go together, the one not changed as
+   * it is. Trade logic refuses stops on the wrong side of the order's price (130).
+   */
+  async updateOrderStops(login: string, order: string, changes: OrderChanges): Promise<void> {
+    const current = await this.getOrder(login, order);
+    if (!current) throw new MtRetcodeError('mt4:GetOpenTrades', MtRetcode.ERR_NOTFOUND, `no pending order ${order} of ${login}`);
+    mt4Ret('TradeModify', await this.call('tradeModify', { order: Number(order), sl: changes.priceSl ?? current.priceSL, tp: changes.priceTp ?? current.priceTP }));
+  }
+
   /** AdmTradeRecordModify takes stop loss and take profit together: the one not changed is sent as it is. */
   async updatePosition(login: string, position: string, changes: PositionChanges): Promise<void> {
     const current = await this.getPosition(login, position);
@@ -412,6 +425,29 @@ export class Mt4BridgeConnector implements MtConnector {
         priceTP: trade.tp,
         profit: trade.profit,
       }));
+  }
+
+  /** Pending orders are the open trade records of cmd 2-5 (MT4 has no stop limit orders). */
+  async getOrders(login: string): Promise<MtOrder[]> {
+    const reply = await this.read('getOpenTrades', { login: Number(login) });
+    return reply.trades
+      .filter((trade) => trade.cmd >= 2 && trade.cmd <= 5)
+      .map((trade) => ({
+        order: String(trade.order),
+        login: String(trade.login),
+        symbol: trade.symbol,
+        type: trade.cmd,
+        volume: DecimalAmount.fromUnits(BigInt(trade.volume), 2),
+        priceOrder: trade.openPrice,
+        priceTrigger: '0',
+        priceCurrent: trade.closePrice,
+        priceSL: trade.sl,
+        priceTP: trade.tp,
+      }));
+  }
+
+  async getOrder(login: string, order: string): Promise<MtOrder | undefined> {
+    return (await this.getOrders(login)).find((candidate) => candidate.order === order);
   }
 
   async balanceOperation(login: string, type: MtBalanceType, amount: DecimalAmount, comment: string): Promise<string> {

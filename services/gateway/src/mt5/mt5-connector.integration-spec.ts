@@ -118,6 +118,33 @@ describe('MT5 connector writes', () => {
     await expect(main.modifyPositionStops(login, '1', { priceSl: '1' })).rejects.toMatchObject({ code: MtRetcode.ERR_NOTFOUND });
   });
 
+  it('reads balance and credit from the user record; free margin (the trade state) only when asked', async () => {
+    const [plain] = await main.getAccounts(['500002'], { margin: false });
+    const [withMargin] = await main.getAccounts(['500002'], { margin: true });
+    const simulated = cluster.main.state.accounts.get(500002n)!;
+    expect(plain!.marginFree).toBeUndefined();
+    expect([plain!.balance.units, plain!.credit.units]).toEqual([withMargin!.balance.units, withMargin!.credit.units]);
+    expect(withMargin!.balance.format(2)).toBe((Number(simulated.balance) / 100).toFixed(2));
+    expect(withMargin!.marginFree!.format(2)).toBe((Number(simulated.balance + simulated.credit - simulated.margin) / 100).toFixed(2));
+    expect((await main.getAccount('500002')).marginFree).toBeDefined();
+    expect((await main.getAccount('500002', { margin: false })).marginFree).toBeUndefined();
+  });
+
+  it('reads the open orders of an account and moves their stops with order/update, on the server that holds them', async () => {
+    const order = [...cluster.main.state.orders.values()][0]!;
+    const login = order.login.toString();
+    const ticket = order.order.toString();
+    const { digits } = cluster.main.state.symbols.get(order.symbol)!;
+    expect((await main.getOrders(login)).map((found) => found.order)).toContain(ticket);
+    expect(await main.getOrder(login, ticket)).toMatchObject({ symbol: order.symbol, type: order.type, priceOrder: order.priceOrder.toFixed(digits), priceTrigger: '0' });
+    expect(await main.getOrder('500001', ticket)).toBeUndefined();
+    const takeProfit = order.priceTP;
+    await main.updateOrderStops(login, ticket, { priceSl: '0' });
+    expect(cluster.main.state.orders.get(order.order)).toMatchObject({ priceSL: 0, priceTP: takeProfit, priceOrder: order.priceOrder });
+    expect(Number((await main.getOrder(login, ticket))!.priceSL)).toBe(0);
+    await expect(trade.updateOrderStops(login, ticket, { priceSl: '1' })).rejects.toMatchObject({ code: MtRetcode.ERR_NOTFOUND });
+  });
+
   it('moves the stops of a position on the server that holds it', async () => {
     const holder = [...cluster.main.state.positions.values()][0]!;
     const login = holder.login.toString();

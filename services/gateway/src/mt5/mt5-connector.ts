@@ -1,11 +1,11 @@
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
-import type { AccountChanges, GroupChanges, PositionChanges, SymbolChanges, TradingSession } from '@tradewarden/mt-change';
+import type { AccountChanges, GroupChanges, OrderChanges, PositionChanges, SymbolChanges, TradingSession } from '@tradewarden/mt-change';
 import { MtBalanceType, MtDealAction, MtRequestAction, MtRetcode, MtUserRights, parseRetcode, type WebApiDeal, type WebApiTradeAccount, type WebApiUser } from '@tradewarden/mt5-webapi-protocol';
 import { DecimalAmount } from '@tradewarden/money';
 import { MtRetcodeError, MtTransportError } from './mt5-errors';
 import type { Mt5WebApiSession } from './mt5-webapi-session';
 import type { MtServerPool } from '../pool/mt-server-pool';
-import type { MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtPosition, MtSymbol, NewAccount, PasswordKind } from '../mt/mt-connector';
+import type { AccountReads, MtAccountState, MtBalanceDeal, MtConnector, MtGroup, MtOrder, MtPosition, MtSymbol, NewAccount, PasswordKind } from '../mt/mt-connector';
 
 /** A group-symbol entry: the path plus the group's overrides of the symbol's settings (kept as the server sent them). */
 type WebApiGroupSymbol = { Path: string } & Record<string, unknown>;
@@ -26,6 +26,8 @@ type WebApiSymbol = Record<'Symbol' | 'Path' | 'Description' | 'Digits' | 'Contr
   SessionsTrades: WebApiSessions;
 };
 type WebApiPosition = Record<'Position' | 'Login' | 'Symbol' | 'Action' | 'Volume' | 'PriceOpen' | 'PriceCurrent' | 'PriceSL' | 'PriceTP' | 'Profit', string>;
+/** PriceTrigger matters for stop limit orders only; a server that leaves it out means 0. */
+type WebApiOrder = Record<'Order' | 'Login' | 'Symbol' | 'Type' | 'VolumeCurrent' | 'PriceOrder' | 'PriceCurrent' | 'PriceSL' | 'PriceTP', string> & { PriceTrigger?: string };
 
 const toGroup = (group: WebApiGroup): MtGroup => ({
   group: group.Group,
@@ -52,6 +54,19 @@ const toPosition = (position: WebApiPosition): MtPosition => ({
   priceSL: position.PriceSL,
   priceTP: position.PriceTP,
   profit: position.Profit,
+});
+
+const toOrder = (order: WebApiOrder): MtOrder => ({
+  order: order.Order,
+  login: order.Login,
+  symbol: order.Symbol,
+  type: Number(order.Type),
+  volume: DecimalAmount.fromUnits(BigInt(order.VolumeCurrent), 4),
+  priceOrder: order.PriceOrder,
+  priceTrigger: order.PriceTrigger ?? '0',
+  priceCurrent: order.PriceCurrent,
+  priceSL: order.PriceSL,
+  priceTP: order.PriceTP,
 });
 
 /** Only the fields given, under their Web API names; absent fields stay as they are on the server. */
@@ -101,21 +116,24 @@ export class Mt5Connector implements MtConnector {
     return this.readRetry.execute(() => this.pool.run(fn));
   }
 
-  getAccount(login: string): Promise<MtAccountState> {
+  getAccount(login: string, reads: AccountReads = { margin: true }): Promise<MtAccountState> {
     return this.read(async (session) => {
       const user = (await session.request<WebApiUser>('/api/user/get', { login })).answer;
-      return this.accountState(session, user, new Map());
+      return this.accountState(session, user, new Map(), reads);
     });
   }
 
-  /** Several accounts on one connection: one user batch, then each account's trade state. */
-  getAccounts(logins: readonly string[]): Promise<MtAccountState[]> {
+  /**
+   * Several accounts on one connection: one user batch and each of their groups once; each account's trade state only
+   * when free margin is asked for, since that is a request per account.
+   */
+  getAccounts(logins: readonly string[], reads: AccountReads): Promise<MtAccountState[]> {
     return this.read(async (session) => {
       if (logins.length === 0) return [];
       const users = (await session.request<WebApiUser[]>('/api/user/get_batch', { login: logins.join(',') })).answer ?? [];
       const groups = new Map<string, MtGroup>();
       const accounts: MtAccountState[] = [];
-      for (const user of users) accounts.push(await this.accountState(session, user, groups));
+      for (const user of users) accounts.push(await this.accountState(session, user, groups, reads));
       return accounts;
     });
   }
@@ -163,6 +181,29 @@ export class Mt5Connector implements MtConnector {
       const positions = (await session.request<WebApiPosition[]>('/api/position/get_batch', { ticket: position })).answer ?? [];
       const found = positions.find((candidate) => candidate.Position === position && candidate.Login === login);
       return found ? toPosition(found) : undefined;
+    });
+  }
+
+  getOrders(login: string): Promise<MtOrder[]> {
+    return this.read(async (session) => ((await session.request<WebApiOrder[]>('/api/order/get_batch', { login })).answer ?? []).map(toOrder));
+  }
+
+  getOrder(login: string, order: string): Promise<MtOrder | undefined> {
+    return this.read(async (session) => {
+      const orders = (await session.request<WebApiOrder[]>('/api/order/get_batch', { ticket: order })).answer ?? [];
+      const found = orders.find((candidate) => candidate.Order === order && candidate.Login === login);
+      return found ? toOrder(found) : undefined;
+    });
+  }
+
+  /**
+   * order/update edits the order record directly (absent fields stay), a back-office change like position/update: the
+   * catalogue checked the stops against the order's price, and the executor that the price is still the one checked.
+   */
+  updateOrderStops(_login: string, order: string, changes: OrderChanges): Promise<void> {
+    const body = definedOnly({ Order: order, PriceSL: changes.priceSl, PriceTP: changes.priceTp });
+    return this.pool.run(async (session) => {
+      await session.request('/api/order/update', {}, body);
     });
   }
 
@@ -342,8 +383,9 @@ export class Mt5Connector implements MtConnector {
     });
   }
 
-  private async accountState(session: Mt5WebApiSession, user: WebApiUser, groups: Map<string, MtGroup>): Promise<MtAccountState> {
-    const trade = (await session.request<WebApiTradeAccount>('/api/user/account/get', { login: user.Login })).answer;
+  /** Balance and credit from the user record, which the server keeps current; the trade state only for free margin. */
+  private async accountState(session: Mt5WebApiSession, user: WebApiUser, groups: Map<string, MtGroup>, reads: AccountReads): Promise<MtAccountState> {
+    const trade = reads.margin ? (await session.request<WebApiTradeAccount>('/api/user/account/get', { login: user.Login })).answer : undefined;
     let group = groups.get(user.Group);
     if (!group) {
       group = toGroup((await session.request<WebApiGroup>('/api/group/get', { group: user.Group })).answer);
@@ -365,9 +407,9 @@ export class Mt5Connector implements MtConnector {
       leverage: Number(user.Leverage),
       enabled: (Number(user.Rights) & MtUserRights.ENABLED) !== 0,
       tradingEnabled: (Number(user.Rights) & MtUserRights.TRADE_DISABLED) === 0,
-      balance: money(trade.Balance, 'Balance'),
-      credit: money(trade.Credit, 'Credit'),
-      marginFree: money(trade.MarginFree, 'MarginFree'),
+      balance: money(user.Balance, 'Balance'),
+      credit: money(user.Credit, 'Credit'),
+      marginFree: trade && money(trade.MarginFree, 'MarginFree'),
     };
   }
 

@@ -13,6 +13,7 @@ import { balanceWithdrawal } from './types/balance-withdrawal';
 import { groupSetMarginLevels } from './types/group-set-margin-levels';
 import { groupSetPermissions } from './types/group-set-permissions';
 import { groupSetSymbols } from './types/group-set-symbols';
+import { orderModifyStops } from './types/order-modify-stops';
 import { positionCorrectPrice } from './types/position-correct-price';
 import { positionModifyStops } from './types/position-modify-stops';
 import { symbolSetExecution } from './types/symbol-set-execution';
@@ -45,6 +46,7 @@ export const CATALOGUE: ReadonlyMap<string, AnyOperationType> = new Map(
     symbolSetSessions,
     positionModifyStops,
     positionCorrectPrice,
+    orderModifyStops,
   ].map((type: AnyOperationType) => [type.name, type]),
 );
 

@@ -3,19 +3,25 @@ import type { LiveStateClient } from '../submission/live-state.client';
 import type { LiveTarget, LiveView } from './operation-type';
 
 /**
- * Reads what the items of one server need, in as few gateway calls as the Web API allows: accounts in batches, each
- * group and symbol once, positions per account (and then the symbols they trade, for their digits).
+ * Reads what the items of one server need, in as few gateway calls as the Web API allows: accounts in batches (with
+ * free margin only for the accounts whose rules use it), each group and symbol once, positions and orders per account
+ * (and then the symbols they trade, for their digits).
  */
 export async function readLiveView(client: LiveStateClient, serverId: string, platform: 'mt5' | 'mt4', targets: readonly LiveTarget[]): Promise<LiveView> {
   const logins = new Set<string>();
   const groups = new Set<string>();
   const symbolNames = new Set<string>();
+  const marginLogins = new Set<string>();
   const positionLogins = new Set<string>();
+  const orderLogins = new Set<string>();
   let allSymbols = false;
   for (const target of targets) {
     switch (target.kind) {
       case 'account':
         logins.add(target.login);
+        break;
+      case 'account-with-margin':
+        marginLogins.add(target.login);
         break;
       case 'group':
         groups.add(target.group);
@@ -29,9 +35,16 @@ export async function readLiveView(client: LiveStateClient, serverId: string, pl
       case 'positions':
         positionLogins.add(target.login);
         break;
+      case 'orders':
+        orderLogins.add(target.login);
+        break;
     }
   }
-  const accounts = logins.size > 0 ? await client.accounts(serverId, [...logins]) : new Map<string, gatewayV1.Account>();
+  const plainLogins = [...logins].filter((login) => !marginLogins.has(login));
+  const accounts = new Map<string, gatewayV1.Account>([
+    ...(plainLogins.length > 0 ? await client.accounts(serverId, plainLogins, false) : []),
+    ...(marginLogins.size > 0 ? await client.accounts(serverId, [...marginLogins], true) : []),
+  ]);
   const groupRecords = new Map<string, gatewayV1.Group>();
   for (const group of groups) {
     const found = await client.group(serverId, group);
@@ -42,6 +55,13 @@ export async function readLiveView(client: LiveStateClient, serverId: string, pl
     for (const position of (await client.positions(serverId, login)) ?? []) {
       positions.set(`${login}/${position.position}`, position);
       symbolNames.add(position.symbol);
+    }
+  }
+  const orders = new Map<string, gatewayV1.Order>();
+  for (const login of orderLogins) {
+    for (const order of (await client.orders(serverId, login)) ?? []) {
+      orders.set(`${login}/${order.order}`, order);
+      symbolNames.add(order.symbol);
     }
   }
   const symbols = new Map<string, gatewayV1.Symbol>();
@@ -60,5 +80,6 @@ export async function readLiveView(client: LiveStateClient, serverId: string, pl
     symbol: (symbol) => symbols.get(symbol),
     allSymbols: () => everySymbol,
     position: (login, position) => positions.get(`${login}/${position}`),
+    order: (login, order) => orders.get(`${login}/${order}`),
   };
 }

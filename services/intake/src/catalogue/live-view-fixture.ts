@@ -8,7 +8,8 @@ export const SETTINGS: CatalogueSettings = { maxLeverage: 500, swapDeviationWarn
 
 const week = ';0-1440;0-1440;0-1440;0-1440;0-1440;';
 
-export function liveView(overrides: { platform?: 'mt5' | 'mt4' } = {}): LiveView {
+/** `marginRead: false` is a view read without free margin (MT4, or accounts read without asking for it). */
+export function liveView(overrides: { platform?: 'mt5' | 'mt4'; marginRead?: boolean } = {}): LiveView {
   const accounts = [
     gatewayV1.Account.fromPartial({
       login: '500001',
@@ -22,7 +23,7 @@ export function liveView(overrides: { platform?: 'mt5' | 'mt4' } = {}): LiveView
       tradingEnabled: true,
       balance: { amount: '1000.00', currency: 'USD' },
       credit: { amount: '50.00', currency: 'USD' },
-      marginFree: { amount: '800.00', currency: 'USD' },
+      marginFree: overrides.marginRead === false ? undefined : { amount: '800.00', currency: 'USD' },
     }),
   ];
   const groups = [
@@ -40,6 +41,14 @@ export function liveView(overrides: { platform?: 'mt5' | 'mt4' } = {}): LiveView
     gatewayV1.Position.fromPartial({ position: '7000001', login: '500001', symbol: 'EURUSD', action: 0, volume: '1', priceOpen: '1.08000', priceCurrent: '1.08452', priceSl: '1.07000', priceTp: '0.00000' }),
     gatewayV1.Position.fromPartial({ position: '7000002', login: '500001', symbol: 'XAUUSD', action: 1, volume: '0.1', priceOpen: '2340.00', priceCurrent: '2334.42', priceSl: '0.00', priceTp: '2300.00' }),
   ];
+  // A buy limit below and a sell stop below the market, a buy stop limit (compared with its limit price), and a market
+  // order still executing.
+  const orders = [
+    gatewayV1.Order.fromPartial({ order: '8000001', login: '500001', symbol: 'EURUSD', type: 2, volume: '0.5', priceOrder: '1.08000', priceTrigger: '0', priceCurrent: '1.08464', priceSl: '1.07500', priceTp: '0.00000' }),
+    gatewayV1.Order.fromPartial({ order: '8000002', login: '500001', symbol: 'XAUUSD', type: 5, volume: '0.1', priceOrder: '2320.00', priceTrigger: '0', priceCurrent: '2334.17', priceSl: '2330.00', priceTp: '2300.00' }),
+    gatewayV1.Order.fromPartial({ order: '8000003', login: '500001', symbol: 'EURUSD', type: 6, volume: '1', priceOrder: '1.09000', priceTrigger: '1.08900', priceCurrent: '1.08464', priceSl: '0.00000', priceTp: '0.00000' }),
+    gatewayV1.Order.fromPartial({ order: '8000004', login: '500001', symbol: 'EURUSD', type: 0, volume: '1', priceOrder: '1.08464', priceTrigger: '0', priceCurrent: '1.08464', priceSl: '0.00000', priceTp: '0.00000' }),
+  ];
   return {
     serverId: 'mt5-demo-1',
     platform: overrides.platform ?? 'mt5',
@@ -48,5 +57,6 @@ export function liveView(overrides: { platform?: 'mt5' | 'mt4' } = {}): LiveView
     symbol: (name) => symbols.find((symbol) => symbol.symbol === name),
     allSymbols: () => symbols,
     position: (login, ticket) => positions.find((position) => position.login === login && position.position === ticket),
+    order: (login, ticket) => orders.find((order) => order.login === login && order.order === ticket),
   };
 }

@@ -12,22 +12,31 @@ export interface Issue {
 /** What an item needs read from its server before it can be planned. */
 export type LiveTarget =
   | { kind: 'account'; login: string }
+  /**
+   * An account with its free margin. Only rules that use free margin ask for it: on MT5 it is a trade-state request per
+   * account, the bulk of reading a large batch.
+   */
+  | { kind: 'account-with-margin'; login: string }
   | { kind: 'group'; group: string }
   | { kind: 'symbol'; symbol: string }
   /** Every symbol of the server (to check that symbol paths match something). */
   | { kind: 'all-symbols' }
   /** An account's open positions; the symbols they trade are read with them. */
-  | { kind: 'positions'; login: string };
+  | { kind: 'positions'; login: string }
+  /** An account's open orders; the symbols they trade are read with them. */
+  | { kind: 'orders'; login: string };
 
 /** The live state of one server, as read for the items of an operation. */
 export interface LiveView {
   readonly serverId: string;
   readonly platform: 'mt5' | 'mt4';
+  /** margin_free is set only for accounts read as 'account-with-margin' (and never on MT4). */
   account(login: string): gatewayV1.Account | undefined;
   group(group: string): gatewayV1.Group | undefined;
   symbol(symbol: string): gatewayV1.Symbol | undefined;
   allSymbols(): readonly gatewayV1.Symbol[];
   position(login: string, position: string): gatewayV1.Position | undefined;
+  order(login: string, order: string): gatewayV1.Order | undefined;
 }
 
 /** Limits the catalogue applies that a broker sets (INTAKE_* configuration). */

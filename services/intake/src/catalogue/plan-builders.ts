@@ -52,6 +52,14 @@ export interface BalanceMovement {
 }
 
 /**
+ * Whether a movement's rules use the account's free margin (a withdrawal from the balance must leave it), so that its
+ * live read asks for it; no other rule does, and on MT5 reading it costs a request per account.
+ */
+export function usesFreeMargin(movement: Pick<BalanceMovement, 'account' | 'direction'>): boolean {
+  return movement.account === 'balance' && movement.direction === 'out';
+}
+
+/**
  * Balance and credit movements: the account exists in the amount's currency; money going out is there to go (balance
  * and free margin for a withdrawal, credit issued for credit out). Before and after show who it is and its money.
  */
@@ -73,7 +81,8 @@ export function balancePlan(movement: BalanceMovement, live: LiveView, at: strin
     }
     if (movement.account === 'balance') {
       if (amount.compare(balance) > 0) errors.push({ field: `${at}.amount.amount`, code: 'INSUFFICIENT_BALANCE', message: `account ${movement.login} has a balance of ${balance.format(digits)} ${currency}` });
-      const free = account.marginFree ? DecimalAmount.parse(account.marginFree.amount, 8) : undefined;
+      // Unset where the platform does not report it (MT4): the server's own check at execution is then the only one.
+      const free = usesFreeMargin(movement) && account.marginFree ? DecimalAmount.parse(account.marginFree.amount, 8) : undefined;
       if (free && amount.compare(free) > 0) {
         errors.push({ field: `${at}.amount.amount`, code: 'INSUFFICIENT_FREE_MARGIN', message: `account ${movement.login} has ${free.format(digits)} ${currency} of free margin` });
       }

@@ -27,14 +27,18 @@ export class LiveStateClient {
     }
   }
 
-  /** The accounts of one server that exist, by login (one gateway call per 1,000 logins); absent logins are missing. */
-  async accounts(serverId: string, logins: readonly string[]): Promise<Map<string, gatewayV1.Account>> {
+  /**
+   * The accounts of one server that exist, by login (one gateway call per 1,000 logins); absent logins are missing.
+   * `includeMargin` also reads their free margin, which costs the gateway a request per account on MT5; without it
+   * margin_free is unset.
+   */
+  async accounts(serverId: string, logins: readonly string[], includeMargin: boolean): Promise<Map<string, gatewayV1.Account>> {
     const unique = [...new Set(logins)];
     const found = new Map<string, gatewayV1.Account>();
     for (let start = 0; start < unique.length; start += GET_ACCOUNTS_LIMIT) {
       const chunk = unique.slice(start, start + GET_ACCOUNTS_LIMIT);
       try {
-        const reply = await this.client.call('getAccounts', { serverId, logins: chunk });
+        const reply = await this.client.call('getAccounts', { serverId, logins: chunk, includeMargin });
         for (const account of reply.accounts) found.set(account.login, account);
       } catch (error) {
         throw new IntakeError(
@@ -59,6 +63,11 @@ export class LiveStateClient {
   /** Open positions of an account; undefined when the account does not exist. */
   async positions(serverId: string, login: string): Promise<gatewayV1.Position[] | undefined> {
     return this.orMissing(serverId, `positions of ${login}`, async () => (await this.client.call('getPositions', { serverId, login })).positions);
+  }
+
+  /** Open orders of an account; undefined when the account does not exist (where the platform tells). */
+  async orders(serverId: string, login: string): Promise<gatewayV1.Order[] | undefined> {
+    return this.orMissing(serverId, `orders of ${login}`, async () => (await this.client.call('getOrders', { serverId, login, order: '' })).orders);
   }
 
   private async orMissing<T>(serverId: string, what: string, read: () => Promise<T>): Promise<T | undefined> {

@@ -1,7 +1,7 @@
 import type { catalogueV1, operationV1 } from '@tradewarden/proto';
 import { login, positiveMoney, text } from '../field-rules';
 import type { Issue, OperationType } from '../operation-type';
-import { balancePlan, type BalanceMovement } from '../plan-builders';
+import { balancePlan, usesFreeMargin, type BalanceMovement } from '../plan-builders';
 
 type Params = catalogueV1.BalanceMovementParams;
 
@@ -22,7 +22,7 @@ export function balanceMovementType(definition: {
       [login(params.login, `${at}.login`), positiveMoney(params.amount, `${at}.amount`), text(params.comment, `${at}.comment`, 64)].filter(
         (issue): issue is Issue => issue !== undefined,
       ),
-    targets: (params) => [{ kind: 'account', login: params.login }],
+    targets: (params) => [{ kind: usesFreeMargin(definition) ? 'account-with-margin' : 'account', login: params.login }],
     plan: (params, live, at) => balancePlan({ login: params.login, amount: params.amount!, account: definition.account, direction: definition.direction }, live, at),
     moneyMoved: (params) => params.amount && { direction: definition.direction, money: params.amount },
   };

@@ -64,6 +64,23 @@ describe('balance.withdrawal', () => {
     expect(codes(balanceWithdrawal.plan(params('800.01'), liveView(), 'at', SETTINGS))).toEqual(['at.amount.amount:INSUFFICIENT_FREE_MARGIN']);
     expect(codes(balanceWithdrawal.plan(params('1000.01'), liveView(), 'at', SETTINGS))).toEqual(['at.amount.amount:INSUFFICIENT_BALANCE', 'at.amount.amount:INSUFFICIENT_FREE_MARGIN']);
   });
+
+  it('without a free-margin figure (MT4 reports none) checks the balance only, never taking the figure for zero', () => {
+    expect(codes(balanceWithdrawal.plan(params('900'), liveView({ platform: 'mt4', marginRead: false }), 'at', SETTINGS))).toEqual([]);
+    expect(codes(balanceWithdrawal.plan(params('1000.01'), liveView({ platform: 'mt4', marginRead: false }), 'at', SETTINGS))).toEqual(['at.amount.amount:INSUFFICIENT_BALANCE']);
+  });
+});
+
+describe('which balance movements read free margin', () => {
+  // On MT5 free margin is a trade-state request per account: only the withdrawal, whose rule uses it, asks for it.
+  it.each([
+    { type: balanceDeposit, kind: 'account' },
+    { type: balanceWithdrawal, kind: 'account-with-margin' },
+    { type: balanceCreditIn, kind: 'account' },
+    { type: balanceCreditOut, kind: 'account' },
+  ])('$type.name reads its account as $kind', ({ type, kind }) => {
+    expect(type.targets(params('5'))).toEqual([{ kind, login: '500001' }]);
+  });
 });
 
 describe('balance.credit_in and balance.credit_out', () => {

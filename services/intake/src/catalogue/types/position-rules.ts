@@ -20,14 +20,29 @@ export function pricePrecision(value: string, digits: number, field: string): Is
  * above; for a sell the other way round. "0" removes a level and is always allowed.
  */
 export function stopsSide(position: gatewayV1.Position, stopLoss: string | undefined, takeProfit: string | undefined, at: string): Issue[] {
-  const current = Number(position.priceCurrent);
   const buy = position.action === 0;
+  return stopsAround({ price: position.priceCurrent, buy, what: `a ${buy ? 'buy' : 'sell'}'s`, priceName: 'the current price' }, stopLoss, takeProfit, at);
+}
+
+/**
+ * The side rule of stop levels around a reference price (a position's current price, a pending order's opening price):
+ * a buy's stop loss below it and take profit above, a sell's the other way round; "0" (no level) is always allowed.
+ * `what` and `priceName` word the messages ("a buy limit's", "its order price").
+ */
+export function stopsAround(
+  reference: { price: string; buy: boolean; what: string; priceName: string },
+  stopLoss: string | undefined,
+  takeProfit: string | undefined,
+  at: string,
+): Issue[] {
+  const price = Number(reference.price);
+  const { buy } = reference;
   const issues: Issue[] = [];
-  if (stopLoss !== undefined && Number(stopLoss) !== 0 && (buy ? Number(stopLoss) >= current : Number(stopLoss) <= current)) {
-    issues.push({ field: `${at}.price_sl`, code: 'STOPS_WRONG_SIDE', message: `a ${buy ? 'buy' : 'sell'}'s stop loss must be ${buy ? 'below' : 'above'} the current price ${position.priceCurrent}` });
+  if (stopLoss !== undefined && Number(stopLoss) !== 0 && (buy ? Number(stopLoss) >= price : Number(stopLoss) <= price)) {
+    issues.push({ field: `${at}.price_sl`, code: 'STOPS_WRONG_SIDE', message: `${reference.what} stop loss must be ${buy ? 'below' : 'above'} ${reference.priceName} ${reference.price}` });
   }
-  if (takeProfit !== undefined && Number(takeProfit) !== 0 && (buy ? Number(takeProfit) <= current : Number(takeProfit) >= current)) {
-    issues.push({ field: `${at}.price_tp`, code: 'STOPS_WRONG_SIDE', message: `a ${buy ? 'buy' : 'sell'}'s take profit must be ${buy ? 'above' : 'below'} the current price ${position.priceCurrent}` });
+  if (takeProfit !== undefined && Number(takeProfit) !== 0 && (buy ? Number(takeProfit) <= price : Number(takeProfit) >= price)) {
+    issues.push({ field: `${at}.price_tp`, code: 'STOPS_WRONG_SIDE', message: `${reference.what} take profit must be ${buy ? 'above' : 'below'} ${reference.priceName} ${reference.price}` });
   }
   return issues;
 }

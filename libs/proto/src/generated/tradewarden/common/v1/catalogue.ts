@@ -195,6 +195,19 @@ export interface PositionStopsParams {
   throughDealer: boolean;
 }
 
+/**
+ * order.modify_stops: stop loss and take profit of a pending order (buy/sell limit, stop or stop limit; "0" removes
+ * one). Left out: unchanged. The levels are those of the position the order will open, so they lie on the right side
+ * of the price it opens at: below it for a buy's stop loss, above it for a sell's.
+ */
+export interface OrderStopsParams {
+  login: string;
+  /** Ticket of the pending order. */
+  order: string;
+  priceSl?: string | undefined;
+  priceTp?: string | undefined;
+}
+
 /** position.correct_price: the open price of a position, corrected by the back office. */
 export interface PositionPriceParams {
   login: string;
@@ -1994,6 +2007,131 @@ export const PositionStopsParams: MessageFns<PositionStopsParams> = {
     message.priceSl = object.priceSl ?? undefined;
     message.priceTp = object.priceTp ?? undefined;
     message.throughDealer = object.throughDealer ?? false;
+    return message;
+  },
+};
+
+function createBaseOrderStopsParams(): OrderStopsParams {
+  return { login: "", order: "" };
+}
+
+export const OrderStopsParams: MessageFns<OrderStopsParams> = {
+  encode(message: OrderStopsParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    if (message.order !== "") {
+      writer.uint32(18).string(message.order);
+    }
+    if (message.priceSl !== undefined) {
+      writer.uint32(26).string(message.priceSl);
+    }
+    if (message.priceTp !== undefined) {
+      writer.uint32(34).string(message.priceTp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderStopsParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderStopsParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.order = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.priceSl = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.priceTp = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderStopsParams {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      order: isSet(object.order) ? globalThis.String(object.order) : "",
+      priceSl: isSet(object.priceSl)
+        ? globalThis.String(object.priceSl)
+        : isSet(object.price_sl)
+        ? globalThis.String(object.price_sl)
+        : undefined,
+      priceTp: isSet(object.priceTp)
+        ? globalThis.String(object.priceTp)
+        : isSet(object.price_tp)
+        ? globalThis.String(object.price_tp)
+        : undefined,
+    };
+  },
+
+  toJSON(message: OrderStopsParams): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.order !== "") {
+      obj.order = message.order;
+    }
+    if (message.priceSl !== undefined) {
+      obj.priceSl = message.priceSl;
+    }
+    if (message.priceTp !== undefined) {
+      obj.priceTp = message.priceTp;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderStopsParams>, I>>(base?: I): OrderStopsParams {
+    return OrderStopsParams.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderStopsParams>, I>>(object: I): OrderStopsParams {
+    const message = createBaseOrderStopsParams();
+    message.login = object.login ?? "";
+    message.order = object.order ?? "";
+    message.priceSl = object.priceSl ?? undefined;
+    message.priceTp = object.priceTp ?? undefined;
     return message;
   },
 };

@@ -17,6 +17,7 @@ import {
   GroupMarginLevelsParams,
   GroupPermissionsParams,
   GroupSymbolsParams,
+  OrderStopsParams,
   PasswordKind,
   passwordKindFromJSON,
   passwordKindToJSON,
@@ -265,6 +266,7 @@ export interface OperationItemSpec {
   symbolSetSessions?: SymbolSessionsParams | undefined;
   positionModifyStops?: PositionStopsParams | undefined;
   positionCorrectPrice?: PositionPriceParams | undefined;
+  orderModifyStops?: OrderStopsParams | undefined;
 }
 
 /**
@@ -341,6 +343,22 @@ export interface PositionUpdate_SetEntry {
 }
 
 /**
+ * Set fields of a pending order: price_sl, price_tp. A direct edit of the order record (MT5 order/update; MT4
+ * TT_BR_ORDER_MODIFY, which keeps the order's price); the order's login, symbol, type and price must still be the ones
+ * approved, since the levels were checked against them.
+ */
+export interface OrderUpdate {
+  login: string;
+  order: string;
+  set: { [key: string]: string };
+}
+
+export interface OrderUpdate_SetEntry {
+  key: string;
+  value: string;
+}
+
+/**
  * Open an account with the fields of `set` (account vocabulary plus leverage); the gateway generates its passwords.
  * Not idempotent on MT: the account is created with the item's execution token as its comment, found by it before
  * any retry, and then given the requested comment.
@@ -374,6 +392,7 @@ export interface MtChange {
   positionUpdate?: PositionUpdate | undefined;
   accountCreate?: AccountCreate | undefined;
   passwordReset?: PasswordReset | undefined;
+  orderUpdate?: OrderUpdate | undefined;
 }
 
 /** What the approver saw for one item: the live state before, and the intended state after. */
@@ -498,6 +517,9 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
     }
     if (message.positionCorrectPrice !== undefined) {
       PositionPriceParams.encode(message.positionCorrectPrice, writer.uint32(410).fork()).join();
+    }
+    if (message.orderModifyStops !== undefined) {
+      OrderStopsParams.encode(message.orderModifyStops, writer.uint32(418).fork()).join();
     }
     return writer;
   },
@@ -675,6 +697,14 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
             message.positionCorrectPrice = PositionPriceParams.decode(reader, reader.uint32());
             continue;
           }
+          case 52: {
+            if (tag !== 418) {
+              break;
+            }
+
+            message.orderModifyStops = OrderStopsParams.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -789,6 +819,11 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
         : isSet(object.position_correct_price)
         ? PositionPriceParams.fromJSON(object.position_correct_price)
         : undefined,
+      orderModifyStops: isSet(object.orderModifyStops)
+        ? OrderStopsParams.fromJSON(object.orderModifyStops)
+        : isSet(object.order_modify_stops)
+        ? OrderStopsParams.fromJSON(object.order_modify_stops)
+        : undefined,
     };
   },
 
@@ -853,6 +888,9 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
     }
     if (message.positionCorrectPrice !== undefined) {
       obj.positionCorrectPrice = PositionPriceParams.toJSON(message.positionCorrectPrice);
+    }
+    if (message.orderModifyStops !== undefined) {
+      obj.orderModifyStops = OrderStopsParams.toJSON(message.orderModifyStops);
     }
     return obj;
   },
@@ -919,6 +957,9 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
       : undefined;
     message.positionCorrectPrice = (object.positionCorrectPrice !== undefined && object.positionCorrectPrice !== null)
       ? PositionPriceParams.fromPartial(object.positionCorrectPrice)
+      : undefined;
+    message.orderModifyStops = (object.orderModifyStops !== undefined && object.orderModifyStops !== null)
+      ? OrderStopsParams.fromPartial(object.orderModifyStops)
       : undefined;
     return message;
   },
@@ -1881,6 +1922,222 @@ export const PositionUpdate_SetEntry: MessageFns<PositionUpdate_SetEntry> = {
   },
 };
 
+function createBaseOrderUpdate(): OrderUpdate {
+  return { login: "", order: "", set: {} };
+}
+
+export const OrderUpdate: MessageFns<OrderUpdate> = {
+  encode(message: OrderUpdate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.login !== "") {
+      writer.uint32(10).string(message.login);
+    }
+    if (message.order !== "") {
+      writer.uint32(18).string(message.order);
+    }
+    globalThis.Object.entries(message.set).forEach(([key, value]: [string, string]) => {
+      OrderUpdate_SetEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderUpdate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderUpdate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.order = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = OrderUpdate_SetEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.set[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderUpdate {
+    return {
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      order: isSet(object.order) ? globalThis.String(object.order) : "",
+      set: isObject(object.set)
+        ? (globalThis.Object.entries(object.set) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: OrderUpdate): unknown {
+    const obj: any = {};
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.order !== "") {
+      obj.order = message.order;
+    }
+    if (message.set) {
+      const entries = globalThis.Object.entries(message.set) as [string, string][];
+      if (entries.length > 0) {
+        obj.set = {};
+        entries.forEach(([k, v]) => {
+          obj.set[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderUpdate>, I>>(base?: I): OrderUpdate {
+    return OrderUpdate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderUpdate>, I>>(object: I): OrderUpdate {
+    const message = createBaseOrderUpdate();
+    message.login = object.login ?? "";
+    message.order = object.order ?? "";
+    message.set = (globalThis.Object.entries(object.set ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseOrderUpdate_SetEntry(): OrderUpdate_SetEntry {
+  return { key: "", value: "" };
+}
+
+export const OrderUpdate_SetEntry: MessageFns<OrderUpdate_SetEntry> = {
+  encode(message: OrderUpdate_SetEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderUpdate_SetEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderUpdate_SetEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderUpdate_SetEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: OrderUpdate_SetEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderUpdate_SetEntry>, I>>(base?: I): OrderUpdate_SetEntry {
+    return OrderUpdate_SetEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderUpdate_SetEntry>, I>>(object: I): OrderUpdate_SetEntry {
+    const message = createBaseOrderUpdate_SetEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 function createBaseAccountCreate(): AccountCreate {
   return { login: "", set: {} };
 }
@@ -2193,6 +2450,9 @@ export const MtChange: MessageFns<MtChange> = {
     if (message.passwordReset !== undefined) {
       PasswordReset.encode(message.passwordReset, writer.uint32(58).fork()).join();
     }
+    if (message.orderUpdate !== undefined) {
+      OrderUpdate.encode(message.orderUpdate, writer.uint32(66).fork()).join();
+    }
     return writer;
   },
 
@@ -2265,6 +2525,14 @@ export const MtChange: MessageFns<MtChange> = {
             message.passwordReset = PasswordReset.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.orderUpdate = OrderUpdate.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2310,6 +2578,11 @@ export const MtChange: MessageFns<MtChange> = {
         : isSet(object.password_reset)
         ? PasswordReset.fromJSON(object.password_reset)
         : undefined,
+      orderUpdate: isSet(object.orderUpdate)
+        ? OrderUpdate.fromJSON(object.orderUpdate)
+        : isSet(object.order_update)
+        ? OrderUpdate.fromJSON(object.order_update)
+        : undefined,
     };
   },
 
@@ -2335,6 +2608,9 @@ export const MtChange: MessageFns<MtChange> = {
     }
     if (message.passwordReset !== undefined) {
       obj.passwordReset = PasswordReset.toJSON(message.passwordReset);
+    }
+    if (message.orderUpdate !== undefined) {
+      obj.orderUpdate = OrderUpdate.toJSON(message.orderUpdate);
     }
     return obj;
   },
@@ -2364,6 +2640,9 @@ export const MtChange: MessageFns<MtChange> = {
       : undefined;
     message.passwordReset = (object.passwordReset !== undefined && object.passwordReset !== null)
       ? PasswordReset.fromPartial(object.passwordReset)
+      : undefined;
+    message.orderUpdate = (object.orderUpdate !== undefined && object.orderUpdate !== null)
+      ? OrderUpdate.fromPartial(object.orderUpdate)
       : undefined;
     return message;
   },

@@ -40,7 +40,10 @@ export interface Account {
   enabled: boolean;
   /** The account may trade (MT5: rights without TRADE_DISABLED; MT4: not read-only). */
   tradingEnabled: boolean;
-  /** Free margin now (MT5); unset where the platform does not report it with the account (MT4). */
+  /**
+   * Free margin now. Unset when it was not read, never zero in its place: GetAccount reads it, GetAccounts only with
+   * include_margin; and the MT4 bridge does not report it at all.
+   */
   marginFree: Money | undefined;
 }
 
@@ -108,6 +111,12 @@ export interface ListServersResponse {
 export interface GetAccountsRequest {
   serverId: string;
   logins: string[];
+  /**
+   * Also read each account's free margin (Account.margin_free). On MT5 that is the account's trade state, one more
+   * request per account, the bulk of a large read: ask only when a rule uses free margin. Without it balance and credit
+   * still come from the user record and margin_free stays unset.
+   */
+  includeMargin: boolean;
 }
 
 export interface GetAccountsResponse {
@@ -215,6 +224,39 @@ export interface Position {
 
 export interface GetPositionsResponse {
   positions: Position[];
+}
+
+export interface GetOrdersRequest {
+  serverId: string;
+  login: string;
+  /** Empty: every open order of the account. */
+  order: string;
+}
+
+/** An open order (MT5 IMTOrder; MT4 a trade record of cmd 2-5): a pending one, or a market order while it executes. */
+export interface Order {
+  order: string;
+  login: string;
+  symbol: string;
+  /**
+   * MT5 order types: 2 buy limit, 3 sell limit, 4 buy stop, 5 sell stop, 6 buy stop limit, 7 sell stop limit are
+   * pending (MT4's cmd 2-5 are the same); 0 buy, 1 sell and 8 close by are market orders being executed.
+   */
+  type: number;
+  /** In lots, decimal (what is left to fill). */
+  volume: string;
+  /** The price the order triggers at. */
+  priceOrder: string;
+  /** Stop limit orders: the price of the limit order placed when price_order is reached; "0" for other types. */
+  priceTrigger: string;
+  /** The market price the order is compared with now. */
+  priceCurrent: string;
+  priceSl: string;
+  priceTp: string;
+}
+
+export interface GetOrdersResponse {
+  orders: Order[];
 }
 
 export interface GetServerHealthRequest {
@@ -1713,7 +1755,7 @@ export const ListServersResponse: MessageFns<ListServersResponse> = {
 };
 
 function createBaseGetAccountsRequest(): GetAccountsRequest {
-  return { serverId: "", logins: [] };
+  return { serverId: "", logins: [], includeMargin: false };
 }
 
 export const GetAccountsRequest: MessageFns<GetAccountsRequest> = {
@@ -1723,6 +1765,9 @@ export const GetAccountsRequest: MessageFns<GetAccountsRequest> = {
     }
     for (const v of message.logins) {
       writer.uint32(18).string(v!);
+    }
+    if (message.includeMargin !== false) {
+      writer.uint32(24).bool(message.includeMargin);
     }
     return writer;
   },
@@ -1756,6 +1801,14 @@ export const GetAccountsRequest: MessageFns<GetAccountsRequest> = {
             message.logins.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.includeMargin = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1776,6 +1829,11 @@ export const GetAccountsRequest: MessageFns<GetAccountsRequest> = {
         ? globalThis.String(object.server_id)
         : "",
       logins: globalThis.Array.isArray(object?.logins) ? object.logins.map((e: any) => globalThis.String(e)) : [],
+      includeMargin: isSet(object.includeMargin)
+        ? globalThis.Boolean(object.includeMargin)
+        : isSet(object.include_margin)
+        ? globalThis.Boolean(object.include_margin)
+        : false,
     };
   },
 
@@ -1787,6 +1845,9 @@ export const GetAccountsRequest: MessageFns<GetAccountsRequest> = {
     if (message.logins?.length) {
       obj.logins = message.logins;
     }
+    if (message.includeMargin !== false) {
+      obj.includeMargin = message.includeMargin;
+    }
     return obj;
   },
 
@@ -1797,6 +1858,7 @@ export const GetAccountsRequest: MessageFns<GetAccountsRequest> = {
     const message = createBaseGetAccountsRequest();
     message.serverId = object.serverId ?? "";
     message.logins = object.logins?.map((e) => e) || [];
+    message.includeMargin = object.includeMargin ?? false;
     return message;
   },
 };
@@ -3549,6 +3611,422 @@ export const GetPositionsResponse: MessageFns<GetPositionsResponse> = {
   },
 };
 
+function createBaseGetOrdersRequest(): GetOrdersRequest {
+  return { serverId: "", login: "", order: "" };
+}
+
+export const GetOrdersRequest: MessageFns<GetOrdersRequest> = {
+  encode(message: GetOrdersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.login !== "") {
+      writer.uint32(18).string(message.login);
+    }
+    if (message.order !== "") {
+      writer.uint32(26).string(message.order);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrdersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOrdersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.order = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOrdersRequest {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      order: isSet(object.order) ? globalThis.String(object.order) : "",
+    };
+  },
+
+  toJSON(message: GetOrdersRequest): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.order !== "") {
+      obj.order = message.order;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOrdersRequest>, I>>(base?: I): GetOrdersRequest {
+    return GetOrdersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOrdersRequest>, I>>(object: I): GetOrdersRequest {
+    const message = createBaseGetOrdersRequest();
+    message.serverId = object.serverId ?? "";
+    message.login = object.login ?? "";
+    message.order = object.order ?? "";
+    return message;
+  },
+};
+
+function createBaseOrder(): Order {
+  return {
+    order: "",
+    login: "",
+    symbol: "",
+    type: 0,
+    volume: "",
+    priceOrder: "",
+    priceTrigger: "",
+    priceCurrent: "",
+    priceSl: "",
+    priceTp: "",
+  };
+}
+
+export const Order: MessageFns<Order> = {
+  encode(message: Order, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== "") {
+      writer.uint32(10).string(message.order);
+    }
+    if (message.login !== "") {
+      writer.uint32(18).string(message.login);
+    }
+    if (message.symbol !== "") {
+      writer.uint32(26).string(message.symbol);
+    }
+    if (message.type !== 0) {
+      writer.uint32(32).int32(message.type);
+    }
+    if (message.volume !== "") {
+      writer.uint32(42).string(message.volume);
+    }
+    if (message.priceOrder !== "") {
+      writer.uint32(50).string(message.priceOrder);
+    }
+    if (message.priceTrigger !== "") {
+      writer.uint32(58).string(message.priceTrigger);
+    }
+    if (message.priceCurrent !== "") {
+      writer.uint32(66).string(message.priceCurrent);
+    }
+    if (message.priceSl !== "") {
+      writer.uint32(74).string(message.priceSl);
+    }
+    if (message.priceTp !== "") {
+      writer.uint32(82).string(message.priceTp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Order {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrder();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.login = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.symbol = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.type = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.volume = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.priceOrder = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.priceTrigger = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.priceCurrent = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.priceSl = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.priceTp = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Order {
+    return {
+      order: isSet(object.order) ? globalThis.String(object.order) : "",
+      login: isSet(object.login) ? globalThis.String(object.login) : "",
+      symbol: isSet(object.symbol) ? globalThis.String(object.symbol) : "",
+      type: isSet(object.type) ? globalThis.Number(object.type) : 0,
+      volume: isSet(object.volume) ? globalThis.String(object.volume) : "",
+      priceOrder: isSet(object.priceOrder)
+        ? globalThis.String(object.priceOrder)
+        : isSet(object.price_order)
+        ? globalThis.String(object.price_order)
+        : "",
+      priceTrigger: isSet(object.priceTrigger)
+        ? globalThis.String(object.priceTrigger)
+        : isSet(object.price_trigger)
+        ? globalThis.String(object.price_trigger)
+        : "",
+      priceCurrent: isSet(object.priceCurrent)
+        ? globalThis.String(object.priceCurrent)
+        : isSet(object.price_current)
+        ? globalThis.String(object.price_current)
+        : "",
+      priceSl: isSet(object.priceSl)
+        ? globalThis.String(object.priceSl)
+        : isSet(object.price_sl)
+        ? globalThis.String(object.price_sl)
+        : "",
+      priceTp: isSet(object.priceTp)
+        ? globalThis.String(object.priceTp)
+        : isSet(object.price_tp)
+        ? globalThis.String(object.price_tp)
+        : "",
+    };
+  },
+
+  toJSON(message: Order): unknown {
+    const obj: any = {};
+    if (message.order !== "") {
+      obj.order = message.order;
+    }
+    if (message.login !== "") {
+      obj.login = message.login;
+    }
+    if (message.symbol !== "") {
+      obj.symbol = message.symbol;
+    }
+    if (message.type !== 0) {
+      obj.type = Math.round(message.type);
+    }
+    if (message.volume !== "") {
+      obj.volume = message.volume;
+    }
+    if (message.priceOrder !== "") {
+      obj.priceOrder = message.priceOrder;
+    }
+    if (message.priceTrigger !== "") {
+      obj.priceTrigger = message.priceTrigger;
+    }
+    if (message.priceCurrent !== "") {
+      obj.priceCurrent = message.priceCurrent;
+    }
+    if (message.priceSl !== "") {
+      obj.priceSl = message.priceSl;
+    }
+    if (message.priceTp !== "") {
+      obj.priceTp = message.priceTp;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Order>, I>>(base?: I): Order {
+    return Order.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Order>, I>>(object: I): Order {
+    const message = createBaseOrder();
+    message.order = object.order ?? "";
+    message.login = object.login ?? "";
+    message.symbol = object.symbol ?? "";
+    message.type = object.type ?? 0;
+    message.volume = object.volume ?? "";
+    message.priceOrder = object.priceOrder ?? "";
+    message.priceTrigger = object.priceTrigger ?? "";
+    message.priceCurrent = object.priceCurrent ?? "";
+    message.priceSl = object.priceSl ?? "";
+    message.priceTp = object.priceTp ?? "";
+    return message;
+  },
+};
+
+function createBaseGetOrdersResponse(): GetOrdersResponse {
+  return { orders: [] };
+}
+
+export const GetOrdersResponse: MessageFns<GetOrdersResponse> = {
+  encode(message: GetOrdersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.orders) {
+      Order.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrdersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOrdersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orders.push(Order.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOrdersResponse {
+    return { orders: globalThis.Array.isArray(object?.orders) ? object.orders.map((e: any) => Order.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: GetOrdersResponse): unknown {
+    const obj: any = {};
+    if (message.orders?.length) {
+      obj.orders = message.orders.map((e) => Order.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOrdersResponse>, I>>(base?: I): GetOrdersResponse {
+    return GetOrdersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOrdersResponse>, I>>(object: I): GetOrdersResponse {
+    const message = createBaseGetOrdersResponse();
+    message.orders = object.orders?.map((e) => Order.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseGetServerHealthRequest(): GetServerHealthRequest {
   return { serverId: "" };
 }
@@ -4221,6 +4699,13 @@ export interface GatewayServiceClient {
 
   getPositions(request: GetPositionsRequest, metadata?: Metadata): Observable<GetPositionsResponse>;
 
+  /**
+   * Open orders of an account, or the one named by ticket (none when it is not open on that account: filled,
+   * cancelled, never placed, or another account's).
+   */
+
+  getOrders(request: GetOrdersRequest, metadata?: Metadata): Observable<GetOrdersResponse>;
+
   listServers(request: ListServersRequest, metadata?: Metadata): Observable<ListServersResponse>;
 
   /** Adds an MT server to the registry or changes one (admins only). Its pool reopens with the new settings. */
@@ -4285,6 +4770,16 @@ export interface GatewayServiceController {
     metadata?: Metadata,
   ): Promise<GetPositionsResponse> | Observable<GetPositionsResponse> | GetPositionsResponse;
 
+  /**
+   * Open orders of an account, or the one named by ticket (none when it is not open on that account: filled,
+   * cancelled, never placed, or another account's).
+   */
+
+  getOrders(
+    request: GetOrdersRequest,
+    metadata?: Metadata,
+  ): Promise<GetOrdersResponse> | Observable<GetOrdersResponse> | GetOrdersResponse;
+
   listServers(
     request: ListServersRequest,
     metadata?: Metadata,
@@ -4331,6 +4826,7 @@ export function GatewayServiceControllerMethods() {
       "getGroup",
       "getSymbols",
       "getPositions",
+      "getOrders",
       "listServers",
       "upsertServer",
       "disableServer",
@@ -4418,6 +4914,19 @@ export const GatewayServiceService = {
       Buffer.from(GetPositionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetPositionsResponse => GetPositionsResponse.decode(value),
   },
+  /**
+   * Open orders of an account, or the one named by ticket (none when it is not open on that account: filled,
+   * cancelled, never placed, or another account's).
+   */
+  getOrders: {
+    path: "/tradewarden.gateway.v1.GatewayService/GetOrders" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetOrdersRequest): Buffer => Buffer.from(GetOrdersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetOrdersRequest => GetOrdersRequest.decode(value),
+    responseSerialize: (value: GetOrdersResponse): Buffer => Buffer.from(GetOrdersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetOrdersResponse => GetOrdersResponse.decode(value),
+  },
   listServers: {
     path: "/tradewarden.gateway.v1.GatewayService/ListServers" as const,
     requestStream: false as const,
@@ -4488,6 +4997,11 @@ export interface GatewayServiceServer extends UntypedServiceImplementation {
   /** Symbols whose name or path matches a mask ("EURUSD", "Forex\\*"). */
   getSymbols: handleUnaryCall<GetSymbolsRequest, GetSymbolsResponse>;
   getPositions: handleUnaryCall<GetPositionsRequest, GetPositionsResponse>;
+  /**
+   * Open orders of an account, or the one named by ticket (none when it is not open on that account: filled,
+   * cancelled, never placed, or another account's).
+   */
+  getOrders: handleUnaryCall<GetOrdersRequest, GetOrdersResponse>;
   listServers: handleUnaryCall<ListServersRequest, ListServersResponse>;
   /** Adds an MT server to the registry or changes one (admins only). Its pool reopens with the new settings. */
   upsertServer: handleUnaryCall<UpsertServerRequest, UpsertServerResponse>;

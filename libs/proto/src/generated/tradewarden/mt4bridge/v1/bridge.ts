@@ -138,6 +138,7 @@ export interface TradeRecord {
   sl: string;
   tp: string;
   closeTime: string;
+  /** Open trades and pending orders: the current price (the one a trade closes at, the one an order is compared with). */
   closePrice: string;
   profit: string;
   comment: string;
@@ -4053,7 +4054,7 @@ export interface Mt4ManagerBridgeServiceClient {
 
   balance(request: BalanceRequest, metadata?: Metadata): Observable<BalanceResponse>;
 
-  /** TradesGetByLogin: open orders and positions. */
+  /** TradesGetByLogin: open trades (cmd 0-1) and pending orders (cmd 2-5). */
 
   getOpenTrades(request: GetOpenTradesRequest, metadata?: Metadata): Observable<GetOpenTradesResponse>;
 
@@ -4063,7 +4064,9 @@ export interface Mt4ManagerBridgeServiceClient {
 
   /**
    * TradeTransaction with TT_BR_ORDER_MODIFY: stop loss and take profit through trade logic (130 invalid stops when
-   * they are on the wrong side of the price), as a dealer would change them for a client.
+   * they are on the wrong side of the price), as a dealer would change them for a client. The same transaction
+   * modifies a pending order (cmd 2-5): the bridge sends the order's own open price with the stops, so only they
+   * change, and trade logic compares them with that price instead of the market.
    */
 
   tradeModify(request: TradeModifyRequest, metadata?: Metadata): Observable<TradeModifyResponse>;
@@ -4146,7 +4149,7 @@ export interface Mt4ManagerBridgeServiceController {
     metadata?: Metadata,
   ): Promise<BalanceResponse> | Observable<BalanceResponse> | BalanceResponse;
 
-  /** TradesGetByLogin: open orders and positions. */
+  /** TradesGetByLogin: open trades (cmd 0-1) and pending orders (cmd 2-5). */
 
   getOpenTrades(
     request: GetOpenTradesRequest,
@@ -4162,7 +4165,9 @@ export interface Mt4ManagerBridgeServiceController {
 
   /**
    * TradeTransaction with TT_BR_ORDER_MODIFY: stop loss and take profit through trade logic (130 invalid stops when
-   * they are on the wrong side of the price), as a dealer would change them for a client.
+   * they are on the wrong side of the price), as a dealer would change them for a client. The same transaction
+   * modifies a pending order (cmd 2-5): the bridge sends the order's own open price with the stops, so only they
+   * change, and trade logic compares them with that price instead of the market.
    */
 
   tradeModify(
@@ -4325,7 +4330,7 @@ export const Mt4ManagerBridgeServiceService = {
     responseSerialize: (value: BalanceResponse): Buffer => Buffer.from(BalanceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): BalanceResponse => BalanceResponse.decode(value),
   },
-  /** TradesGetByLogin: open orders and positions. */
+  /** TradesGetByLogin: open trades (cmd 0-1) and pending orders (cmd 2-5). */
   getOpenTrades: {
     path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/GetOpenTrades" as const,
     requestStream: false as const,
@@ -4348,7 +4353,9 @@ export const Mt4ManagerBridgeServiceService = {
   },
   /**
    * TradeTransaction with TT_BR_ORDER_MODIFY: stop loss and take profit through trade logic (130 invalid stops when
-   * they are on the wrong side of the price), as a dealer would change them for a client.
+   * they are on the wrong side of the price), as a dealer would change them for a client. The same transaction
+   * modifies a pending order (cmd 2-5): the bridge sends the order's own open price with the stops, so only they
+   * change, and trade logic compares them with that price instead of the market.
    */
   tradeModify: {
     path: "/tradewarden.mt4bridge.v1.Mt4ManagerBridgeService/TradeModify" as const,
@@ -4439,13 +4446,15 @@ export interface Mt4ManagerBridgeServiceServer extends UntypedServiceImplementat
   getSymbols: handleUnaryCall<GetSymbolsRequest, GetSymbolsResponse>;
   /** TradeTransaction with TT_BR_BALANCE: OP_BALANCE (6) or OP_CREDIT (7); a negative amount withdraws. */
   balance: handleUnaryCall<BalanceRequest, BalanceResponse>;
-  /** TradesGetByLogin: open orders and positions. */
+  /** TradesGetByLogin: open trades (cmd 0-1) and pending orders (cmd 2-5). */
   getOpenTrades: handleUnaryCall<GetOpenTradesRequest, GetOpenTradesResponse>;
   /** AdmTradeRecordModify of stop loss / take profit, and of the open price when set (a price correction). */
   modifyTrade: handleUnaryCall<ModifyTradeRequest, ModifyTradeResponse>;
   /**
    * TradeTransaction with TT_BR_ORDER_MODIFY: stop loss and take profit through trade logic (130 invalid stops when
-   * they are on the wrong side of the price), as a dealer would change them for a client.
+   * they are on the wrong side of the price), as a dealer would change them for a client. The same transaction
+   * modifies a pending order (cmd 2-5): the bridge sends the order's own open price with the stops, so only they
+   * change, and trade logic compares them with that price instead of the market.
    */
   tradeModify: handleUnaryCall<TradeModifyRequest, TradeModifyResponse>;
   /**
