@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { demoRealm } from '@tradewarden/local-infra';
+import { webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
 import { intakeV1 } from '@tradewarden/proto';
 import { eventually, harnessServers, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
@@ -253,6 +254,23 @@ describe('tradewarden CLI end to end', () => {
       const human = await agent.expect(['validate', 'balance.deposit', ...depositArgs(500001, '250.50')], EXIT.ok);
       expect(human.stdout).toContain(`balance: ${money(before)} -> ${money(before + 25050n)}`);
       expect(human.stdout).toContain('valid: nothing was stored or sent (dry run)');
+
+      // A JSON file of items, flat like a CSV row or shaped like the API.
+      const file = join(agent.home, 'items.json');
+      writeFileSync(
+        file,
+        JSON.stringify([
+          { server_id: 'mt5-demo-1', login: '500001', amount: '1.00', currency: 'USD' },
+          { serverId: 'mt4-demo-1', balanceDeposit: { login: '700004', amount: { amount: '2.00', currency: 'USD' } } },
+        ]),
+      );
+      const fromFile = await agent.json<{ valid: boolean; items: OperationJson['items']; totals: Record<string, unknown> }>(['validate', 'balance.deposit', '--file', file]);
+      expect(fromFile.valid).toBe(true);
+      expect(fromFile.items!.map((item) => [item.rowNumber, item.before!['login'], item.after!['balance']])).toEqual([
+        [1, '500001', money(before + 100n)],
+        [2, '700004', money(mt4Balance(700004) + 200n)],
+      ]);
+      expect(fromFile.totals).toMatchObject({ items: 2, validItems: 2, servers: 2, moneyIn: [{ amount: '3.00', currency: 'USD' }] });
       expect(mt5Balance(500001)).toBe(before);
     });
 
@@ -260,7 +278,7 @@ describe('tradewarden CLI end to end', () => {
       const agent = await loggedIn('agent');
       // The server's rule: the account does not exist.
       const unknown = await agent.json<{ valid?: boolean; items: { errors: { field: string; code: string }[] }[] }>(['validate', 'balance.deposit', ...depositArgs(599999, '10.00')], EXIT.failed);
-      expect(unknown.valid).not.toBe(true);
+      expect(unknown.valid).toBe(false);
       expect(unknown.items[0]!.errors).toEqual([expect.objectContaining({ field: 'items[0].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND' })]);
       const human = await agent.expect(['validate', 'balance.deposit', ...depositArgs(500001, '0')], EXIT.failed);
       expect(human.stdout).toMatch(/error RANGE items\[0\]\.balance_deposit\.amount\.amount: /);
@@ -271,6 +289,13 @@ describe('tradewarden CLI end to end', () => {
       // Not a field of the type: a usage error.
       const notAField = await agent.expect(['validate', 'balance.deposit', '--server', 'mt5-demo-1', '--set', 'login=500001', '--set', 'amout=5'], EXIT.usage);
       expect(notAField.stderr).toContain('--set amout: not a field of balance.deposit; fields: login, amount, currency, comment');
+
+      // Submitted anyway, it is refused the same way, with nothing stored.
+      const since = new Date(Date.now() - 1000).toISOString();
+      const submitted = await agent.expect(['submit', 'balance.deposit', ...depositArgs(599999, '10.00'), '--json'], EXIT.failed);
+      expect(JSON.parse(submitted.stdout)).toEqual({ submitted: false, errorCount: 1, errors: [expect.objectContaining({ field: 'items[0].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND' })] });
+      expect(submitted.stderr).toMatch(/^tradewarden: submit: INVALID_ARGUMENT: .*\n {2}items\[0\]\.balance_deposit\.login: .*\[ACCOUNT_NOT_FOUND\]\n$/);
+      expect((await agent.json<{ operations: OperationJson[] }>(['ops', 'list', '--since', since])).operations).toEqual([]);
     });
   });
 
@@ -393,7 +418,7 @@ describe('tradewarden CLI end to end', () => {
       const before = [mt5Balance(500001), mt4Balance(700003)];
       const file = csv('unknown-account', ['mt5-demo-1,500001,3.00,USD,ok', 'mt4-demo-1,799999,4.00,USD,no such account', 'mt4-demo-1,700003,5.00,USD,ok']);
       const refused = await agent.json<{ submitted?: boolean; errorCount: number; errors: { field: string; code: string }[] }>(['submit', 'balance.deposit', '--csv', file], EXIT.failed);
-      expect(refused.submitted).not.toBe(true);
+      expect(refused.submitted).toBe(false);
       expect(refused.errors).toEqual([expect.objectContaining({ field: 'items[1].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND' })]);
       const reportFile = file.replace(/\.csv$/, '.report.csv');
       expect(lines(readFileSync(reportFile, 'utf8'))[1]).toMatch(/^2,,,skipped,ACCOUNT_NOT_FOUND,/);
@@ -476,13 +501,73 @@ describe('tradewarden CLI end to end', () => {
       await agent.expect(['templates', 'show', 'no-such-template'], EXIT.failed);
       await agent.expect(['templates', 'show', 'cli-small-deposit@latest'], EXIT.usage);
 
+      // The template's limit holds in the dry run and in the submission.
+      const preview = await agent.json<{ valid: boolean; items: { errors: { field: string; code: string }[] }[] }>(['validate', 'balance.deposit', '--template', 'cli-small-deposit', ...depositArgs(500005, '60.00')], EXIT.failed);
+      expect(preview.valid).toBe(false);
+      expect(preview.items[0]!.errors).toEqual([expect.objectContaining({ field: expect.stringMatching(/^items\[0\]\.balance_deposit\.amount/) })]);
       const tooMuch = await agent.expect(['submit', 'balance.deposit', '--template', 'cli-small-deposit', ...depositArgs(500005, '60.00')], EXIT.failed);
-      expect(tooMuch.stderr).toMatch(/items\[0\]\.balance_deposit\.amount/);
+      expect(tooMuch.stderr).toMatch(/\n {2}items\[0\]\.balance_deposit\.amount.*: /);
       const before = mt5Balance(500005);
       const within = await agent.json<{ operation: OperationJson }>(['submit', 'balance.deposit', '--template', 'cli-small-deposit', ...depositArgs(500005, '20.00')]);
       expect(within.operation.template).toBe('cli-small-deposit@1');
       await watch(agent, within.operation.operationId, EXIT.ok);
       expect(mt5Balance(500005)).toBe(before + 2000n);
+    });
+  });
+
+  describe('failed items', () => {
+    afterEach(() => started_().simulator.resetFaults());
+
+    it('reports the rows the server refused, and retries them once as a new operation', async () => {
+      const agent = await loggedIn('agent');
+      const before = [mt5Balance(500001), mt5Balance(500002)];
+      // The MT5 server refuses every balance operation for now (not enough money, says its retcode).
+      started_().simulator.setFaults({ errorRate: 1, errorRetcode: 10019, paths: ['/api/trade/balance'] });
+      const file = join(agent.home, 'deposits.csv');
+      writeFileSync(file, 'server_id,login,amount,currency\nmt5-demo-1,500001,7.00,USD\nmt5-demo-1,500002,8.00,USD\n');
+      const original = (await agent.json<{ operation: OperationJson }>(['submit', 'balance.deposit', '--csv', file])).operation.operationId;
+      expect((await watch(agent, original, EXIT.failed)).at(-1)).toMatchObject({ status: 'OPERATION_STATUS_FAILED', counts: expect.objectContaining({ total: 2, rejected: 2 }) });
+      const failedRows = lines((await agent.expect(['ops', 'report', original, '--failed'], EXIT.ok)).stdout).slice(1);
+      expect(failedRows.map((line) => line.split(',').slice(0, 5).filter((_cell, column) => column !== 1))).toEqual([
+        ['1', 'mt5-demo-1', 'rejected', 'MT_REJECTED'],
+        ['2', 'mt5-demo-1', 'rejected', 'MT_REJECTED'],
+      ]);
+      expect([mt5Balance(500001), mt5Balance(500002)]).toEqual(before);
+
+      started_().simulator.resetFaults();
+      const retry = await agent.json<{ submitted: boolean; acceptedItems: number; operation: OperationJson }>(['ops', 'retry', original]);
+      expect(retry).toMatchObject({ submitted: true, acceptedItems: 2 });
+      expect(retry.operation.operationId).not.toBe(original);
+      expect((await watch(agent, retry.operation.operationId, EXIT.ok)).at(-1)!.status).toBe('OPERATION_STATUS_COMPLETED');
+      // The same retry again is the same request: the same new operation, nothing deposited twice.
+      const again = await agent.json<{ replayed?: boolean; operation: OperationJson }>(['ops', 'retry', original]);
+      expect(again).toMatchObject({ replayed: true, operation: { operationId: retry.operation.operationId } });
+      expect([mt5Balance(500001), mt5Balance(500002)]).toEqual([before[0]! + 700n, before[1]! + 800n]);
+    });
+  });
+
+  describe('credentials', () => {
+    it('hands the passwords of a new account to its submitter once', async () => {
+      const [agent, supervisor] = await Promise.all([loggedIn('agent'), loggedIn('supervisor')]);
+      const create = ['submit', 'account.create', '--server', 'mt5-demo-1', '--set', 'group=real\\retail\\usd', '--set', 'first_name=Ada', '--set', 'last_name=Lovelace', '--set', 'leverage=100'];
+      const operationId = (await agent.json<{ operation: OperationJson }>(create)).operation.operationId;
+      await pendingApproval(supervisor, operationId);
+      await supervisor.expect(['approvals', 'approve', operationId, '--yes'], EXIT.ok);
+      await watch(agent, operationId, EXIT.ok);
+      const [item] = (await agent.json<OperationJson>(['ops', 'show', operationId])).items!;
+      const account = started_().simulator.state.accounts.get(BigInt(item!.mtReference!))!;
+      expect(account).toMatchObject({ group: 'real\\retail\\usd', firstName: 'Ada', lastName: 'Lovelace', leverage: 100 });
+
+      const notMine = await supervisor.expect(['credentials', 'claim', operationId, item!.itemId], EXIT.notAuthenticated);
+      expect(notMine.stderr).toContain('PERMISSION_DENIED');
+      const claimed = await agent.expect(['credentials', 'claim', operationId, item!.itemId, '--json'], EXIT.ok);
+      const passwords = JSON.parse(claimed.stdout) as { serverId: string; login: string; mainPassword: string; investorPassword: string };
+      expect(passwords).toMatchObject({ serverId: 'mt5-demo-1', login: item!.mtReference });
+      expect(account.passwordHashes.main).toBe(webApiPasswordHash(passwords.mainPassword).toString('hex'));
+      expect(account.passwordHashes.investor).toBe(webApiPasswordHash(passwords.investorPassword).toString('hex'));
+      expect(claimed.stderr).toContain('warning: these passwords are shown this once');
+      const again = await agent.expect(['credentials', 'claim', operationId, item!.itemId], EXIT.failed);
+      expect(again.stderr).toContain('already collected');
     });
   });
 

@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
-import type { Metadata } from '@grpc/grpc-js';
+import { status, type Metadata } from '@grpc/grpc-js';
 import { clientStreamCall, unaryCall } from '@tradewarden/grpc';
 import { parseOperationCsv, type ParsedCsvRow } from '@tradewarden/operation-csv';
-import { intakeV1, type operationV1 } from '@tradewarden/proto';
+import { intakeV1, operationV1 } from '@tradewarden/proto';
 import { integerFlag, parseArguments } from './cli-arguments';
 import { PlatformSession, type CliEnvironment } from './cli-context';
 import { cliErrorFrom, ExitCode, splitFieldErrors, UsageError } from './exit-codes';
-import { formatBatchResult, formatOperationSummary } from './operation-format';
+import { batchResultJson, formatBatchResult, formatOperationSummary, validationJson } from './operation-format';
 import { InputRefusedError, operationInput, requestIdOf, type OperationInput, type RefusedRow } from './operation-input';
 import { formatValidation } from './preview-format';
 import { ProgressBar } from './progress-bar';
@@ -27,7 +27,11 @@ const PREVIEWS_SHOWN = 50;
 const INPUT_FLAGS = { server: 'string', set: 'list', file: 'string', csv: 'string' } as const;
 
 export async function validateCommand(environment: CliEnvironment, args: readonly string[]): Promise<ExitCode> {
-  const { flags, positionals } = parseArguments(args, { usage: 'validate <type> --server <id> --set field=value ... | --file items.json | --csv items.csv', flags: INPUT_FLAGS, positionals: ['type'] });
+  const { flags, positionals } = parseArguments(args, {
+    usage: 'validate <type> --server <id> --set field=value ... | --file items.json | --csv items.csv [--template name[@version]]',
+    flags: { ...INPUT_FLAGS, template: 'string' },
+    positionals: ['type'],
+  });
   const operationType = positionals[0]!;
   const session = new PlatformSession(environment, flags);
   try {
@@ -39,7 +43,7 @@ export async function validateCommand(environment: CliEnvironment, args: readonl
       let connection: { intake: ReturnType<PlatformSession['intake']>; metadata: Metadata } | undefined;
       const validate = async (batch: operationV1.OperationItemSpec[], rows: number[]) => {
         connection ??= { intake: session.intake(), metadata: await session.metadata() };
-        merger.add(batch, rows, await unaryCall(connection.intake, 'validateOperation', { operationType, items: batch }, connection.metadata, 60_000));
+        merger.add(batch, rows, await unaryCall(connection.intake, 'validateOperation', { operationType, items: batch, template: flags.template ?? '' }, connection.metadata, 60_000));
       };
       for await (const batch of batches(input)) {
         for (const row of batch.refused) merger.addRefused(row.row, row.serverId, row.errors);
@@ -47,7 +51,7 @@ export async function validateCommand(environment: CliEnvironment, args: readonl
       }
     }
     const result = merger.result();
-    environment.output.out(flags.json ? `${JSON.stringify(intakeV1.ValidateOperationResponse.toJSON(result), null, 2)}\n` : `${formatValidation(result, merger.omitted)}\n`);
+    environment.output.out(flags.json ? `${JSON.stringify(validationJson(result), null, 2)}\n` : `${formatValidation(result, merger.omitted)}\n`);
     return result.valid ? ExitCode.Ok : ExitCode.Failed;
   } catch (error) {
     throw cliErrorFrom(error, 'validate');
@@ -115,8 +119,12 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
         return ExitCode.Ok;
       } catch (error) {
         const refusal = cliErrorFrom(error, 'submit');
+        const issues = isInvalidArgument(error) ? issuesOfDetails(error) : [];
+        // The server refused the items: a script with --json reads the problems as it does for a CSV batch.
+        if (flags.json && issues.length > 0) {
+          output.out(`${JSON.stringify({ submitted: false, errorCount: issues.length, errors: issues.map((issue) => operationV1.ItemIssue.toJSON(issue)) }, null, 2)}\n`);
+        }
         if (refusal.exitCode !== ExitCode.Failed || !reportPath) throw refusal;
-        const issues = issuesOfDetails(error);
         return await refuse(reportRowsOfIssues(issues), refusal.message);
       }
     }
@@ -125,7 +133,7 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
     const progress = new ProgressBar((text) => output.err(text), output.stderrIsTty && !flags.json, check.rows, 'items sent');
     const response = await clientStreamCall(intake, 'submitBatch', batchMessages({ clientRequestId, operationType, options, template }, input, progress), metadata);
     progress.finish();
-    output.out(flags.json ? `${JSON.stringify(intakeV1.SubmitBatchResponse.toJSON(response), null, 2)}\n` : `${formatBatchResult(response)}\n`);
+    output.out(flags.json ? `${JSON.stringify(batchResultJson(response), null, 2)}\n` : `${formatBatchResult(response)}\n`);
     if (!response.submitted) return await refuse(reportRowsOfIssues(response.errors), `the batch was refused; nothing was stored`);
     if (response.errors.length > 0 && reportPath) {
       await writeReportFile(reportPath, reportRowsOfIssues(response.errors));
@@ -221,6 +229,10 @@ function describeRefusals(refused: readonly RefusedRow[]): string {
 
 function refusedAsIssues(refused: readonly RefusedRow[]): { row: number; field: string; code: string; message: string }[] {
   return refused.flatMap((row) => row.errors.map((error) => ({ row: row.row, ...error })));
+}
+
+function isInvalidArgument(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { code?: unknown }).code === status.INVALID_ARGUMENT;
 }
 
 /** The field errors intake lists in an INVALID_ARGUMENT's details, as issues. */

@@ -10,8 +10,10 @@ import {
   isFinal,
   parseSince,
   parseStatuses,
+  batchResultJson,
   rowOfIssueField,
   sameFieldValue,
+  validationJson,
 } from './operation-format';
 
 const { OperationStatus } = operationV1;
@@ -87,6 +89,15 @@ describe('operation formatting', () => {
     expect(sameFieldValue('100', '10.0')).toBe(false);
     expect(sameFieldValue('0.10', '0.1')).toBe(true);
     expect(sameFieldValue('abc', undefined)).toBe(false);
+  });
+
+  it('always puts valid and submitted in the --json documents, also when false', () => {
+    expect(validationJson(intakeV1.ValidateOperationResponse.fromPartial({ valid: false, totals: { items: 1 } }))).toEqual({ valid: false, totals: expect.objectContaining({ items: 1 }) });
+    expect(validationJson(intakeV1.ValidateOperationResponse.fromPartial({ valid: true }))).toMatchObject({ valid: true });
+    const refused = batchResultJson(intakeV1.SubmitBatchResponse.fromPartial({ submitted: false, errorCount: 1, errors: [{ field: 'items[1].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND', message: 'no account' }] }));
+    expect(refused).toEqual({ submitted: false, errorCount: 1, errors: [{ field: 'items[1].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND', message: 'no account' }] });
+    expect(Object.keys(refused)[0]).toBe('submitted');
+    expect(batchResultJson(intakeV1.SubmitBatchResponse.fromPartial({ submitted: true, acceptedItems: 2 }))).toMatchObject({ submitted: true, acceptedItems: 2 });
   });
 
   it('describes batch answers', () => {

@@ -154,6 +154,19 @@ export function formatBatchResult(result: intakeV1.SubmitBatchResponse): string 
   return lines.join('\n');
 }
 
+/**
+ * The --json document of a validation: proto's JSON leaves false out, but scripts test `valid` (and `jq -e .valid` must
+ * not tell "false" from "missing" by accident), so it is always there.
+ */
+export function validationJson(result: intakeV1.ValidateOperationResponse): Record<string, unknown> {
+  return { valid: result.valid, ...(intakeV1.ValidateOperationResponse.toJSON(result) as Record<string, unknown>) };
+}
+
+/** The --json document of SubmitBatch and RetryFailedItems, with `submitted` always there (false is left out by proto). */
+export function batchResultJson(result: intakeV1.SubmitBatchResponse): Record<string, unknown> {
+  return { submitted: result.submitted, ...(intakeV1.SubmitBatchResponse.toJSON(result) as Record<string, unknown>) };
+}
+
 /** The row a server issue names ("items[4].x" is row 5), or undefined for request-wide problems. */
 export function rowOfIssueField(field: string): number | undefined {
   const match = /^items\[(\d+)\]/.exec(field);

@@ -7,6 +7,7 @@ import { integerFlag, parseArguments } from './cli-arguments';
 import { withSession, type CliEnvironment } from './cli-context';
 import { CliError, ExitCode, UsageError } from './exit-codes';
 import {
+  batchResultJson,
   exitCodeForFinalState,
   formatBatchResult,
   formatCounts,
@@ -173,7 +174,7 @@ async function opsRetry(environment: CliEnvironment, args: readonly string[]): P
     const response = await unaryCall(session.intake(), 'retryFailedItems', { operationId, clientRequestId }, await session.metadata(), 120_000);
     const result = response.result;
     if (!result) throw new CliError('ops retry: the server answered without a result', ExitCode.Failed);
-    environment.output.out(flags.json ? `${JSON.stringify(intakeV1.SubmitBatchResponse.toJSON(result), null, 2)}\n` : `${formatBatchResult(result)}\n`);
+    environment.output.out(flags.json ? `${JSON.stringify(batchResultJson(result), null, 2)}\n` : `${formatBatchResult(result)}\n`);
     return result.submitted ? ExitCode.Ok : ExitCode.Failed;
   });
 }
