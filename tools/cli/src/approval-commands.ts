@@ -1,4 +1,4 @@
-import { unaryCall } from '@tradewarden/grpc';
+import { unaryCall } from './grpc-calls';
 import { approvalV1 } from '@tradewarden/proto';
 import { parseArguments } from './cli-arguments';
 import { withSession, type CliEnvironment, type PlatformSession } from './cli-context';

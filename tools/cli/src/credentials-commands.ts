@@ -1,4 +1,4 @@
-import { unaryCall } from '@tradewarden/grpc';
+import { unaryCall } from './grpc-calls';
 import { gatewayV1 } from '@tradewarden/proto';
 import { parseArguments } from './cli-arguments';
 import { withSession, type CliEnvironment } from './cli-context';

@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline/promises';
-import { workspaceRoot } from '@tradewarden/local-infra';
 import { readRuntimeFile } from '@tradewarden/platform-runtime';
 import { APPROVALS_USAGE, approvalsCommand } from './approval-commands';
 import { AUTH_USAGE, loginCommand, logoutCommand } from './auth-commands';
@@ -9,8 +8,8 @@ import { CliError, ExitCode, UsageError } from './exit-codes';
 import { OPERATION_USAGE, submitCommand, validateCommand } from './operation-commands';
 import { OPS_USAGE, opsCommand } from './ops-commands';
 import { SIMULATOR_USAGE, simulatorCommand } from './simulator-command';
-import { allHealthy, collectStatus, formatStatus } from './status-command';
 import { TEMPLATES_USAGE, templatesCommand } from './template-commands';
+import { cliWorkspaceRoot } from './workspace-root';
 
 const USAGE = `usage: tradewarden <command>
 
@@ -48,11 +47,14 @@ const terminalOutput: CliOutput = {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const environment: CliEnvironment = { variables: process.env, runtime: readRuntimeFile(workspaceRoot()), output: terminalOutput, now: Date.now };
+  const root = cliWorkspaceRoot();
+  const environment: CliEnvironment = { variables: process.env, runtime: root === undefined ? undefined : readRuntimeFile(root), output: terminalOutput, now: Date.now };
   switch (command) {
     case 'status': {
       const unknown = rest.filter((arg) => arg !== '--json');
       if (unknown.length > 0) throw new UsageError(`tradewarden status: unknown option ${unknown[0]}\n${USAGE}`);
+      // Loaded for this command only: its probes bring the Kafka client and the services' gRPC library.
+      const { allHealthy, collectStatus, formatStatus } = await import('./status-command');
       const report = await collectStatus(environment.runtime);
       process.stdout.write(rest.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
       return allHealthy(report) ? ExitCode.Ok : ExitCode.Failed;

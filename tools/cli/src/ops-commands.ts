@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { serverStreamCall, unaryCall } from '@tradewarden/grpc';
+import { serverStreamCall, unaryCall } from './grpc-calls';
 import { writeReportCsv } from '@tradewarden/operation-csv';
 import { intakeV1 } from '@tradewarden/proto';
 import { integerFlag, parseArguments } from './cli-arguments';

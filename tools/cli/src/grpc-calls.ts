@@ -1,0 +1,113 @@
+import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+
+// The calls the CLI makes, on @grpc/grpc-js alone. @tradewarden/grpc offers the same helpers, but its entry point also
+// loads the services' server side (NestJS modules, the OpenTelemetry SDK): about a thousand modules and a third of a
+// second at the start of every command, for nothing a client uses. Same signatures as libs/grpc/src/grpc-client.ts.
+
+interface MethodDefinition<Req, Res, RequestStream extends boolean, ResponseStream extends boolean> {
+  path: string;
+  requestStream: RequestStream;
+  responseStream: ResponseStream;
+  requestSerialize(value: Req): Buffer;
+  requestDeserialize(value: Buffer): Req;
+  responseSerialize(value: Res): Buffer;
+  responseDeserialize(value: Buffer): Res;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyMethod = MethodDefinition<any, any, boolean, boolean>;
+export type ServiceDefinitionOf = Record<string, AnyMethod>;
+
+type RequestOf<M> = M extends MethodDefinition<infer Req, unknown, boolean, boolean> ? Req : never;
+type ResponseOf<M> = M extends MethodDefinition<unknown, infer Res, boolean, boolean> ? Res : never;
+/** Names of the service's methods of one kind (unary, client-streaming, server-streaming). */
+type MethodsOf<S extends ServiceDefinitionOf, RequestStream extends boolean, ResponseStream extends boolean> = {
+  [K in keyof S & string]: S[K]['requestStream'] extends RequestStream ? (S[K]['responseStream'] extends ResponseStream ? K : never) : never;
+}[keyof S & string];
+
+export interface GrpcClient<S extends ServiceDefinitionOf> {
+  readonly definition: S;
+  readonly raw: Client;
+  close(): void;
+}
+
+/** A plaintext client for a ts-proto generated service definition (e.g. intakeV1.IntakeServiceService). */
+export function createGrpcClient<S extends ServiceDefinitionOf>(definition: S, address: string, serviceName: string): GrpcClient<S> {
+  const Constructor = makeGenericClientConstructor(definition, serviceName);
+  const raw = new Constructor(address, credentials.createInsecure(), { 'grpc.keepalive_time_ms': 30000 });
+  return { definition, raw, close: () => raw.close() };
+}
+
+export function bearerMetadata(accessToken: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${accessToken}`);
+  return metadata;
+}
+
+type RawMethod = (...args: unknown[]) => unknown;
+
+function rawMethod(client: GrpcClient<ServiceDefinitionOf>, method: string): RawMethod {
+  const fn = (client.raw as unknown as Record<string, RawMethod | undefined>)[method];
+  if (typeof fn !== 'function') throw new Error(`no method ${method} on the client`);
+  return fn.bind(client.raw);
+}
+
+/** One unary call; rejects with the grpc ServiceError (code, details) on failure. */
+export function unaryCall<S extends ServiceDefinitionOf, K extends MethodsOf<S, false, false>>(
+  client: GrpcClient<S>,
+  method: K,
+  request: RequestOf<S[K]>,
+  metadata: Metadata = new Metadata(),
+  timeoutMs = 10000,
+): Promise<ResponseOf<S[K]>> {
+  return new Promise((resolve, reject) => {
+    rawMethod(client as unknown as GrpcClient<ServiceDefinitionOf>, method)(request, metadata, { deadline: new Date(Date.now() + timeoutMs) }, (error: ServiceError | null, response: ResponseOf<S[K]>) =>
+      error ? reject(error) : resolve(response),
+    );
+  });
+}
+
+/** A client-streaming call: sends what `messages` yields (respecting back-pressure), then resolves with the answer. */
+export async function clientStreamCall<S extends ServiceDefinitionOf, K extends MethodsOf<S, true, false>>(
+  client: GrpcClient<S>,
+  method: K,
+  messages: AsyncIterable<RequestOf<S[K]>> | Iterable<RequestOf<S[K]>>,
+  metadata: Metadata = new Metadata(),
+  timeoutMs = 600_000,
+): Promise<ResponseOf<S[K]>> {
+  let settle: { resolve: (value: ResponseOf<S[K]>) => void; reject: (error: unknown) => void } | undefined;
+  const response = new Promise<ResponseOf<S[K]>>((resolve, reject) => (settle = { resolve, reject }));
+  const call = rawMethod(client as unknown as GrpcClient<ServiceDefinitionOf>, method)(
+    metadata,
+    { deadline: new Date(Date.now() + timeoutMs) },
+    (error: ServiceError | null, value: ResponseOf<S[K]>) => (error ? settle!.reject(error) : settle!.resolve(value)),
+  ) as { write(message: unknown): boolean; end(): void; once(event: 'drain', listener: () => void): void; cancel(): void };
+  try {
+    for await (const message of messages) {
+      if (!call.write(message)) await new Promise<void>((resolve) => call.once('drain', resolve));
+    }
+    call.end();
+  } catch (error) {
+    call.cancel();
+    throw error;
+  }
+  return response;
+}
+
+/** A server-streaming call: yields each answer; throws the ServiceError when the call fails. */
+export async function* serverStreamCall<S extends ServiceDefinitionOf, K extends MethodsOf<S, false, true>>(
+  client: GrpcClient<S>,
+  method: K,
+  request: RequestOf<S[K]>,
+  metadata: Metadata = new Metadata(),
+  timeoutMs = 3_600_000,
+): AsyncGenerator<ResponseOf<S[K]>> {
+  const call = rawMethod(client as unknown as GrpcClient<ServiceDefinitionOf>, method)(request, metadata, { deadline: new Date(Date.now() + timeoutMs) }) as AsyncIterable<ResponseOf<S[K]>> & {
+    cancel(): void;
+  };
+  try {
+    for await (const message of call) yield message;
+  } finally {
+    call.cancel();
+  }
+}
