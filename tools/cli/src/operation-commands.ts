@@ -16,7 +16,7 @@ import { ValidationMerger } from './validation-merge';
 export const OPERATION_USAGE = `  validate <type> --server <id> --set field=value ... | --file items.json | --csv items.csv
                                           dry run: each item's before -> after, errors, warnings, totals
   submit <type> (same inputs) [--skip-invalid] [--stop-on-error] [--max-failures N] [--canary-server id]
-         [--canary-items N] [--not-before 2026-12-01T22:00:00Z] [--template name[@version]] [--request-id id] [--report path]
+         [--canary-items N] [--template name[@version]] [--request-id id] [--report path]
                                           submit an operation (CSV as a streamed batch); refusals go to a report CSV`;
 
 /** The most items one ValidateOperation call or SubmitBatch chunk carries. */
@@ -60,14 +60,6 @@ export async function validateCommand(environment: CliEnvironment, args: readonl
   }
 }
 
-/** An ISO 8601 time with its zone ("2026-12-01T22:00:00Z"); undefined when the flag is absent. */
-function timeFlag(name: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : undefined;
-  if (!time || Number.isNaN(time.getTime())) throw new UsageError(`--${name}: an ISO 8601 time with its zone, e.g. 2026-12-01T22:00:00Z`);
-  return time;
-}
-
 export async function submitCommand(environment: CliEnvironment, args: readonly string[]): Promise<ExitCode> {
   const { flags, positionals } = parseArguments(args, {
     usage: 'submit <type> --server <id> --set field=value ... | --file items.json | --csv items.csv [options]',
@@ -78,7 +70,6 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
       'max-failures': 'string',
       'canary-server': 'string',
       'canary-items': 'string',
-      'not-before': 'string',
       template: 'string',
       'request-id': 'string',
       report: 'string',
@@ -92,7 +83,6 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
     maxFailures: integerFlag('max-failures', flags['max-failures'], { max: 2 ** 31 - 1 }) ?? 0,
     canaryServerId: flags['canary-server'] ?? '',
     canaryItems: integerFlag('canary-items', flags['canary-items'], { max: 2 ** 31 - 1 }) ?? 0,
-    notBefore: timeFlag('not-before', flags['not-before']),
   };
   if (options.canaryServerId && options.canaryItems > 0) throw new UsageError('--canary-server and --canary-items exclude each other');
   const requestId = flags['request-id'];
