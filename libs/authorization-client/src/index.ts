@@ -1,2 +1,4 @@
-export { AuthorizationClient, PermissionDeniedError } from './authorization-client';
-export type { AuthorizationCheck } from './authorization-client';
+export { AuthorizationClient, BatchPermissionDeniedError, PermissionDeniedError } from './authorization-client';
+export type { AuthorizationAction, AuthorizationCheck, BatchAuthorizationCheck, BatchAuthorizationResult, ItemAttributes, ItemDecision } from './authorization-client';
+export { splitBatch, sumByCurrency } from './batch-parts';
+export type { Money } from './batch-parts';

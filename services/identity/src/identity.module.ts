@@ -3,10 +3,12 @@ import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { AuthorizationService } from './authorization/authorization.service';
+import { PolicyStore } from './authorization/policy-store.service';
 import type { IdentityConfig } from './config';
 import { IdentityController } from './grpc/identity.controller';
 import { mapIdentityError } from './identity-errors';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from './identity-schema';
+import { RegistryEventsHandler } from './registry/registry-events.handler';
 
 @Module({})
 export class IdentityModule {
@@ -26,12 +28,13 @@ export class IdentityModule {
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.accessEvents],
-          consumers: [],
+          // Server tags for grants scoped by tag: identity's own projection of the gateway's registry.
+          consumers: [{ name: 'registry', topics: [Topics.registryEvents], handler: RegistryEventsHandler }],
         }),
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapIdentityError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
       ],
       controllers: [IdentityController],
-      providers: [AuthorizationService, OutboxAccessDeniedRecorder],
+      providers: [PolicyStore, AuthorizationService, RegistryEventsHandler, OutboxAccessDeniedRecorder],
     };
   }
 }

@@ -9,7 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { handleUnaryCall, Metadata, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
-import { Actor } from "../../common/v1/common";
+import { Actor, Money } from "../../common/v1/common";
 
 export interface AuthorizeRequest {
   /** The end user (or integration) on whose behalf the calling service acts. */
@@ -22,16 +22,98 @@ export interface AuthorizeRequest {
   operationType: string;
   /** MT server registry id the action touches (empty when not server-specific). */
   serverId: string;
+  /**
+   * The item the action is about. Absent (as every request sent before scopes and limits existed): a scope-level
+   * question, "may the actor do this on this server at all"; grants answer by action, type and server (id, glob or
+   * tag), group masks and limits are not checked. A caller about to act on particular accounts asks again with the
+   * resource (or with AuthorizeBatch). Present: group masks and limits apply, and a grant scoped to groups or limited
+   * by amount does not allow an item that leaves its group or amount out (fail closed). (`optional` keeps the field
+   * optional in the generated TypeScript too, so requests written before it still compile.)
+   */
+  resource?: ResourceAttributes | undefined;
+}
+
+/**
+ * What one item touches and moves, as the calling service knows it. Identity keeps no record of usage: the totals come
+ * from the caller (intake knows its own operations).
+ */
+export interface ResourceAttributes {
+  /** MT group of the account the item touches (for group configuration: the group changed). Empty when none. */
+  group: string;
+  /**
+   * Money the item moves, as a positive decimal (a withdrawal too); absent when it moves none. Compared by absolute
+   * value. Cedar's decimal has 4 fraction digits: an amount with more is rounded up (away from zero) before it is
+   * compared, so a limit is never passed by rounding.
+   */
+  amount:
+    | Money
+    | undefined;
+  /**
+   * Per currency, what the whole operation moves (the sum of its items' amounts), for per-operation limits. A currency
+   * left out counts as the item's own amount.
+   */
+  operationTotals: Money[];
+  /**
+   * Per currency, what the actor already submitted today (UTC) in earlier operations of the same operation type that
+   * may still execute (not rejected, cancelled, expired or invalid). A currency left out counts as zero. Per-user daily
+   * limits compare this plus the operation's total.
+   */
+  submittedToday: Money[];
 }
 
 export interface AuthorizeResponse {
   allowed: boolean;
-  /** Why it was denied, naming the missing permission; empty when allowed. */
+  /** Why it was denied, naming the missing permission or the limit exceeded; empty when allowed. */
   reason: string;
   /** Unique id of this decision, recorded by callers in their events and by the audit trail. */
   decisionId: string;
-  /** Version of the grant set the decision was taken under. */
+  /** Version of the policy set the decision was taken under: a digest of the compiled Cedar policy set's text. */
   policyVersion: string;
+}
+
+export interface AuthorizeBatchRequest {
+  actor:
+    | Actor
+    | undefined;
+  /** submit | approve | view | cancel | admin */
+  action: string;
+  operationType: string;
+  /** At most 100,000 per request, and within gRPC's 4 MB message limit (libs/authorization-client splits larger ones). */
+  items: AuthorizeBatchItem[];
+  /** Per currency, what the whole operation moves. A currency left out counts as the sum of this request's items in it. */
+  operationTotals: Money[];
+  /** Per currency, what the actor already submitted today; see ResourceAttributes.submitted_today. */
+  submittedToday: Money[];
+  /**
+   * For an operation sent in several requests: the decision_id the first part was answered with, so that every part
+   * is answered and audited under one decision. Identity keeps no state between parts: the caller sends each part with
+   * the same actor, action, type and totals, and compares policy_version across the answers (a grant change in
+   * between shows as a different version: ask again).
+   */
+  continuesDecisionId: string;
+}
+
+/** One item of a batch; always checked as an item (group masks and limits apply). */
+export interface AuthorizeBatchItem {
+  serverId: string;
+  /** Empty when the item touches no group. */
+  group: string;
+  /** Absent when the item moves no money. */
+  amount: Money | undefined;
+}
+
+export interface AuthorizeBatchResponse {
+  /**
+   * One entry per item, in request order: 0 = allowed; n > 0 = denied for denial_reasons[n - 1]. Indexes rather than a
+   * reason per item keep a 100,000-item answer to a few hundred kilobytes: denied items share a few reasons.
+   */
+  itemDenials: number[];
+  /** The distinct reasons of the denied items, each naming the missing permission or the limit exceeded. */
+  denialReasons: string[];
+  decisionId: string;
+  policyVersion: string;
+  allowedCount: number;
+  deniedCount: number;
 }
 
 export interface WhoAmIRequest {
@@ -41,8 +123,13 @@ export interface WhoAmIResponse {
   actor:
     | Actor
     | undefined;
-  /** Actions the actor holds, as "action:operation_type_pattern". */
+  /**
+   * Actions the actor holds, as "action:operation_type_pattern" ("@server_pattern" when not every server); scopes by
+   * tag or group and limits are in scoped_permissions.
+   */
   permissions: string[];
+  /** Every grant of the actor in full, e.g. "submit:balance.* groups real*,demo* limits USD 5000.00/item". */
+  scopedPermissions: string[];
 }
 
 function createBaseAuthorizeRequest(): AuthorizeRequest {
@@ -62,6 +149,9 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     }
     if (message.serverId !== "") {
       writer.uint32(34).string(message.serverId);
+    }
+    if (message.resource !== undefined) {
+      ResourceAttributes.encode(message.resource, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -111,6 +201,14 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
             message.serverId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resource = ResourceAttributes.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -137,6 +235,7 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
         : isSet(object.server_id)
         ? globalThis.String(object.server_id)
         : "",
+      resource: isSet(object.resource) ? ResourceAttributes.fromJSON(object.resource) : undefined,
     };
   },
 
@@ -154,6 +253,9 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     if (message.serverId !== "") {
       obj.serverId = message.serverId;
     }
+    if (message.resource !== undefined) {
+      obj.resource = ResourceAttributes.toJSON(message.resource);
+    }
     return obj;
   },
 
@@ -166,6 +268,136 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     message.action = object.action ?? "";
     message.operationType = object.operationType ?? "";
     message.serverId = object.serverId ?? "";
+    message.resource = (object.resource !== undefined && object.resource !== null)
+      ? ResourceAttributes.fromPartial(object.resource)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseResourceAttributes(): ResourceAttributes {
+  return { group: "", amount: undefined, operationTotals: [], submittedToday: [] };
+}
+
+export const ResourceAttributes: MessageFns<ResourceAttributes> = {
+  encode(message: ResourceAttributes, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.group !== "") {
+      writer.uint32(10).string(message.group);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.operationTotals) {
+      Money.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.submittedToday) {
+      Money.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResourceAttributes {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResourceAttributes();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.operationTotals.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.submittedToday.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResourceAttributes {
+    return {
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      operationTotals: globalThis.Array.isArray(object?.operationTotals)
+        ? object.operationTotals.map((e: any) => Money.fromJSON(e))
+        : globalThis.Array.isArray(object?.operation_totals)
+        ? object.operation_totals.map((e: any) => Money.fromJSON(e))
+        : [],
+      submittedToday: globalThis.Array.isArray(object?.submittedToday)
+        ? object.submittedToday.map((e: any) => Money.fromJSON(e))
+        : globalThis.Array.isArray(object?.submitted_today)
+        ? object.submitted_today.map((e: any) => Money.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ResourceAttributes): unknown {
+    const obj: any = {};
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.operationTotals?.length) {
+      obj.operationTotals = message.operationTotals.map((e) => Money.toJSON(e));
+    }
+    if (message.submittedToday?.length) {
+      obj.submittedToday = message.submittedToday.map((e) => Money.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResourceAttributes>, I>>(base?: I): ResourceAttributes {
+    return ResourceAttributes.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResourceAttributes>, I>>(object: I): ResourceAttributes {
+    const message = createBaseResourceAttributes();
+    message.group = object.group ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.operationTotals = object.operationTotals?.map((e) => Money.fromPartial(e)) || [];
+    message.submittedToday = object.submittedToday?.map((e) => Money.fromPartial(e)) || [];
     return message;
   },
 };
@@ -295,6 +527,491 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
   },
 };
 
+function createBaseAuthorizeBatchRequest(): AuthorizeBatchRequest {
+  return {
+    actor: undefined,
+    action: "",
+    operationType: "",
+    items: [],
+    operationTotals: [],
+    submittedToday: [],
+    continuesDecisionId: "",
+  };
+}
+
+export const AuthorizeBatchRequest: MessageFns<AuthorizeBatchRequest> = {
+  encode(message: AuthorizeBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actor !== undefined) {
+      Actor.encode(message.actor, writer.uint32(10).fork()).join();
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.operationType !== "") {
+      writer.uint32(26).string(message.operationType);
+    }
+    for (const v of message.items) {
+      AuthorizeBatchItem.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.operationTotals) {
+      Money.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.submittedToday) {
+      Money.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.continuesDecisionId !== "") {
+      writer.uint32(58).string(message.continuesDecisionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthorizeBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthorizeBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actor = Actor.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.operationType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.items.push(AuthorizeBatchItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.operationTotals.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.submittedToday.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.continuesDecisionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthorizeBatchRequest {
+    return {
+      actor: isSet(object.actor) ? Actor.fromJSON(object.actor) : undefined,
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      operationType: isSet(object.operationType)
+        ? globalThis.String(object.operationType)
+        : isSet(object.operation_type)
+        ? globalThis.String(object.operation_type)
+        : "",
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => AuthorizeBatchItem.fromJSON(e))
+        : [],
+      operationTotals: globalThis.Array.isArray(object?.operationTotals)
+        ? object.operationTotals.map((e: any) => Money.fromJSON(e))
+        : globalThis.Array.isArray(object?.operation_totals)
+        ? object.operation_totals.map((e: any) => Money.fromJSON(e))
+        : [],
+      submittedToday: globalThis.Array.isArray(object?.submittedToday)
+        ? object.submittedToday.map((e: any) => Money.fromJSON(e))
+        : globalThis.Array.isArray(object?.submitted_today)
+        ? object.submitted_today.map((e: any) => Money.fromJSON(e))
+        : [],
+      continuesDecisionId: isSet(object.continuesDecisionId)
+        ? globalThis.String(object.continuesDecisionId)
+        : isSet(object.continues_decision_id)
+        ? globalThis.String(object.continues_decision_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AuthorizeBatchRequest): unknown {
+    const obj: any = {};
+    if (message.actor !== undefined) {
+      obj.actor = Actor.toJSON(message.actor);
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.operationType !== "") {
+      obj.operationType = message.operationType;
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => AuthorizeBatchItem.toJSON(e));
+    }
+    if (message.operationTotals?.length) {
+      obj.operationTotals = message.operationTotals.map((e) => Money.toJSON(e));
+    }
+    if (message.submittedToday?.length) {
+      obj.submittedToday = message.submittedToday.map((e) => Money.toJSON(e));
+    }
+    if (message.continuesDecisionId !== "") {
+      obj.continuesDecisionId = message.continuesDecisionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuthorizeBatchRequest>, I>>(base?: I): AuthorizeBatchRequest {
+    return AuthorizeBatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuthorizeBatchRequest>, I>>(object: I): AuthorizeBatchRequest {
+    const message = createBaseAuthorizeBatchRequest();
+    message.actor = (object.actor !== undefined && object.actor !== null) ? Actor.fromPartial(object.actor) : undefined;
+    message.action = object.action ?? "";
+    message.operationType = object.operationType ?? "";
+    message.items = object.items?.map((e) => AuthorizeBatchItem.fromPartial(e)) || [];
+    message.operationTotals = object.operationTotals?.map((e) => Money.fromPartial(e)) || [];
+    message.submittedToday = object.submittedToday?.map((e) => Money.fromPartial(e)) || [];
+    message.continuesDecisionId = object.continuesDecisionId ?? "";
+    return message;
+  },
+};
+
+function createBaseAuthorizeBatchItem(): AuthorizeBatchItem {
+  return { serverId: "", group: "", amount: undefined };
+}
+
+export const AuthorizeBatchItem: MessageFns<AuthorizeBatchItem> = {
+  encode(message: AuthorizeBatchItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverId !== "") {
+      writer.uint32(10).string(message.serverId);
+    }
+    if (message.group !== "") {
+      writer.uint32(18).string(message.group);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthorizeBatchItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthorizeBatchItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthorizeBatchItem {
+    return {
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+    };
+  },
+
+  toJSON(message: AuthorizeBatchItem): unknown {
+    const obj: any = {};
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuthorizeBatchItem>, I>>(base?: I): AuthorizeBatchItem {
+    return AuthorizeBatchItem.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuthorizeBatchItem>, I>>(object: I): AuthorizeBatchItem {
+    const message = createBaseAuthorizeBatchItem();
+    message.serverId = object.serverId ?? "";
+    message.group = object.group ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAuthorizeBatchResponse(): AuthorizeBatchResponse {
+  return { itemDenials: [], denialReasons: [], decisionId: "", policyVersion: "", allowedCount: 0, deniedCount: 0 };
+}
+
+export const AuthorizeBatchResponse: MessageFns<AuthorizeBatchResponse> = {
+  encode(message: AuthorizeBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.itemDenials.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.itemDenials) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    for (const v of message.denialReasons) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.decisionId !== "") {
+      writer.uint32(26).string(message.decisionId);
+    }
+    if (message.policyVersion !== "") {
+      writer.uint32(34).string(message.policyVersion);
+    }
+    if (message.allowedCount !== 0) {
+      writer.uint32(40).uint32(message.allowedCount);
+    }
+    if (message.deniedCount !== 0) {
+      writer.uint32(48).uint32(message.deniedCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthorizeBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthorizeBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.itemDenials.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.itemDenials.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.denialReasons.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.decisionId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.policyVersion = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.allowedCount = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.deniedCount = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthorizeBatchResponse {
+    return {
+      itemDenials: globalThis.Array.isArray(object?.itemDenials)
+        ? object.itemDenials.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.item_denials)
+        ? object.item_denials.map((e: any) => globalThis.Number(e))
+        : [],
+      denialReasons: globalThis.Array.isArray(object?.denialReasons)
+        ? object.denialReasons.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.denial_reasons)
+        ? object.denial_reasons.map((e: any) => globalThis.String(e))
+        : [],
+      decisionId: isSet(object.decisionId)
+        ? globalThis.String(object.decisionId)
+        : isSet(object.decision_id)
+        ? globalThis.String(object.decision_id)
+        : "",
+      policyVersion: isSet(object.policyVersion)
+        ? globalThis.String(object.policyVersion)
+        : isSet(object.policy_version)
+        ? globalThis.String(object.policy_version)
+        : "",
+      allowedCount: isSet(object.allowedCount)
+        ? globalThis.Number(object.allowedCount)
+        : isSet(object.allowed_count)
+        ? globalThis.Number(object.allowed_count)
+        : 0,
+      deniedCount: isSet(object.deniedCount)
+        ? globalThis.Number(object.deniedCount)
+        : isSet(object.denied_count)
+        ? globalThis.Number(object.denied_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: AuthorizeBatchResponse): unknown {
+    const obj: any = {};
+    if (message.itemDenials?.length) {
+      obj.itemDenials = message.itemDenials.map((e) => Math.round(e));
+    }
+    if (message.denialReasons?.length) {
+      obj.denialReasons = message.denialReasons;
+    }
+    if (message.decisionId !== "") {
+      obj.decisionId = message.decisionId;
+    }
+    if (message.policyVersion !== "") {
+      obj.policyVersion = message.policyVersion;
+    }
+    if (message.allowedCount !== 0) {
+      obj.allowedCount = Math.round(message.allowedCount);
+    }
+    if (message.deniedCount !== 0) {
+      obj.deniedCount = Math.round(message.deniedCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuthorizeBatchResponse>, I>>(base?: I): AuthorizeBatchResponse {
+    return AuthorizeBatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuthorizeBatchResponse>, I>>(object: I): AuthorizeBatchResponse {
+    const message = createBaseAuthorizeBatchResponse();
+    message.itemDenials = object.itemDenials?.map((e) => e) || [];
+    message.denialReasons = object.denialReasons?.map((e) => e) || [];
+    message.decisionId = object.decisionId ?? "";
+    message.policyVersion = object.policyVersion ?? "";
+    message.allowedCount = object.allowedCount ?? 0;
+    message.deniedCount = object.deniedCount ?? 0;
+    return message;
+  },
+};
+
 function createBaseWhoAmIRequest(): WhoAmIRequest {
   return {};
 }
@@ -348,7 +1065,7 @@ export const WhoAmIRequest: MessageFns<WhoAmIRequest> = {
 };
 
 function createBaseWhoAmIResponse(): WhoAmIResponse {
-  return { actor: undefined, permissions: [] };
+  return { actor: undefined, permissions: [], scopedPermissions: [] };
 }
 
 export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
@@ -358,6 +1075,9 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
     }
     for (const v of message.permissions) {
       writer.uint32(18).string(v!);
+    }
+    for (const v of message.scopedPermissions) {
+      writer.uint32(26).string(v!);
     }
     return writer;
   },
@@ -391,6 +1111,14 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
             message.permissions.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.scopedPermissions.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -409,6 +1137,11 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
       permissions: globalThis.Array.isArray(object?.permissions)
         ? object.permissions.map((e: any) => globalThis.String(e))
         : [],
+      scopedPermissions: globalThis.Array.isArray(object?.scopedPermissions)
+        ? object.scopedPermissions.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.scoped_permissions)
+        ? object.scoped_permissions.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -420,6 +1153,9 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
     if (message.permissions?.length) {
       obj.permissions = message.permissions;
     }
+    if (message.scopedPermissions?.length) {
+      obj.scopedPermissions = message.scopedPermissions;
+    }
     return obj;
   },
 
@@ -430,27 +1166,65 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
     const message = createBaseWhoAmIResponse();
     message.actor = (object.actor !== undefined && object.actor !== null) ? Actor.fromPartial(object.actor) : undefined;
     message.permissions = object.permissions?.map((e) => e) || [];
+    message.scopedPermissions = object.scopedPermissions?.map((e) => e) || [];
     return message;
   },
 };
 
-/** The one authorization choke point: every service asks here before acting for a caller. */
+/**
+ * The one authorization choke point: every service asks here before acting for a caller.
+ *
+ * Grants (role -> action on an operation-type pattern) are scoped to servers (by id or glob, or by the tags the
+ * gateway's registry gives them) and MT groups (masks such as "real*", "!real\vip*"), and may carry limits per
+ * currency (per item, per operation, per user per day). Identity compiles them into a Cedar policy set and decides
+ * with Cedar: deny by default, and a denial names the missing permission or the limit exceeded. docs/authorization.md
+ * describes the model.
+ */
 
 export interface IdentityServiceClient {
+  /** One decision. Without `resource` it answers as it did before scopes and limits existed (action, type, server). */
+
   authorize(request: AuthorizeRequest, metadata?: Metadata): Observable<AuthorizeResponse>;
+
+  /**
+   * One actor, action and operation type over many items (up to 100,000), as one decision with one id and one policy
+   * version; every item is checked with its group and amount. Denials are recorded as one AccessDenied event.
+   */
+
+  authorizeBatch(request: AuthorizeBatchRequest, metadata?: Metadata): Observable<AuthorizeBatchResponse>;
 
   /** Who the bearer of the call's token is, as Tradewarden sees them. */
 
   whoAmI(request: WhoAmIRequest, metadata?: Metadata): Observable<WhoAmIResponse>;
 }
 
-/** The one authorization choke point: every service asks here before acting for a caller. */
+/**
+ * The one authorization choke point: every service asks here before acting for a caller.
+ *
+ * Grants (role -> action on an operation-type pattern) are scoped to servers (by id or glob, or by the tags the
+ * gateway's registry gives them) and MT groups (masks such as "real*", "!real\vip*"), and may carry limits per
+ * currency (per item, per operation, per user per day). Identity compiles them into a Cedar policy set and decides
+ * with Cedar: deny by default, and a denial names the missing permission or the limit exceeded. docs/authorization.md
+ * describes the model.
+ */
 
 export interface IdentityServiceController {
+  /** One decision. Without `resource` it answers as it did before scopes and limits existed (action, type, server). */
+
   authorize(
     request: AuthorizeRequest,
     metadata?: Metadata,
   ): Promise<AuthorizeResponse> | Observable<AuthorizeResponse> | AuthorizeResponse;
+
+  /**
+   * One actor, action and operation type over many items (up to 100,000), as one decision with one id and one policy
+   * version; every item is checked with its group and amount. Denials are recorded as one AccessDenied event.
+   */
+
+  authorizeBatch(
+    request: AuthorizeBatchRequest,
+    metadata?: Metadata,
+  ): Promise<AuthorizeBatchResponse> | Observable<AuthorizeBatchResponse> | AuthorizeBatchResponse;
 
   /** Who the bearer of the call's token is, as Tradewarden sees them. */
 
@@ -462,7 +1236,7 @@ export interface IdentityServiceController {
 
 export function IdentityServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["authorize", "whoAmI"];
+    const grpcMethods: string[] = ["authorize", "authorizeBatch", "whoAmI"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("IdentityService", method)(constructor.prototype[method], method, descriptor);
@@ -479,9 +1253,18 @@ export function IdentityServiceControllerMethods() {
 
 export const IDENTITY_SERVICE_NAME = "IdentityService";
 
-/** The one authorization choke point: every service asks here before acting for a caller. */
+/**
+ * The one authorization choke point: every service asks here before acting for a caller.
+ *
+ * Grants (role -> action on an operation-type pattern) are scoped to servers (by id or glob, or by the tags the
+ * gateway's registry gives them) and MT groups (masks such as "real*", "!real\vip*"), and may carry limits per
+ * currency (per item, per operation, per user per day). Identity compiles them into a Cedar policy set and decides
+ * with Cedar: deny by default, and a denial names the missing permission or the limit exceeded. docs/authorization.md
+ * describes the model.
+ */
 export type IdentityServiceService = typeof IdentityServiceService;
 export const IdentityServiceService = {
+  /** One decision. Without `resource` it answers as it did before scopes and limits existed (action, type, server). */
   authorize: {
     path: "/tradewarden.identity.v1.IdentityService/Authorize" as const,
     requestStream: false as const,
@@ -490,6 +1273,21 @@ export const IdentityServiceService = {
     requestDeserialize: (value: Buffer): AuthorizeRequest => AuthorizeRequest.decode(value),
     responseSerialize: (value: AuthorizeResponse): Buffer => Buffer.from(AuthorizeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AuthorizeResponse => AuthorizeResponse.decode(value),
+  },
+  /**
+   * One actor, action and operation type over many items (up to 100,000), as one decision with one id and one policy
+   * version; every item is checked with its group and amount. Denials are recorded as one AccessDenied event.
+   */
+  authorizeBatch: {
+    path: "/tradewarden.identity.v1.IdentityService/AuthorizeBatch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AuthorizeBatchRequest): Buffer =>
+      Buffer.from(AuthorizeBatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AuthorizeBatchRequest => AuthorizeBatchRequest.decode(value),
+    responseSerialize: (value: AuthorizeBatchResponse): Buffer =>
+      Buffer.from(AuthorizeBatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AuthorizeBatchResponse => AuthorizeBatchResponse.decode(value),
   },
   /** Who the bearer of the call's token is, as Tradewarden sees them. */
   whoAmI: {
@@ -504,7 +1302,13 @@ export const IdentityServiceService = {
 } as const;
 
 export interface IdentityServiceServer extends UntypedServiceImplementation {
+  /** One decision. Without `resource` it answers as it did before scopes and limits existed (action, type, server). */
   authorize: handleUnaryCall<AuthorizeRequest, AuthorizeResponse>;
+  /**
+   * One actor, action and operation type over many items (up to 100,000), as one decision with one id and one policy
+   * version; every item is checked with its group and amount. Denials are recorded as one AccessDenied event.
+   */
+  authorizeBatch: handleUnaryCall<AuthorizeBatchRequest, AuthorizeBatchResponse>;
   /** Who the bearer of the call's token is, as Tradewarden sees them. */
   whoAmI: handleUnaryCall<WhoAmIRequest, WhoAmIResponse>;
 }
