@@ -384,6 +384,9 @@ describe('tradewarden CLI end to end', () => {
       const written = await agent.expect(['ops', 'report', operationId, '--out', out], EXIT.ok);
       expect(written.stderr).toBe(`4 rows written to ${out}\n`);
       expect(readFileSync(out, 'utf8')).toBe(report.stdout);
+      const nowhere = join(agent.home, 'no-such-folder', 'report.csv');
+      const unwritable = await agent.expect(['ops', 'report', operationId, '--out', nowhere], EXIT.failed);
+      expect(unwritable.stderr).toBe(`tradewarden: cannot write ${nowhere}: ENOENT: no such file or directory, open '${nowhere}'\n`);
       expect(lines((await agent.expect(['ops', 'report', operationId, '--failed'], EXIT.ok)).stdout)).toEqual(['row,item_id,server_id,status,error_code,error_message,mt_reference']);
       await agent.expect(['ops', 'report', operationId, '--json'], EXIT.usage);
 
@@ -408,6 +411,11 @@ describe('tradewarden CLI end to end', () => {
         ['row', 'status', 'error_code'],
         ['3', 'skipped', 'NOT_A_DECIMAL'],
       ]);
+      // A report path that cannot be written is said, after the refusal it was for.
+      const nowhere = join(agent.home, 'no-such-folder', 'report.csv');
+      const unwritable = await agent.expect(['submit', 'balance.deposit', '--csv', file, '--report', nowhere], EXIT.failed);
+      expect(unwritable.stderr).toContain(`refused before sending: 1 problem in ${file}`);
+      expect(unwritable.stderr).toContain(`the per-row report was not written: cannot write ${nowhere}: ENOENT`);
       expect([mt5Balance(500003), mt4Balance(700003)]).toEqual(before);
       expect(started_().simulator.state.deals.length + started_().mt4.state.deals.length).toBe(dealsBefore);
     });

@@ -1,5 +1,3 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { serverStreamCall, unaryCall } from './grpc-calls';
 import { writeReportCsv } from '@tradewarden/operation-csv';
 import { intakeV1 } from '@tradewarden/proto';
@@ -19,6 +17,7 @@ import {
   parseSince,
   parseStatuses,
 } from './operation-format';
+import { writeLinesToFile } from './refusal-report';
 
 export const OPS_USAGE = `  ops list [--status s,...] [--type t] [--server id] [--submitter user] [--since 24h|date] [--limit N]
   ops show <id>                           the operation and every item (before -> after, status, error)
@@ -146,21 +145,13 @@ async function opsReport(environment: CliEnvironment, args: readonly string[]): 
     const rows = (async function* () {
       for await (const response of responses) yield* response.rows;
     })();
-    const file = flags.out === undefined ? undefined : createWriteStream(flags.out, { encoding: 'utf8' });
-    let count = -1;
-    try {
-      for await (const line of writeReportCsv(rows)) {
-        count++;
-        if (!file) environment.output.out(line);
-        else if (!file.write(line)) await once(file, 'drain');
-      }
-    } finally {
-      if (file) {
-        file.end();
-        await once(file, 'close');
-      }
+    if (flags.out === undefined) {
+      for await (const line of writeReportCsv(rows)) environment.output.out(line);
+      return ExitCode.Ok;
     }
-    if (flags.out) environment.output.err(`${count} row${count === 1 ? '' : 's'} written to ${flags.out}\n`);
+    // The header is a line too.
+    const count = (await writeLinesToFile(flags.out, writeReportCsv(rows))) - 1;
+    environment.output.err(`${count} row${count === 1 ? '' : 's'} written to ${flags.out}\n`);
     return ExitCode.Ok;
   });
 }
