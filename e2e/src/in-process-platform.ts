@@ -47,6 +47,8 @@ export interface PlatformOptions {
   generatedAccounts?: number;
   /** Also run an MT5 trade server (mt5-demo-2: demo accounts 510001-510003, generated from 650001). */
   tradeServer?: boolean;
+  /** Extra environment of the approval service (e.g. a short APPROVAL_DEFAULT_TTL_HOURS to see requests expire). */
+  approvalEnv?: Record<string, string>;
 }
 
 /**
@@ -158,7 +160,7 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
     });
     if (options.gateway === 'process') gatewayProcess = await startGatewayProcess();
     else started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));
-    started.push(await startApprovalService(loadApprovalConfig(await envFor('approval'))));
+    started.push(await startApprovalService(loadApprovalConfig(await envFor('approval', options.approvalEnv ?? {}))));
     started.push(await startIntakeService(loadIntakeConfig(await envFor('intake'))));
     started.push(await startAuditService(loadAuditConfig(await envFor('audit'))));
   } catch (error) {

@@ -214,7 +214,7 @@ describe('operation queries end to end', () => {
         if (current.status !== OperationStatus.OPERATION_STATUS_PENDING_APPROVAL) throw new Error(`operation is ${OperationStatus[current.status]}`);
         return current;
       });
-      expect(waiting.statusReason).toBe('policy supervisor-approval asks for 1 approval');
+      expect(waiting.statusReason).toBe('policy single-approval-balance asks for 1 approval');
       await approve('supervisor', operation.operationId);
       const rest = await collect(stream);
       const last = rest.at(-1)!.operation!;

@@ -15,7 +15,9 @@ type PayloadKey =
   | 'credentialsClaimed'
   | 'operationPlanPage'
   | 'approvalRequested'
-  | 'templateSaved';
+  | 'templateSaved'
+  | 'approvalExpired'
+  | 'approvalDelegationChanged';
 
 /** Exactly one payload of the envelope's oneof, e.g. `{ operationSubmitted: {...} }`. */
 export type EnvelopePayload = {
@@ -35,6 +37,8 @@ const eventTypeByKey: Record<PayloadKey, string> = {
   operationPlanPage: 'OperationPlanPage',
   approvalRequested: 'ApprovalRequested',
   templateSaved: 'TemplateSaved',
+  approvalExpired: 'ApprovalExpired',
+  approvalDelegationChanged: 'ApprovalDelegationChanged',
 };
 
 export interface BuildEnvelopeOptions {

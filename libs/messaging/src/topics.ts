@@ -11,6 +11,7 @@ export const Topics = {
   accessEvents: 'tradewarden.identity.access-events.v1',
   registryEvents: 'tradewarden.gateway.registry-events.v1',
   templateEvents: 'tradewarden.intake.template-events.v1',
+  delegationEvents: 'tradewarden.approval.delegation-events.v1',
 } as const;
 
 export type TopicBase = (typeof Topics)[keyof typeof Topics];

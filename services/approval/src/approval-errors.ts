@@ -24,7 +24,8 @@ export const mapApprovalError: GrpcErrorMapper = (error) => {
   if (error instanceof PermissionDeniedError) return { code: status.PERMISSION_DENIED, message: error.reason };
   if (error instanceof ApprovalTransitionError) return { code: status.FAILED_PRECONDITION, message: error.message };
   if (error instanceof DecisionRefusedError) {
-    return { code: error.code === 'SELF_APPROVAL' || error.code === 'DUPLICATE_APPROVER' ? status.PERMISSION_DENIED : status.FAILED_PRECONDITION, message: `${error.message} [${error.code}]` };
+    const refusedToPerson = error.code === 'SELF_APPROVAL' || error.code === 'DUPLICATE_APPROVER' || error.code === 'ROLE_NOT_ALLOWED';
+    return { code: refusedToPerson ? status.PERMISSION_DENIED : status.FAILED_PRECONDITION, message: `${error.message} [${error.code}]` };
   }
   if (error instanceof ApprovalError) {
     switch (error.code) {

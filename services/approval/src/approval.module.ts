@@ -5,7 +5,12 @@ import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { mapApprovalError } from './approval-errors';
 import type { ApprovalConfig } from './config';
+import { APPROVAL_SETTINGS } from './approval-settings';
+import { ApprovalAuthorityService } from './delegation/approval-authority';
+import { DelegationService } from './delegation/delegation.service';
 import { ApprovalController } from './grpc/approval.controller';
+import { ExpirySweeper } from './requests/expiry-sweeper';
+import { PendingRequestsService } from './requests/pending-requests.service';
 import { ApprovalDecisionService } from './requests/approval-decision.service';
 import { OperationCancelledHandler, OperationEventsHandler } from './requests/operation-cancelled.handler';
 import { OperationSubmittedHandler } from './requests/operation-submitted.handler';
@@ -28,7 +33,7 @@ export class ApprovalModule {
           service: 'approval',
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
-          produces: [Topics.approvalDecisions, Topics.accessEvents],
+          produces: [Topics.approvalDecisions, Topics.accessEvents, Topics.delegationEvents],
           consumers: [{ name: 'submissions', topics: [Topics.operationEvents], handler: OperationEventsHandler }],
         }),
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapApprovalError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
@@ -39,6 +44,11 @@ export class ApprovalModule {
         OperationCancelledHandler,
         OperationEventsHandler,
         ApprovalDecisionService,
+        ApprovalAuthorityService,
+        PendingRequestsService,
+        DelegationService,
+        ExpirySweeper,
+        { provide: APPROVAL_SETTINGS, useValue: config.workflow },
         {
           provide: AuthorizationClient,
           useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount),

@@ -6,6 +6,7 @@ import { AddOperationOptionsTemplateReason1764202800000 } from './migrations/176
 import { AddItemDispatch1764202900000 } from './migrations/1764202900000-add-item-dispatch';
 import { CreateTemplates1764203000000 } from './migrations/1764203000000-create-templates';
 import { AddOperationReverts1764203100000 } from './migrations/1764203100000-add-operation-reverts';
+import { AddOperationSchedule1764203200000 } from './migrations/1764203200000-add-operation-schedule';
 import { OperationItemRow } from './persistence/operation-item.entity';
 import { OperationRow } from './persistence/operation.entity';
 import { TemplateRow } from './templates/template.entity';
@@ -21,4 +22,5 @@ export const INTAKE_MIGRATIONS = [
   AddItemDispatch1764202900000,
   CreateTemplates1764203000000,
   AddOperationReverts1764203100000,
+  AddOperationSchedule1764203200000,
 ];

@@ -17,6 +17,7 @@ import { TemplateService } from './templates/template.service';
 import { LiveStateClient } from './submission/live-state.client';
 import { OPERATION_PLANNER, SubmissionService } from './submission/submission.service';
 import { RevertService } from './submission/revert.service';
+import { OperationScheduler } from './execution/operation-scheduler';
 import { INTAKE_ENTITIES, INTAKE_MIGRATIONS } from './intake-schema';
 
 @Module({})
@@ -56,6 +57,7 @@ export class IntakeModule {
         ApprovalDecisionHandler,
         ExecutionResultHandler,
         RolloutService,
+        OperationScheduler,
         { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
         { provide: LiveStateClient, useFactory: () => new LiveStateClient(config.gatewayAddress, config.keycloak, config.serviceAccount) },
         { provide: OPERATION_PLANNER, useFactory: (liveState: LiveStateClient) => new OperationPlanner(liveState, config.catalogue), inject: [LiveStateClient] },

@@ -10,13 +10,13 @@ import { batchResultJson, formatBatchResult, formatOperationSummary, validationJ
 import { InputRefusedError, operationInput, requestIdOf, type OperationInput, type RefusedRow } from './operation-input';
 import { formatValidation } from './preview-format';
 import { ProgressBar } from './progress-bar';
-import { defaultReportPath, messageOf, reportRowsOfIssues, reportRowsOfRefusals, writeReportFile } from './refusal-report';
+import { defaultReportPath, reportRowsOfIssues, reportRowsOfRefusals, writeReportFile } from './refusal-report';
 import { ValidationMerger } from './validation-merge';
 
 export const OPERATION_USAGE = `  validate <type> --server <id> --set field=value ... | --file items.json | --csv items.csv
                                           dry run: each item's before -> after, errors, warnings, totals
   submit <type> (same inputs) [--skip-invalid] [--stop-on-error] [--max-failures N] [--canary-server id]
-         [--canary-items N] [--template name[@version]] [--request-id id] [--report path]
+         [--canary-items N] [--not-before 2026-12-01T22:00:00Z] [--template name[@version]] [--request-id id] [--report path]
                                           submit an operation (CSV as a streamed batch); refusals go to a report CSV`;
 
 /** The most items one ValidateOperation call or SubmitBatch chunk carries. */
@@ -60,6 +60,14 @@ export async function validateCommand(environment: CliEnvironment, args: readonl
   }
 }
 
+/** An ISO 8601 time with its zone ("2026-12-01T22:00:00Z"); undefined when the flag is absent. */
+function timeFlag(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : undefined;
+  if (!time || Number.isNaN(time.getTime())) throw new UsageError(`--${name}: an ISO 8601 time with its zone, e.g. 2026-12-01T22:00:00Z`);
+  return time;
+}
+
 export async function submitCommand(environment: CliEnvironment, args: readonly string[]): Promise<ExitCode> {
   const { flags, positionals } = parseArguments(args, {
     usage: 'submit <type> --server <id> --set field=value ... | --file items.json | --csv items.csv [options]',
@@ -70,6 +78,7 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
       'max-failures': 'string',
       'canary-server': 'string',
       'canary-items': 'string',
+      'not-before': 'string',
       template: 'string',
       'request-id': 'string',
       report: 'string',
@@ -83,6 +92,7 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
     maxFailures: integerFlag('max-failures', flags['max-failures'], { max: 2 ** 31 - 1 }) ?? 0,
     canaryServerId: flags['canary-server'] ?? '',
     canaryItems: integerFlag('canary-items', flags['canary-items'], { max: 2 ** 31 - 1 }) ?? 0,
+    notBefore: timeFlag('not-before', flags['not-before']),
   };
   if (options.canaryServerId && options.canaryItems > 0) throw new UsageError('--canary-server and --canary-items exclude each other');
   const requestId = flags['request-id'];
@@ -92,19 +102,9 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
   const output = environment.output;
   const inputPath = flags.csv ?? flags.file;
   const reportPath = flags.report ?? (inputPath ? defaultReportPath(inputPath) : undefined);
-  /** Writes the per-row report; a report that cannot be written is said, and does not hide what happened. */
-  const report = async (rows: AsyncIterable<intakeV1.ReportRow> | Iterable<intakeV1.ReportRow>): Promise<string> => {
-    if (!reportPath) return '';
-    try {
-      await writeReportFile(reportPath, rows);
-      return `per-row report: ${reportPath}`;
-    } catch (error) {
-      return `the per-row report was not written: ${messageOf(error)}`;
-    }
-  };
   const refuse = async (rows: AsyncIterable<intakeV1.ReportRow> | Iterable<intakeV1.ReportRow>, summary: string): Promise<ExitCode> => {
-    const written = await report(rows);
-    output.err(`${summary}${written ? `\n${written}` : ''}\n`);
+    if (reportPath) await writeReportFile(reportPath, rows);
+    output.err(`${summary}${reportPath ? `\nper-row report: ${reportPath}` : ''}\n`);
     return ExitCode.Failed;
   };
   try {
@@ -145,8 +145,10 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
     progress.finish();
     output.out(flags.json ? `${JSON.stringify(batchResultJson(response), null, 2)}\n` : `${formatBatchResult(response)}\n`);
     if (!response.submitted) return await refuse(reportRowsOfIssues(response.errors), `the batch was refused; nothing was stored`);
-    // Submitted: a report that cannot be written is a warning, not a failure of the submission.
-    if (response.errors.length > 0 && reportPath) output.err(`${response.skippedItems} invalid items skipped; ${await report(reportRowsOfIssues(response.errors))}\n`);
+    if (response.errors.length > 0 && reportPath) {
+      await writeReportFile(reportPath, reportRowsOfIssues(response.errors));
+      output.err(`${response.skippedItems} invalid items skipped; per-row report: ${reportPath}\n`);
+    }
     return ExitCode.Ok;
   } catch (error) {
     throw cliErrorFrom(error, 'submit');

@@ -6,8 +6,10 @@ import { DATA_SOURCE } from '@tradewarden/database';
 import { callerOf } from '@tradewarden/grpc';
 import { approvalV1 } from '@tradewarden/proto';
 import { ApprovalError } from '../approval-errors';
+import { DelegationService } from '../delegation/delegation.service';
 import { ApprovalDecisionService } from '../requests/approval-decision.service';
 import { ApprovalRequestRow } from '../requests/approval-request.entity';
+import { PendingRequestsService } from '../requests/pending-requests.service';
 
 const stateToProto: Record<ApprovalRequestRow['state'], approvalV1.ApprovalState> = {
   PENDING: approvalV1.ApprovalState.APPROVAL_STATE_PENDING,
@@ -21,6 +23,7 @@ function requireOperationId(operationId: string): void {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(operationId)) throw new ApprovalError('INVALID_ARGUMENT', 'operation_id: must be a UUID');
 }
 
+/** Approval's gRPC surface: each method takes the caller from the validated token and hands over to a service. */
 @Controller()
 @approvalV1.ApprovalServiceControllerMethods()
 export class ApprovalController implements approvalV1.ApprovalServiceController {
@@ -28,15 +31,22 @@ export class ApprovalController implements approvalV1.ApprovalServiceController 
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly authorization: AuthorizationClient,
     private readonly decisions: ApprovalDecisionService,
+    private readonly pending: PendingRequestsService,
+    private readonly delegations: DelegationService,
   ) {}
 
   async getApprovalRequest(request: approvalV1.GetApprovalRequestRequest, metadata?: Metadata): Promise<approvalV1.GetApprovalRequestResponse> {
-    const { actor } = callerOf(metadata);
-    requireOperationId(request.operationId);
-    const row = await this.dataSource.getRepository(ApprovalRequestRow).findOneBy({ operationId: request.operationId });
-    if (!row) throw new ApprovalError('NOT_FOUND', `no approval request for operation ${request.operationId}`);
-    await this.authorization.require(actor, { action: 'view', operationType: row.operationType });
-    return { approvalRequest: await this.view(row) };
+    return { approvalRequest: await this.view(await this.viewable(callerOf(metadata).actor, request.operationId)) };
+  }
+
+  async getApprovalPlan(request: approvalV1.GetApprovalPlanRequest, metadata?: Metadata): Promise<approvalV1.GetApprovalPlanResponse> {
+    const row = await this.viewable(callerOf(metadata).actor, request.operationId);
+    return this.pending.planPage(row, request.pageSize, request.pageToken);
+  }
+
+  async listPending(request: approvalV1.ListPendingRequest, metadata?: Metadata): Promise<approvalV1.ListPendingResponse> {
+    const { rows, nextPageToken } = await this.pending.listPending(callerOf(metadata).actor, approvalV1.ListPendingRequest.fromPartial(request));
+    return { approvalRequests: await Promise.all(rows.map((row) => this.view(row))), nextPageToken };
   }
 
   async approve(request: approvalV1.ApproveRequest, metadata?: Metadata): Promise<approvalV1.ApproveResponse> {
@@ -55,6 +65,26 @@ export class ApprovalController implements approvalV1.ApprovalServiceController 
     return { approvalRequest: await this.view(row) };
   }
 
+  async delegateApprovals(request: approvalV1.DelegateApprovalsRequest, metadata?: Metadata): Promise<approvalV1.DelegateApprovalsResponse> {
+    return { delegation: await this.delegations.delegate(callerOf(metadata).actor, approvalV1.DelegateApprovalsRequest.fromPartial(request)) };
+  }
+
+  async revokeDelegation(request: approvalV1.RevokeDelegationRequest, metadata?: Metadata): Promise<approvalV1.RevokeDelegationResponse> {
+    return { delegation: await this.delegations.revoke(callerOf(metadata).actor, request.delegationId) };
+  }
+
+  async listDelegations(_request: approvalV1.ListDelegationsRequest, metadata?: Metadata): Promise<approvalV1.ListDelegationsResponse> {
+    return { delegations: await this.delegations.list(callerOf(metadata).actor) };
+  }
+
+  private async viewable(actor: Parameters<AuthorizationClient['require']>[0], operationId: string): Promise<ApprovalRequestRow> {
+    requireOperationId(operationId);
+    const row = await this.dataSource.getRepository(ApprovalRequestRow).findOneBy({ operationId });
+    if (!row) throw new ApprovalError('NOT_FOUND', `no approval request for operation ${operationId}`);
+    await this.authorization.require(actor, { action: 'view', operationType: row.operationType });
+    return row;
+  }
+
   private async view(row: ApprovalRequestRow): Promise<approvalV1.ApprovalRequest> {
     return {
       operationId: row.operationId,
@@ -67,6 +97,17 @@ export class ApprovalController implements approvalV1.ApprovalServiceController 
       decidedAt: row.decidedAt ?? undefined,
       requiredApprovals: row.requiredApprovals,
       approvers: await this.decisions.approvers(row.operationId),
+      expiresAt: row.state === 'PENDING' ? (row.expiresAt ?? undefined) : undefined,
+      summary: {
+        itemCount: row.itemCount,
+        serverIds: row.serverIds,
+        accountCount: row.accountCount,
+        totals: row.totals,
+        warningCount: row.warningCount,
+      },
+      submittedBy: row.submittedByUsername,
+      approverRoles: row.approverRoles,
+      reason: row.reason ?? '',
     };
   }
 }

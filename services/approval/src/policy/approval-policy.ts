@@ -1,5 +1,5 @@
 import { DecimalAmount } from '@tradewarden/money';
-import type { operationV1 } from '@tradewarden/proto';
+import { plainAmount, type PlanFacts } from './plan-facts';
 
 export interface ApprovalPolicy {
   name: string;
@@ -8,53 +8,73 @@ export interface ApprovalPolicy {
   /** AUTO approves without a person; MANUAL waits for requiredApprovals distinct approvers. */
   mode: 'AUTO' | 'MANUAL';
   requiredApprovals: number;
-  /** AUTO applies only while the operation's total per currency stays at or below this amount (null: no cap). */
+  /** The policy applies only while the operation's total per currency stays at or below this amount (null: no cap). */
   maxTotalPerCurrency: string | null;
   /** Lower is considered first. */
   priority: number;
+  /** Server ids (glob) the policy covers: every item's server must match. */
+  serverPattern: string;
+  /** MT group masks (`*` wildcards, a leading `!` excludes); when set, every item's group must match. */
+  groupMasks: readonly string[];
+  /** The policy applies only while the plan touches at most this many accounts (null: any number). */
+  maxAccounts: number | null;
+  /** An approver must hold one of these roles (empty: any role with the approve permission). */
+  approverRoles: readonly string[];
+  /** How long a request waits for approvals, in seconds (null: the service's default). */
+  ttlSeconds: number | null;
 }
 
 const globMatches = (pattern: string, value: string) =>
   new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
 
-/**
- * Money the plan moves per currency, in or out (the balance changes the gateway would book, as absolute amounts);
- * operations that move no money have none.
- */
-export function totalsPerCurrency(plan: Pick<operationV1.OperationPlan, 'items'>, totals = new Map<string, DecimalAmount>()): Map<string, DecimalAmount> {
-  for (const item of plan.items) {
-    const balance = item.change?.balance;
-    if (!balance) continue;
-    const signed = DecimalAmount.parse(balance.amount, 8);
-    const amount = signed.isNegative() ? signed.negated() : signed;
-    totals.set(balance.currency, (totals.get(balance.currency) ?? DecimalAmount.zero(8)).plus(amount));
-  }
-  return totals;
+/** MT's group mask rule: some positive mask matches and no "!" mask does; with only exclusions, everything else matches. */
+export function groupMatchesMasks(masks: readonly string[], group: string): boolean {
+  const excluded = masks.filter((mask) => mask.startsWith('!')).some((mask) => globMatches(mask.slice(1), group));
+  if (excluded) return false;
+  const included = masks.filter((mask) => !mask.startsWith('!'));
+  return included.length === 0 || included.some((mask) => globMatches(mask, group));
 }
 
+/** Why a policy does not apply to a plan; undefined when it does. */
+export function policyMismatch(policy: ApprovalPolicy, facts: PlanFacts): string | undefined {
+  if (!globMatches(policy.operationTypePattern, facts.operationType)) return `covers ${policy.operationTypePattern}, not ${facts.operationType}`;
+  const outside = [...facts.serverIds].find((serverId) => !globMatches(policy.serverPattern, serverId));
+  if (outside !== undefined) return `covers servers ${policy.serverPattern}, not ${outside}`;
+  if (policy.groupMasks.length > 0) {
+    const group = [...facts.groups].find((candidate) => !candidate || !groupMatchesMasks(policy.groupMasks, candidate));
+    if (group !== undefined) return `covers groups ${policy.groupMasks.join(',')}, not ${group || '(an item without a group)'}`;
+  }
+  if (policy.maxAccounts !== null && facts.accounts > policy.maxAccounts) return `covers at most ${policy.maxAccounts} accounts, not ${facts.accounts}`;
+  if (policy.maxTotalPerCurrency !== null) {
+    const cap = DecimalAmount.parse(policy.maxTotalPerCurrency, 8);
+    const over = [...facts.totals].find(([, total]) => total.compare(cap) > 0);
+    if (over) return `covers at most ${policy.maxTotalPerCurrency} per currency, not ${plainAmount(over[1])} ${over[0]}`;
+  }
+  return undefined;
+}
+
+const DEFAULT_MANUAL: ApprovalPolicy = {
+  name: 'default-manual',
+  operationTypePattern: '*',
+  mode: 'MANUAL',
+  requiredApprovals: 1,
+  maxTotalPerCurrency: null,
+  priority: Number.MAX_SAFE_INTEGER,
+  serverPattern: '*',
+  groupMasks: [],
+  maxAccounts: null,
+  approverRoles: [],
+  ttlSeconds: null,
+};
+
 /**
- * The policy in force for a plan: the first by priority whose type pattern matches and whose amount cap (if any) the
- * plan stays within. With no match the operation needs one manual approval: nothing is auto-approved by default.
+ * The policy in force for a plan: the one its template names if that policy applies to the plan, otherwise the first by
+ * priority that applies (type, servers, groups, accounts, money). With no match the operation needs one manual
+ * approval: nothing is auto-approved by default.
  */
-export function choosePolicy(
-  policies: readonly ApprovalPolicy[],
-  plan: Pick<operationV1.OperationPlan, 'operationType' | 'items'>,
-  totals: ReadonlyMap<string, DecimalAmount> = totalsPerCurrency(plan),
-  requestedPolicy = '',
-): ApprovalPolicy {
-  // A template may name the policy for its operations; it applies only to the types it covers.
-  const requested = policies.find((policy) => policy.name === requestedPolicy && globMatches(policy.operationTypePattern, plan.operationType));
-  if (requested && (requested.maxTotalPerCurrency === null || [...totals.values()].every((total) => total.compare(DecimalAmount.parse(requested.maxTotalPerCurrency!, 8)) <= 0))) {
-    return requested;
-  }
+export function choosePolicy(policies: readonly ApprovalPolicy[], facts: PlanFacts, requestedPolicy = ''): ApprovalPolicy {
+  const requested = policies.find((policy) => policy.name === requestedPolicy);
+  if (requested && !policyMismatch(requested, facts)) return requested;
   const candidates = [...policies].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
-  for (const policy of candidates) {
-    if (!globMatches(policy.operationTypePattern, plan.operationType)) continue;
-    if (policy.maxTotalPerCurrency !== null) {
-      const cap = DecimalAmount.parse(policy.maxTotalPerCurrency, 8);
-      if ([...totals.values()].some((total) => total.compare(cap) > 0)) continue;
-    }
-    return policy;
-  }
-  return { name: 'default-manual', operationTypePattern: '*', mode: 'MANUAL', requiredApprovals: 1, maxTotalPerCurrency: null, priority: Number.MAX_SAFE_INTEGER };
+  return candidates.find((policy) => !policyMismatch(policy, facts)) ?? DEFAULT_MANUAL;
 }

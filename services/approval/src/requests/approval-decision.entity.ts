@@ -26,4 +26,11 @@ export class ApprovalDecisionRow {
 
   @Column({ name: 'decided_at', type: 'timestamptz' })
   decidedAt!: Date;
+
+  /** Subject of the delegator when the decision was taken under a delegation; null otherwise. */
+  @Column({ name: 'on_behalf_of', type: 'text', nullable: true })
+  onBehalfOf!: string | null;
+
+  @Column({ name: 'on_behalf_of_username', type: 'text', nullable: true })
+  onBehalfOfUsername!: string | null;
 }

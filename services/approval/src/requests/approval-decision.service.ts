@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
-import { commonV1, operationV1 } from '@tradewarden/proto';
+import { commonV1 } from '@tradewarden/proto';
 import { ApprovalError } from '../approval-errors';
+import { ApprovalAuthorityService } from '../delegation/approval-authority';
 import { decide, type Decision } from './approval-decision';
 import { ApprovalDecisionRow } from './approval-decision.entity';
 import { ApprovalRequestRow } from './approval-request.entity';
@@ -17,30 +17,39 @@ import { ApprovalRequestRow } from './approval-request.entity';
 export class ApprovalDecisionService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    private readonly authorization: AuthorizationClient,
+    private readonly authority: ApprovalAuthorityService,
     private readonly outbox: OutboxWriter,
     private readonly messaging: MessagingRuntime,
   ) {}
 
-  async decide(actor: commonV1.Actor, operationId: string, decision: Omit<Decision, 'decidedBy'>, note: string): Promise<ApprovalRequestRow> {
+  async decide(actor: commonV1.Actor, operationId: string, decision: Pick<Decision, 'kind' | 'planDigest'>, note: string): Promise<ApprovalRequestRow> {
     const preview = await this.dataSource.getRepository(ApprovalRequestRow).findOneBy({ operationId });
     if (!preview) throw new ApprovalError('NOT_FOUND', `no approval request for operation ${operationId}`);
-    // The approver needs the permission on every server the plan touches (admins included: no bypass).
-    const plan = operationV1.OperationPlan.fromJSON(preview.plan);
-    const paged = (await this.dataSource.query(
-      "SELECT DISTINCT item->'spec'->>'serverId' AS server_id FROM approval_plan_pages, jsonb_array_elements(items) AS item WHERE operation_id = $1",
-      [operationId],
-    )) as { server_id: string }[];
-    for (const serverId of new Set([...plan.items.map((item) => item.spec?.serverId ?? ''), ...paged.map((row) => row.server_id)])) {
-      await this.authorization.require(actor, { action: 'approve', operationType: preview.operationType, serverId });
-    }
+    // The approver needs the permission on every server the plan touches (admins included: no bypass), their own or
+    // one delegated to them.
+    const authority = await this.authority.authorityFor(actor, preview.operationType, preview.serverIds, new Date());
     const row = await this.dataSource.transaction(async (manager) => {
       const request = await manager.getRepository(ApprovalRequestRow).findOne({ where: { operationId }, lock: { mode: 'pessimistic_write' } });
       if (!request) throw new ApprovalError('NOT_FOUND', `no approval request for operation ${operationId}`);
       const earlier = await manager.getRepository(ApprovalDecisionRow).findBy({ operationId, decision: 'APPROVED' });
       const next = decide(
-        { state: request.state, planDigest: request.planDigest, submittedBy: request.submittedBy, requiredApprovals: request.requiredApprovals, approvedBy: earlier.map((row) => row.decidedBy) },
-        { ...decision, decidedBy: actor.subject },
+        {
+          state: request.state,
+          planDigest: request.planDigest,
+          submittedBy: request.submittedBy,
+          requiredApprovals: request.requiredApprovals,
+          approvals: earlier.map((row) => ({ decidedBy: row.decidedBy, ...(row.onBehalfOf ? { onBehalfOf: row.onBehalfOf } : {}) })),
+          expiresAt: request.expiresAt,
+          approverRoles: request.approverRoles,
+        },
+        {
+          ...decision,
+          decidedBy: actor.subject,
+          ...(authority.onBehalfOf ? { onBehalfOf: authority.onBehalfOf.subject } : {}),
+          authorityRoles: authority.roles,
+          // The database's clock, the one the expiry sweep uses, so that no decision slips past it.
+          at: await this.databaseNow(manager),
+        },
       );
       await manager.insert(ApprovalDecisionRow, {
         operationId,
@@ -50,6 +59,8 @@ export class ApprovalDecisionService {
         planDigest: decision.planDigest,
         note,
         decidedAt: new Date(),
+        onBehalfOf: authority.onBehalfOf?.subject ?? null,
+        onBehalfOfUsername: authority.onBehalfOf?.username ?? null,
       });
       const meta = { actor, producer: 'approval', aggregateId: operationId };
       if (next === 'APPROVED') {
@@ -68,15 +79,25 @@ export class ApprovalDecisionService {
           buildEnvelope({ operationRejected: { operationId, planDigest: request.planDigest, policyName: request.policyName, reason: note } }, meta),
         );
       }
-      if (next !== request.state) await manager.update(ApprovalRequestRow, { operationId }, { state: next, decidedAt: new Date() });
-      return { ...request, state: next };
+      const changes = next === request.state ? {} : { state: next, decidedAt: new Date(), expiresAt: null, reason: next === 'REJECTED' ? note : null };
+      if (next !== request.state) await manager.update(ApprovalRequestRow, { operationId }, changes);
+      return { ...request, ...changes };
     });
     this.messaging.publishSoon();
     return row;
   }
 
+  /** Usernames of the approvals given, "delegate (for delegator)" for those given under a delegation. */
   async approvers(operationId: string): Promise<string[]> {
     const rows = await this.dataSource.getRepository(ApprovalDecisionRow).find({ where: { operationId, decision: 'APPROVED' }, order: { decidedAt: 'ASC' } });
-    return rows.map((row) => commonV1.Actor.fromJSON(row.actor).username);
+    return rows.map((row) => {
+      const username = commonV1.Actor.fromJSON(row.actor).username;
+      return row.onBehalfOfUsername ? `${username} (for ${row.onBehalfOfUsername})` : username;
+    });
+  }
+
+  private async databaseNow(manager: { query(sql: string): Promise<unknown> }): Promise<Date> {
+    const [row] = (await manager.query('SELECT now() AS now')) as { now: Date }[];
+    return row!.now;
   }
 }

@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { buildEnvelope, Topics, OutboxWriter, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
 import { operationV1, type eventsV1 } from '@tradewarden/proto';
-import { DecimalAmount } from '@tradewarden/money';
 import { PlanDigestBuilder, planDigest } from '@tradewarden/plan-digest';
-import { choosePolicy, totalsPerCurrency } from '../policy/approval-policy';
+import { APPROVAL_SETTINGS, type ApprovalSettings } from '../approval-settings';
+import { choosePolicy } from '../policy/approval-policy';
 import { ApprovalPolicyRow } from '../policy/approval-policy.entity';
+import { plainAmount, PlanFactsBuilder, type PlanFacts } from '../policy/plan-facts';
 import { transition, type ApprovalState } from './approval-request';
 import { ApprovalRequestRow } from './approval-request.entity';
 import { PlanPageRow } from './plan-page.entity';
@@ -18,7 +19,10 @@ import { PlanPageRow } from './plan-page.entity';
 export class OperationSubmittedHandler implements ConsumedEventHandler {
   private readonly logger = new Logger(OperationSubmittedHandler.name);
 
-  constructor(private readonly outbox: OutboxWriter) {}
+  constructor(
+    private readonly outbox: OutboxWriter,
+    @Inject(APPROVAL_SETTINGS) private readonly settings: ApprovalSettings,
+  ) {}
 
   async handle({ envelope }: ConsumedEvent, manager: EntityManager): Promise<void> {
     const page = envelope.operationPlanPage;
@@ -34,17 +38,14 @@ export class OperationSubmittedHandler implements ConsumedEventHandler {
     if (!submitted?.plan) return;
     const plan = submitted.plan;
     const policies = await manager.getRepository(ApprovalPolicyRow).find();
-    const { digest, totals, items } = submitted.pageCount > 0 ? await this.pagedPlan(manager, submitted) : { digest: planDigest(plan), totals: totalsPerCurrency(plan), items: plan.items.length };
-    const policy = choosePolicy(
-      policies.map((row) => ({ ...row, maxTotalPerCurrency: row.maxTotalPerCurrency })),
-      plan,
-      totals,
-      submitted.approvalPolicy,
-    );
-    const digestMatches = digest === plan.digest && items === submitted.itemCount;
+    const { digest, facts } =
+      submitted.pageCount > 0 ? await this.pagedPlan(manager, submitted) : { digest: planDigest(plan), facts: new PlanFactsBuilder().add(plan.items).facts(plan.operationType) };
+    const policy = choosePolicy(policies, facts, submitted.approvalPolicy);
+    const digestMatches = digest === plan.digest && facts.items === submitted.itemCount;
     let state: ApprovalState = 'PENDING';
     if (!digestMatches) state = transition(state, 'REJECTED');
     else if (policy.mode === 'AUTO') state = transition(state, 'APPROVED');
+    const ttlSeconds = policy.ttlSeconds ?? this.settings.defaultTtlSeconds;
     await manager.insert(ApprovalRequestRow, {
       operationId: submitted.operationId,
       operationType: plan.operationType,
@@ -56,7 +57,17 @@ export class OperationSubmittedHandler implements ConsumedEventHandler {
       state,
       autoApproved: state === 'APPROVED',
       submittedBy: envelope.actor?.subject ?? '',
+      submittedByUsername: envelope.actor?.username ?? '',
       decidedAt: state === 'PENDING' ? null : new Date(),
+      // The database's clock, the one the expiry sweep and decisions compare against.
+      expiresAt: state === 'PENDING' ? () => `now() + make_interval(secs => ${Math.trunc(ttlSeconds)})` : null,
+      serverIds: [...facts.serverIds].sort(),
+      itemCount: facts.items,
+      accountCount: facts.accounts,
+      totals: [...facts.totals].map(([currency, total]) => ({ amount: plainAmount(total), currency })).sort((a, b) => a.currency.localeCompare(b.currency)),
+      warningCount: facts.warnings,
+      approverRoles: [...policy.approverRoles],
+      reason: state === 'REJECTED' ? 'plan digest does not match the plan' : null,
     });
     const meta = { actor: envelope.actor, producer: 'approval', aggregateId: submitted.operationId };
     if (state === 'APPROVED') {
@@ -88,21 +99,19 @@ export class OperationSubmittedHandler implements ConsumedEventHandler {
   }
 
   /**
-   * A large plan from its pages, read one at a time: the digest recomputed item by item, the money it moves, and how
-   * many items it has. Pages travel before OperationSubmitted on the same partition, so all are here.
+   * A large plan from its pages, read one at a time: the digest recomputed item by item and the facts policies look at.
+   * Pages travel before OperationSubmitted on the same partition, so all are here.
    */
-  private async pagedPlan(manager: EntityManager, submitted: eventsV1.OperationSubmitted): Promise<{ digest: string; totals: Map<string, DecimalAmount>; items: number }> {
+  private async pagedPlan(manager: EntityManager, submitted: eventsV1.OperationSubmitted): Promise<{ digest: string; facts: PlanFacts }> {
     const builder = new PlanDigestBuilder(submitted.plan!.operationType, submitted.plan!.executionOptions);
-    const totals = new Map<string, DecimalAmount>();
-    let items = 0;
+    const facts = new PlanFactsBuilder();
     for (let pageNumber = 1; pageNumber <= submitted.pageCount; pageNumber += 1) {
       const page = await manager.getRepository(PlanPageRow).findOneBy({ operationId: submitted.operationId, pageNumber });
       if (!page) throw new Error(`operation ${submitted.operationId}: plan page ${pageNumber} of ${submitted.pageCount} has not arrived`);
       const plans = page.items.map((item) => operationV1.ItemPlan.fromJSON(item));
       for (const plan of plans) builder.add(plan);
-      totalsPerCurrency({ items: plans }, totals);
-      items += plans.length;
+      facts.add(plans);
     }
-    return { digest: builder.digest(), totals, items };
+    return { digest: builder.digest(), facts: facts.facts(submitted.plan!.operationType) };
   }
 }

@@ -7,7 +7,7 @@ import { AuditRecordRow } from './audit-record.entity';
 
 /** The operation and server an event concerns, for querying; the full payload is kept in details. */
 function subjectOf(envelope: eventsV1.EventEnvelope): { operationId: string; serverId: string } {
-  const payload = envelope.operationSubmitted ?? envelope.operationStatusChanged ?? envelope.approvalRequested ?? envelope.operationApproved ?? envelope.operationRejected;
+  const payload = envelope.operationSubmitted ?? envelope.operationStatusChanged ?? envelope.approvalRequested ?? envelope.operationApproved ?? envelope.operationRejected ?? envelope.approvalExpired;
   if (payload) {
     const serverId = envelope.operationSubmitted?.plan?.items[0]?.spec?.serverId ?? '';
     return { operationId: payload.operationId, serverId };

@@ -1,5 +1,5 @@
 import { intakeV1 } from '@tradewarden/proto';
-import { canonicalRollout, DEFAULT_ROLLOUT, nextRolloutStep, parseCanonicalRollout, rolloutOptionsOf, type RolloutOptions, type RolloutProgress } from './rollout';
+import { canonicalRollout, DEFAULT_ROLLOUT, nextRolloutStep, parseCanonicalRollout, rolloutOptionsOf, scheduledFor, type RolloutOptions, type RolloutProgress } from './rollout';
 
 const progress = (overrides: Partial<RolloutProgress>): RolloutProgress => ({ inFlight: 0, undispatched: 10, canaryUndispatched: 0, failed: 0, ...overrides });
 const options = (overrides: Partial<RolloutOptions>): RolloutOptions => ({ ...DEFAULT_ROLLOUT, ...overrides });
@@ -14,6 +14,34 @@ describe('rollout options', () => {
     expect(canonicalRollout(DEFAULT_ROLLOUT)).toBe('');
     const chosen = options({ stopOnError: true, canaryItems: 10 });
     expect(parseCanonicalRollout(canonicalRollout(chosen))).toEqual(chosen);
+  });
+});
+
+describe('scheduled execution', () => {
+  const now = new Date('2026-11-27T10:00:00Z');
+
+  it('takes a time in the future, at most 90 days ahead', () => {
+    const at = new Date('2026-11-27T22:00:00Z');
+    expect(rolloutOptionsOf(intakeV1.BatchOptions.fromPartial({ notBefore: at }), now)).toMatchObject({ rollout: { notBefore: '2026-11-27T22:00:00.000Z' }, issues: [] });
+    const codes = (notBefore: Date) => rolloutOptionsOf(intakeV1.BatchOptions.fromPartial({ notBefore }), now).issues.map((issue) => `${issue.field}:${issue.code}`);
+    expect(codes(now)).toEqual(['options.not_before:RANGE']);
+    expect(codes(new Date('2026-11-27T09:00:00Z'))).toEqual(['options.not_before:RANGE']);
+    expect(codes(new Date('2027-02-25T10:00:00Z'))).toEqual([]);
+    expect(codes(new Date('2027-02-25T10:00:01Z'))).toEqual(['options.not_before:RANGE']);
+  });
+
+  it('binds the time into the options approvals see, and leaves unscheduled options as they were', () => {
+    const scheduled = options({ notBefore: '2026-11-27T22:00:00.000Z' });
+    expect(canonicalRollout(scheduled)).toBe('{"canaryItems":0,"canaryServerId":"","maxFailures":0,"notBefore":"2026-11-27T22:00:00.000Z","stopOnError":false}');
+    expect(parseCanonicalRollout(canonicalRollout(scheduled))).toEqual(scheduled);
+    expect(canonicalRollout(options({ stopOnError: true }))).toBe('{"canaryItems":0,"canaryServerId":"","maxFailures":0,"stopOnError":true}');
+  });
+
+  it('waits until the time, then goes', () => {
+    const scheduled = options({ notBefore: '2026-11-27T22:00:00.000Z' });
+    expect(scheduledFor(scheduled, now)).toEqual(new Date('2026-11-27T22:00:00Z'));
+    expect(scheduledFor(scheduled, new Date('2026-11-27T22:00:00Z'))).toBeUndefined();
+    expect(scheduledFor(DEFAULT_ROLLOUT, now)).toBeUndefined();
   });
 });
 

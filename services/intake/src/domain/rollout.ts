@@ -6,9 +6,14 @@ export interface RolloutOptions {
   maxFailures: number;
   canaryServerId: string;
   canaryItems: number;
+  /** Not sent before this time (ISO 8601, UTC); "" to run once approved. */
+  notBefore: string;
 }
 
-export const DEFAULT_ROLLOUT: RolloutOptions = { stopOnError: false, maxFailures: 0, canaryServerId: '', canaryItems: 0 };
+export const DEFAULT_ROLLOUT: RolloutOptions = { stopOnError: false, maxFailures: 0, canaryServerId: '', canaryItems: 0, notBefore: '' };
+
+/** How far ahead an operation may be scheduled. */
+export const MAX_SCHEDULE_DAYS = 90;
 
 /** Items sent at once when failures must be able to stop the rest. */
 export const WAVE_SIZE = 100;
@@ -19,7 +24,7 @@ export interface OptionIssue {
   message: string;
 }
 
-export function rolloutOptionsOf(options: intakeV1.BatchOptions | undefined): { rollout: RolloutOptions; skipInvalid: boolean; issues: OptionIssue[] } {
+export function rolloutOptionsOf(options: intakeV1.BatchOptions | undefined, now = new Date()): { rollout: RolloutOptions; skipInvalid: boolean; issues: OptionIssue[] } {
   const issues: OptionIssue[] = [];
   if (!options) return { rollout: DEFAULT_ROLLOUT, skipInvalid: false, issues };
   if (options.maxFailures < 0) issues.push({ field: 'options.max_failures', code: 'RANGE', message: 'must be 0 (no limit) or more' });
@@ -30,8 +35,20 @@ export function rolloutOptionsOf(options: intakeV1.BatchOptions | undefined): { 
   if (options.canaryServerId && options.canaryItems > 0) {
     issues.push({ field: 'options.canary_items', code: 'CONFLICT', message: 'choose a canary server or a number of first items, not both' });
   }
+  const notBefore = options.notBefore;
+  if (notBefore && Number.isNaN(notBefore.getTime())) issues.push({ field: 'options.not_before', code: 'FORMAT', message: 'must be a time' });
+  else if (notBefore && notBefore.getTime() <= now.getTime()) issues.push({ field: 'options.not_before', code: 'RANGE', message: 'must be in the future (leave it out to run once approved)' });
+  else if (notBefore && notBefore.getTime() > now.getTime() + MAX_SCHEDULE_DAYS * 86_400_000) {
+    issues.push({ field: 'options.not_before', code: 'RANGE', message: `at most ${MAX_SCHEDULE_DAYS} days ahead` });
+  }
   return {
-    rollout: { stopOnError: options.stopOnError, maxFailures: Math.max(0, options.maxFailures), canaryServerId: options.canaryServerId, canaryItems: Math.max(0, options.canaryItems) },
+    rollout: {
+      stopOnError: options.stopOnError,
+      maxFailures: Math.max(0, options.maxFailures),
+      canaryServerId: options.canaryServerId,
+      canaryItems: Math.max(0, options.canaryItems),
+      notBefore: notBefore && !Number.isNaN(notBefore.getTime()) ? notBefore.toISOString() : '',
+    },
     skipInvalid: options.skipInvalid,
     issues,
   };
@@ -39,10 +56,27 @@ export function rolloutOptionsOf(options: intakeV1.BatchOptions | undefined): { 
 
 export const hasCanary = (options: RolloutOptions) => options.canaryServerId !== '' || options.canaryItems > 0;
 
-/** The options as approvals bind them: "" for the defaults, otherwise a canonical JSON text (keys sorted). */
+/**
+ * The options as approvals bind them (approvers approve when and how it runs as well as what): "" for the defaults,
+ * otherwise a canonical JSON text with sorted keys; notBefore only when set, so that the text of an operation without
+ * a schedule is what it was before schedules existed.
+ */
 export function canonicalRollout(options: RolloutOptions): string {
-  if (!options.stopOnError && options.maxFailures === 0 && !hasCanary(options)) return '';
-  return JSON.stringify({ canaryItems: options.canaryItems, canaryServerId: options.canaryServerId, maxFailures: options.maxFailures, stopOnError: options.stopOnError });
+  if (!options.stopOnError && options.maxFailures === 0 && !hasCanary(options) && !options.notBefore) return '';
+  return JSON.stringify({
+    canaryItems: options.canaryItems,
+    canaryServerId: options.canaryServerId,
+    maxFailures: options.maxFailures,
+    ...(options.notBefore ? { notBefore: options.notBefore } : {}),
+    stopOnError: options.stopOnError,
+  });
+}
+
+/** Whether an approved operation must wait for its time: the time to wait for, or undefined to go now. */
+export function scheduledFor(options: RolloutOptions, now: Date): Date | undefined {
+  if (!options.notBefore) return undefined;
+  const at = new Date(options.notBefore);
+  return at.getTime() > now.getTime() ? at : undefined;
 }
 
 export function parseCanonicalRollout(text: string | null | undefined): RolloutOptions {

@@ -20,7 +20,7 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
   ) {}
 
   async handle({ envelope }: ConsumedEvent, manager: EntityManager): Promise<void> {
-    const decision = envelope.approvalRequested ?? envelope.operationApproved ?? envelope.operationRejected;
+    const decision = envelope.approvalRequested ?? envelope.approvalExpired ?? envelope.operationApproved ?? envelope.operationRejected;
     if (!decision) return;
     const operation = await this.transitions.lock(manager, decision.operationId);
     if (!operation) {
@@ -39,6 +39,12 @@ export class ApprovalDecisionHandler implements ConsumedEventHandler {
         await this.transitions.move(manager, operation, 'PENDING_APPROVAL', `policy ${policyName} asks for ${needed}`, envelope.actor);
         this.messaging.publishSoon();
       }
+      return;
+    }
+    if (envelope.approvalExpired) {
+      const { approvalsGiven, requiredApprovals, expiredAt } = envelope.approvalExpired;
+      const reason = `approval expired at ${expiredAt?.toISOString() ?? 'its time'} with ${approvalsGiven} of ${requiredApprovals} approvals`;
+      if (canTransition(operation.status, 'EXPIRED')) await this.transitions.move(manager, operation, 'EXPIRED', reason, envelope.actor);
       return;
     }
     if (envelope.operationRejected) {

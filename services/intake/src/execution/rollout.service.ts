@@ -4,7 +4,7 @@ import { buildEnvelope, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { operationV1, type commonV1 } from '@tradewarden/proto';
 import { canTransition, executionOutcome } from '../domain/operation-status';
 import { originalStatusAfterRevert } from '../domain/revert';
-import { nextRolloutStep, parseCanonicalRollout, WAVE_SIZE, type RolloutOptions, type RolloutProgress } from '../domain/rollout';
+import { nextRolloutStep, parseCanonicalRollout, scheduledFor, WAVE_SIZE, type RolloutOptions, type RolloutProgress } from '../domain/rollout';
 import { itemStatusTotals } from '../persistence/item-status-totals';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
@@ -29,8 +29,16 @@ export class RolloutService {
   ) {}
 
   async advance(manager: EntityManager, operation: OperationRow, actor: commonV1.Actor | undefined): Promise<void> {
-    if (operation.status !== 'APPROVED' && operation.status !== 'EXECUTING') return;
+    if (operation.status !== 'APPROVED' && operation.status !== 'SCHEDULED' && operation.status !== 'EXECUTING') return;
     const options = parseCanonicalRollout(operation.executionOptions);
+    if (operation.status !== 'EXECUTING') {
+      const waitUntil = scheduledFor(options, new Date());
+      if (waitUntil) {
+        // The scheduler (OperationScheduler) advances it again once the time has come.
+        if (operation.status === 'APPROVED') await this.transitions.move(manager, operation, 'SCHEDULED', `scheduled: runs at ${waitUntil.toISOString()}`, actor);
+        return;
+      }
+    }
     const step = nextRolloutStep(options, await this.progress(manager, operation.operationId, options));
     switch (step.kind) {
       case 'wait':
@@ -129,7 +137,7 @@ export class RolloutService {
       }
       await manager.query('UPDATE operation_items SET dispatched_at = now() WHERE item_id = ANY($1)', [rows.map((row) => row.itemId)]);
     }
-    if (operation.status === 'APPROVED') await this.transitions.move(manager, operation, 'EXECUTING', `sending ${select === 'all' ? 'all items' : `the ${select}`} to the gateway`, undefined);
+    if (operation.status === 'APPROVED' || operation.status === 'SCHEDULED') await this.transitions.move(manager, operation, 'EXECUTING', `sending ${select === 'all' ? 'all items' : `the ${select}`} to the gateway`, undefined);
   }
 
   private async finish(manager: EntityManager, operation: OperationRow, actor: commonV1.Actor | undefined, reason: string): Promise<void> {
@@ -140,7 +148,7 @@ export class RolloutService {
     const total = counts.reduce((sum, row) => sum + row.count, 0);
     const final = executionOutcome(statuses);
     if (!final) return;
-    if (operation.status === 'APPROVED') await this.transitions.move(manager, operation, 'EXECUTING', 'nothing to send', undefined);
+    if (operation.status === 'APPROVED' || operation.status === 'SCHEDULED') await this.transitions.move(manager, operation, 'EXECUTING', 'nothing to send', undefined);
     if (operation.status !== 'EXECUTING') return;
     await this.transitions.move(manager, operation, final, `${applied} of ${total} item(s) applied${reason ? `; ${reason}` : ''}`, actor);
     if (operation.revertsOperationId && originalStatusAfterRevert(final) === 'REVERTED') {

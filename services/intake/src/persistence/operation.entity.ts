@@ -5,6 +5,8 @@ import type { OperationStatus } from '../domain/operation-status';
 @Unique('operations_submitter_request_key', ['submittedBy', 'clientRequestId'])
 // ListOperations pages newest first by (created_at, operation_id); the index serves that order read backwards.
 @Index('operations_created_idx', ['createdAt', 'operationId'])
+// The scheduler looks for SCHEDULED operations whose time has come.
+@Index('operations_scheduled_idx', ['status', 'notBefore'])
 // One revert of an operation at a time (reverts that ended without applying anything do not count).
 @Index('operations_one_revert_idx', ['revertsOperationId'], { unique: true, where: `status NOT IN ('FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED', 'INVALID')` })
 export class OperationRow {
@@ -55,6 +57,10 @@ export class OperationRow {
   /** The reason of the last transition: a policy asking for approval, a halted roll-out, a cancellation's reason. */
   @Column({ name: 'status_reason', type: 'text', nullable: true })
   statusReason!: string | null;
+
+  /** Scheduled execution: not sent before this time (options.not_before); null to run once approved. */
+  @Column({ name: 'not_before', type: 'timestamptz', nullable: true })
+  notBefore!: Date | null;
 
   /** For an operation.revert, the operation it restores. */
   @Column({ name: 'reverts_operation_id', type: 'uuid', nullable: true })

@@ -5,6 +5,7 @@ import { PlanDigestBuilder } from '@tradewarden/plan-digest';
 import { operationV1, type commonV1 } from '@tradewarden/proto';
 import { injectTraceHeaders } from '@tradewarden/telemetry';
 import type { ItemOutcome } from '../catalogue/operation-planner';
+import { parseCanonicalRollout } from '../domain/rollout';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
 
@@ -70,6 +71,7 @@ export class OperationWriter {
       decisionId: this.header.decisionId,
       traceparent: injectTraceHeaders()['traceparent'] ?? null,
       revertsOperationId: this.header.reverts?.operationId ?? null,
+      notBefore: parseCanonicalRollout(this.header.executionOptions).notBefore ? new Date(parseCanonicalRollout(this.header.executionOptions).notBefore) : null,
       statusReason: this.header.reverts ? `reverts operation ${this.header.reverts.operationId}: ${this.header.reverts.reason}` : null,
     });
   }

@@ -11,6 +11,8 @@ import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { wrappers } from "protobufjs";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { Money } from "../../common/v1/common";
+import { ItemPlan } from "../../common/v1/operation";
 
 export enum ApprovalState {
   APPROVAL_STATE_UNSPECIFIED = 0,
@@ -77,6 +79,43 @@ export interface GetApprovalRequestResponse {
   approvalRequest: ApprovalRequest | undefined;
 }
 
+export interface GetApprovalPlanRequest {
+  operationId: string;
+  /** 1-1,000; 0 = 100. */
+  pageSize: number;
+  /** From next_page_token; empty for the first page. */
+  pageToken: string;
+}
+
+export interface GetApprovalPlanResponse {
+  /** The plan's items in row order, as approvals bind them. */
+  items: ItemPlan[];
+  nextPageToken: string;
+}
+
+export interface ListPendingRequest {
+  /** Only this operation type (exact) when set. */
+  operationType: string;
+  /** 1-200; 0 = 50. */
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListPendingResponse {
+  approvalRequests: ApprovalRequest[];
+  nextPageToken: string;
+}
+
+/** What the plan does, in numbers: enough to decide whether to open it. */
+export interface PlanSummary {
+  itemCount: number;
+  serverIds: string[];
+  accountCount: number;
+  /** Money moved per currency (absolute amounts of the balance changes). */
+  totals: Money[];
+  warningCount: number;
+}
+
 export interface ApprovalRequest {
   operationId: string;
   operationType: string;
@@ -88,8 +127,19 @@ export interface ApprovalRequest {
   createdAt: Date | undefined;
   decidedAt: Date | undefined;
   requiredApprovals: number;
-  /** Usernames of the approvals given so far. */
+  /** Usernames of the approvals given so far ("delegate (for delegator)" when given under a delegation). */
   approvers: string[];
+  /** When a pending request expires (EXPIRED, nothing executed); unset once decided. */
+  expiresAt: Date | undefined;
+  summary:
+    | PlanSummary
+    | undefined;
+  /** Username of the submitter. */
+  submittedBy: string;
+  /** Roles an approver must hold one of (empty: any role with the approve permission). */
+  approverRoles: string[];
+  /** Why it is not pending any more (rejection reason, expiry, cancellation). */
+  reason: string;
 }
 
 export interface ApproveRequest {
@@ -112,6 +162,51 @@ export interface RejectRequest {
 
 export interface RejectResponse {
   approvalRequest: ApprovalRequest | undefined;
+}
+
+export interface Delegation {
+  delegationId: string;
+  /** Usernames. */
+  delegator: string;
+  delegate: string;
+  /** Operation type or glob the delegate may approve for the delegator ("balance.*", "*"). */
+  operationTypePattern: string;
+  validFrom: Date | undefined;
+  validUntil: Date | undefined;
+  reason: string;
+  /** Set once revoked. */
+  revokedAt: Date | undefined;
+}
+
+export interface DelegateApprovalsRequest {
+  /** Username of the delegate (another user of the realm). */
+  delegate: string;
+  operationTypePattern: string;
+  /** Within 30 days from now. */
+  validUntil:
+    | Date
+    | undefined;
+  /** Why (required, 1-500 characters). */
+  reason: string;
+}
+
+export interface DelegateApprovalsResponse {
+  delegation: Delegation | undefined;
+}
+
+export interface RevokeDelegationRequest {
+  delegationId: string;
+}
+
+export interface RevokeDelegationResponse {
+  delegation: Delegation | undefined;
+}
+
+export interface ListDelegationsRequest {
+}
+
+export interface ListDelegationsResponse {
+  delegations: Delegation[];
 }
 
 wrappers[".google.protobuf.Timestamp"] = {
@@ -271,6 +366,563 @@ export const GetApprovalRequestResponse: MessageFns<GetApprovalRequestResponse> 
   },
 };
 
+function createBaseGetApprovalPlanRequest(): GetApprovalPlanRequest {
+  return { operationId: "", pageSize: 0, pageToken: "" };
+}
+
+export const GetApprovalPlanRequest: MessageFns<GetApprovalPlanRequest> = {
+  encode(message: GetApprovalPlanRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetApprovalPlanRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetApprovalPlanRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetApprovalPlanRequest {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetApprovalPlanRequest): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetApprovalPlanRequest>, I>>(base?: I): GetApprovalPlanRequest {
+    return GetApprovalPlanRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetApprovalPlanRequest>, I>>(object: I): GetApprovalPlanRequest {
+    const message = createBaseGetApprovalPlanRequest();
+    message.operationId = object.operationId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetApprovalPlanResponse(): GetApprovalPlanResponse {
+  return { items: [], nextPageToken: "" };
+}
+
+export const GetApprovalPlanResponse: MessageFns<GetApprovalPlanResponse> = {
+  encode(message: GetApprovalPlanResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      ItemPlan.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetApprovalPlanResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetApprovalPlanResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(ItemPlan.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetApprovalPlanResponse {
+    return {
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemPlan.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetApprovalPlanResponse): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ItemPlan.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetApprovalPlanResponse>, I>>(base?: I): GetApprovalPlanResponse {
+    return GetApprovalPlanResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetApprovalPlanResponse>, I>>(object: I): GetApprovalPlanResponse {
+    const message = createBaseGetApprovalPlanResponse();
+    message.items = object.items?.map((e) => ItemPlan.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListPendingRequest(): ListPendingRequest {
+  return { operationType: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListPendingRequest: MessageFns<ListPendingRequest> = {
+  encode(message: ListPendingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationType !== "") {
+      writer.uint32(10).string(message.operationType);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPendingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPendingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPendingRequest {
+    return {
+      operationType: isSet(object.operationType)
+        ? globalThis.String(object.operationType)
+        : isSet(object.operation_type)
+        ? globalThis.String(object.operation_type)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListPendingRequest): unknown {
+    const obj: any = {};
+    if (message.operationType !== "") {
+      obj.operationType = message.operationType;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPendingRequest>, I>>(base?: I): ListPendingRequest {
+    return ListPendingRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPendingRequest>, I>>(object: I): ListPendingRequest {
+    const message = createBaseListPendingRequest();
+    message.operationType = object.operationType ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListPendingResponse(): ListPendingResponse {
+  return { approvalRequests: [], nextPageToken: "" };
+}
+
+export const ListPendingResponse: MessageFns<ListPendingResponse> = {
+  encode(message: ListPendingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.approvalRequests) {
+      ApprovalRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPendingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPendingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.approvalRequests.push(ApprovalRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPendingResponse {
+    return {
+      approvalRequests: globalThis.Array.isArray(object?.approvalRequests)
+        ? object.approvalRequests.map((e: any) => ApprovalRequest.fromJSON(e))
+        : globalThis.Array.isArray(object?.approval_requests)
+        ? object.approval_requests.map((e: any) => ApprovalRequest.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListPendingResponse): unknown {
+    const obj: any = {};
+    if (message.approvalRequests?.length) {
+      obj.approvalRequests = message.approvalRequests.map((e) => ApprovalRequest.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPendingResponse>, I>>(base?: I): ListPendingResponse {
+    return ListPendingResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPendingResponse>, I>>(object: I): ListPendingResponse {
+    const message = createBaseListPendingResponse();
+    message.approvalRequests = object.approvalRequests?.map((e) => ApprovalRequest.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBasePlanSummary(): PlanSummary {
+  return { itemCount: 0, serverIds: [], accountCount: 0, totals: [], warningCount: 0 };
+}
+
+export const PlanSummary: MessageFns<PlanSummary> = {
+  encode(message: PlanSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.itemCount !== 0) {
+      writer.uint32(8).int32(message.itemCount);
+    }
+    for (const v of message.serverIds) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.accountCount !== 0) {
+      writer.uint32(24).int32(message.accountCount);
+    }
+    for (const v of message.totals) {
+      Money.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.warningCount !== 0) {
+      writer.uint32(40).int32(message.warningCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.itemCount = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.serverIds.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.accountCount = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.totals.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.warningCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanSummary {
+    return {
+      itemCount: isSet(object.itemCount)
+        ? globalThis.Number(object.itemCount)
+        : isSet(object.item_count)
+        ? globalThis.Number(object.item_count)
+        : 0,
+      serverIds: globalThis.Array.isArray(object?.serverIds)
+        ? object.serverIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.server_ids)
+        ? object.server_ids.map((e: any) => globalThis.String(e))
+        : [],
+      accountCount: isSet(object.accountCount)
+        ? globalThis.Number(object.accountCount)
+        : isSet(object.account_count)
+        ? globalThis.Number(object.account_count)
+        : 0,
+      totals: globalThis.Array.isArray(object?.totals) ? object.totals.map((e: any) => Money.fromJSON(e)) : [],
+      warningCount: isSet(object.warningCount)
+        ? globalThis.Number(object.warningCount)
+        : isSet(object.warning_count)
+        ? globalThis.Number(object.warning_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: PlanSummary): unknown {
+    const obj: any = {};
+    if (message.itemCount !== 0) {
+      obj.itemCount = Math.round(message.itemCount);
+    }
+    if (message.serverIds?.length) {
+      obj.serverIds = message.serverIds;
+    }
+    if (message.accountCount !== 0) {
+      obj.accountCount = Math.round(message.accountCount);
+    }
+    if (message.totals?.length) {
+      obj.totals = message.totals.map((e) => Money.toJSON(e));
+    }
+    if (message.warningCount !== 0) {
+      obj.warningCount = Math.round(message.warningCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlanSummary>, I>>(base?: I): PlanSummary {
+    return PlanSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlanSummary>, I>>(object: I): PlanSummary {
+    const message = createBasePlanSummary();
+    message.itemCount = object.itemCount ?? 0;
+    message.serverIds = object.serverIds?.map((e) => e) || [];
+    message.accountCount = object.accountCount ?? 0;
+    message.totals = object.totals?.map((e) => Money.fromPartial(e)) || [];
+    message.warningCount = object.warningCount ?? 0;
+    return message;
+  },
+};
+
 function createBaseApprovalRequest(): ApprovalRequest {
   return {
     operationId: "",
@@ -283,6 +935,11 @@ function createBaseApprovalRequest(): ApprovalRequest {
     decidedAt: undefined,
     requiredApprovals: 0,
     approvers: [],
+    expiresAt: undefined,
+    summary: undefined,
+    submittedBy: "",
+    approverRoles: [],
+    reason: "",
   };
 }
 
@@ -317,6 +974,21 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     for (const v of message.approvers) {
       writer.uint32(82).string(v!);
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(90).fork()).join();
+    }
+    if (message.summary !== undefined) {
+      PlanSummary.encode(message.summary, writer.uint32(98).fork()).join();
+    }
+    if (message.submittedBy !== "") {
+      writer.uint32(106).string(message.submittedBy);
+    }
+    for (const v of message.approverRoles) {
+      writer.uint32(114).string(v!);
+    }
+    if (message.reason !== "") {
+      writer.uint32(122).string(message.reason);
     }
     return writer;
   },
@@ -414,6 +1086,46 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.approvers.push(reader.string());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.summary = PlanSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.submittedBy = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.approverRoles.push(reader.string());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -472,6 +1184,23 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
       approvers: globalThis.Array.isArray(object?.approvers)
         ? object.approvers.map((e: any) => globalThis.String(e))
         : [],
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
+      summary: isSet(object.summary) ? PlanSummary.fromJSON(object.summary) : undefined,
+      submittedBy: isSet(object.submittedBy)
+        ? globalThis.String(object.submittedBy)
+        : isSet(object.submitted_by)
+        ? globalThis.String(object.submitted_by)
+        : "",
+      approverRoles: globalThis.Array.isArray(object?.approverRoles)
+        ? object.approverRoles.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.approver_roles)
+        ? object.approver_roles.map((e: any) => globalThis.String(e))
+        : [],
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -507,6 +1236,21 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.approvers?.length) {
       obj.approvers = message.approvers;
     }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
+    if (message.summary !== undefined) {
+      obj.summary = PlanSummary.toJSON(message.summary);
+    }
+    if (message.submittedBy !== "") {
+      obj.submittedBy = message.submittedBy;
+    }
+    if (message.approverRoles?.length) {
+      obj.approverRoles = message.approverRoles;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -525,6 +1269,13 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.decidedAt = object.decidedAt ?? undefined;
     message.requiredApprovals = object.requiredApprovals ?? 0;
     message.approvers = object.approvers?.map((e) => e) || [];
+    message.expiresAt = object.expiresAt ?? undefined;
+    message.summary = (object.summary !== undefined && object.summary !== null)
+      ? PlanSummary.fromPartial(object.summary)
+      : undefined;
+    message.submittedBy = object.submittedBy ?? "";
+    message.approverRoles = object.approverRoles?.map((e) => e) || [];
+    message.reason = object.reason ?? "";
     return message;
   },
 };
@@ -897,10 +1648,693 @@ export const RejectResponse: MessageFns<RejectResponse> = {
   },
 };
 
+function createBaseDelegation(): Delegation {
+  return {
+    delegationId: "",
+    delegator: "",
+    delegate: "",
+    operationTypePattern: "",
+    validFrom: undefined,
+    validUntil: undefined,
+    reason: "",
+    revokedAt: undefined,
+  };
+}
+
+export const Delegation: MessageFns<Delegation> = {
+  encode(message: Delegation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegationId !== "") {
+      writer.uint32(10).string(message.delegationId);
+    }
+    if (message.delegator !== "") {
+      writer.uint32(18).string(message.delegator);
+    }
+    if (message.delegate !== "") {
+      writer.uint32(26).string(message.delegate);
+    }
+    if (message.operationTypePattern !== "") {
+      writer.uint32(34).string(message.operationTypePattern);
+    }
+    if (message.validFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.validFrom), writer.uint32(42).fork()).join();
+    }
+    if (message.validUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.validUntil), writer.uint32(50).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(58).string(message.reason);
+    }
+    if (message.revokedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.revokedAt), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Delegation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDelegation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.delegator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.delegate = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.operationTypePattern = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.validFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.validUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.revokedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Delegation {
+    return {
+      delegationId: isSet(object.delegationId)
+        ? globalThis.String(object.delegationId)
+        : isSet(object.delegation_id)
+        ? globalThis.String(object.delegation_id)
+        : "",
+      delegator: isSet(object.delegator) ? globalThis.String(object.delegator) : "",
+      delegate: isSet(object.delegate) ? globalThis.String(object.delegate) : "",
+      operationTypePattern: isSet(object.operationTypePattern)
+        ? globalThis.String(object.operationTypePattern)
+        : isSet(object.operation_type_pattern)
+        ? globalThis.String(object.operation_type_pattern)
+        : "",
+      validFrom: isSet(object.validFrom)
+        ? fromJsonTimestamp(object.validFrom)
+        : isSet(object.valid_from)
+        ? fromJsonTimestamp(object.valid_from)
+        : undefined,
+      validUntil: isSet(object.validUntil)
+        ? fromJsonTimestamp(object.validUntil)
+        : isSet(object.valid_until)
+        ? fromJsonTimestamp(object.valid_until)
+        : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      revokedAt: isSet(object.revokedAt)
+        ? fromJsonTimestamp(object.revokedAt)
+        : isSet(object.revoked_at)
+        ? fromJsonTimestamp(object.revoked_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Delegation): unknown {
+    const obj: any = {};
+    if (message.delegationId !== "") {
+      obj.delegationId = message.delegationId;
+    }
+    if (message.delegator !== "") {
+      obj.delegator = message.delegator;
+    }
+    if (message.delegate !== "") {
+      obj.delegate = message.delegate;
+    }
+    if (message.operationTypePattern !== "") {
+      obj.operationTypePattern = message.operationTypePattern;
+    }
+    if (message.validFrom !== undefined) {
+      obj.validFrom = message.validFrom.toISOString();
+    }
+    if (message.validUntil !== undefined) {
+      obj.validUntil = message.validUntil.toISOString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.revokedAt !== undefined) {
+      obj.revokedAt = message.revokedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Delegation>, I>>(base?: I): Delegation {
+    return Delegation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Delegation>, I>>(object: I): Delegation {
+    const message = createBaseDelegation();
+    message.delegationId = object.delegationId ?? "";
+    message.delegator = object.delegator ?? "";
+    message.delegate = object.delegate ?? "";
+    message.operationTypePattern = object.operationTypePattern ?? "";
+    message.validFrom = object.validFrom ?? undefined;
+    message.validUntil = object.validUntil ?? undefined;
+    message.reason = object.reason ?? "";
+    message.revokedAt = object.revokedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseDelegateApprovalsRequest(): DelegateApprovalsRequest {
+  return { delegate: "", operationTypePattern: "", validUntil: undefined, reason: "" };
+}
+
+export const DelegateApprovalsRequest: MessageFns<DelegateApprovalsRequest> = {
+  encode(message: DelegateApprovalsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegate !== "") {
+      writer.uint32(10).string(message.delegate);
+    }
+    if (message.operationTypePattern !== "") {
+      writer.uint32(18).string(message.operationTypePattern);
+    }
+    if (message.validUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.validUntil), writer.uint32(26).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DelegateApprovalsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDelegateApprovalsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegate = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operationTypePattern = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.validUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DelegateApprovalsRequest {
+    return {
+      delegate: isSet(object.delegate) ? globalThis.String(object.delegate) : "",
+      operationTypePattern: isSet(object.operationTypePattern)
+        ? globalThis.String(object.operationTypePattern)
+        : isSet(object.operation_type_pattern)
+        ? globalThis.String(object.operation_type_pattern)
+        : "",
+      validUntil: isSet(object.validUntil)
+        ? fromJsonTimestamp(object.validUntil)
+        : isSet(object.valid_until)
+        ? fromJsonTimestamp(object.valid_until)
+        : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: DelegateApprovalsRequest): unknown {
+    const obj: any = {};
+    if (message.delegate !== "") {
+      obj.delegate = message.delegate;
+    }
+    if (message.operationTypePattern !== "") {
+      obj.operationTypePattern = message.operationTypePattern;
+    }
+    if (message.validUntil !== undefined) {
+      obj.validUntil = message.validUntil.toISOString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DelegateApprovalsRequest>, I>>(base?: I): DelegateApprovalsRequest {
+    return DelegateApprovalsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DelegateApprovalsRequest>, I>>(object: I): DelegateApprovalsRequest {
+    const message = createBaseDelegateApprovalsRequest();
+    message.delegate = object.delegate ?? "";
+    message.operationTypePattern = object.operationTypePattern ?? "";
+    message.validUntil = object.validUntil ?? undefined;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseDelegateApprovalsResponse(): DelegateApprovalsResponse {
+  return { delegation: undefined };
+}
+
+export const DelegateApprovalsResponse: MessageFns<DelegateApprovalsResponse> = {
+  encode(message: DelegateApprovalsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegation !== undefined) {
+      Delegation.encode(message.delegation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DelegateApprovalsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDelegateApprovalsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegation = Delegation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DelegateApprovalsResponse {
+    return { delegation: isSet(object.delegation) ? Delegation.fromJSON(object.delegation) : undefined };
+  },
+
+  toJSON(message: DelegateApprovalsResponse): unknown {
+    const obj: any = {};
+    if (message.delegation !== undefined) {
+      obj.delegation = Delegation.toJSON(message.delegation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DelegateApprovalsResponse>, I>>(base?: I): DelegateApprovalsResponse {
+    return DelegateApprovalsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DelegateApprovalsResponse>, I>>(object: I): DelegateApprovalsResponse {
+    const message = createBaseDelegateApprovalsResponse();
+    message.delegation = (object.delegation !== undefined && object.delegation !== null)
+      ? Delegation.fromPartial(object.delegation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRevokeDelegationRequest(): RevokeDelegationRequest {
+  return { delegationId: "" };
+}
+
+export const RevokeDelegationRequest: MessageFns<RevokeDelegationRequest> = {
+  encode(message: RevokeDelegationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegationId !== "") {
+      writer.uint32(10).string(message.delegationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeDelegationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeDelegationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeDelegationRequest {
+    return {
+      delegationId: isSet(object.delegationId)
+        ? globalThis.String(object.delegationId)
+        : isSet(object.delegation_id)
+        ? globalThis.String(object.delegation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RevokeDelegationRequest): unknown {
+    const obj: any = {};
+    if (message.delegationId !== "") {
+      obj.delegationId = message.delegationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeDelegationRequest>, I>>(base?: I): RevokeDelegationRequest {
+    return RevokeDelegationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeDelegationRequest>, I>>(object: I): RevokeDelegationRequest {
+    const message = createBaseRevokeDelegationRequest();
+    message.delegationId = object.delegationId ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeDelegationResponse(): RevokeDelegationResponse {
+  return { delegation: undefined };
+}
+
+export const RevokeDelegationResponse: MessageFns<RevokeDelegationResponse> = {
+  encode(message: RevokeDelegationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegation !== undefined) {
+      Delegation.encode(message.delegation, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeDelegationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeDelegationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegation = Delegation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeDelegationResponse {
+    return { delegation: isSet(object.delegation) ? Delegation.fromJSON(object.delegation) : undefined };
+  },
+
+  toJSON(message: RevokeDelegationResponse): unknown {
+    const obj: any = {};
+    if (message.delegation !== undefined) {
+      obj.delegation = Delegation.toJSON(message.delegation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeDelegationResponse>, I>>(base?: I): RevokeDelegationResponse {
+    return RevokeDelegationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeDelegationResponse>, I>>(object: I): RevokeDelegationResponse {
+    const message = createBaseRevokeDelegationResponse();
+    message.delegation = (object.delegation !== undefined && object.delegation !== null)
+      ? Delegation.fromPartial(object.delegation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListDelegationsRequest(): ListDelegationsRequest {
+  return {};
+}
+
+export const ListDelegationsRequest: MessageFns<ListDelegationsRequest> = {
+  encode(_: ListDelegationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDelegationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDelegationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListDelegationsRequest {
+    return {};
+  },
+
+  toJSON(_: ListDelegationsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDelegationsRequest>, I>>(base?: I): ListDelegationsRequest {
+    return ListDelegationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDelegationsRequest>, I>>(_: I): ListDelegationsRequest {
+    const message = createBaseListDelegationsRequest();
+    return message;
+  },
+};
+
+function createBaseListDelegationsResponse(): ListDelegationsResponse {
+  return { delegations: [] };
+}
+
+export const ListDelegationsResponse: MessageFns<ListDelegationsResponse> = {
+  encode(message: ListDelegationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.delegations) {
+      Delegation.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDelegationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDelegationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegations.push(Delegation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDelegationsResponse {
+    return {
+      delegations: globalThis.Array.isArray(object?.delegations)
+        ? object.delegations.map((e: any) => Delegation.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListDelegationsResponse): unknown {
+    const obj: any = {};
+    if (message.delegations?.length) {
+      obj.delegations = message.delegations.map((e) => Delegation.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDelegationsResponse>, I>>(base?: I): ListDelegationsResponse {
+    return ListDelegationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDelegationsResponse>, I>>(object: I): ListDelegationsResponse {
+    const message = createBaseListDelegationsResponse();
+    message.delegations = object.delegations?.map((e) => Delegation.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Approval requests and decisions for submitted operations. */
 
 export interface ApprovalServiceClient {
+  /** One request with its plan summary. */
+
   getApprovalRequest(request: GetApprovalRequestRequest, metadata?: Metadata): Observable<GetApprovalRequestResponse>;
+
+  /** The plan under approval, a page of items at a time (per-item before -> after, change, warnings). */
+
+  getApprovalPlan(request: GetApprovalPlanRequest, metadata?: Metadata): Observable<GetApprovalPlanResponse>;
+
+  /**
+   * Pending requests the caller may decide: never their own submissions, only operation types and servers they hold
+   * the approve permission for (directly or through a delegation in force) and whose policy accepts their roles.
+   * Oldest first (the next to expire first), cursor paged.
+   */
+
+  listPending(request: ListPendingRequest, metadata?: Metadata): Observable<ListPendingResponse>;
 
   /**
    * Approves the plan with the digest the approver reviewed. The submitter never approves their own operation, each
@@ -913,15 +2347,49 @@ export interface ApprovalServiceClient {
   /** Rejects the operation with a reason (same rules as Approve); it is final. */
 
   reject(request: RejectRequest, metadata?: Metadata): Observable<RejectResponse>;
+
+  /**
+   * Lends the caller's approve permission for some operation types to another user for a bounded time (at most 30
+   * days), e.g. cover during a holiday. The delegate decides with the delegator's permissions, never on operations
+   * the delegator submitted. Recorded in the audit trail; revocable.
+   */
+
+  delegateApprovals(request: DelegateApprovalsRequest, metadata?: Metadata): Observable<DelegateApprovalsResponse>;
+
+  revokeDelegation(request: RevokeDelegationRequest, metadata?: Metadata): Observable<RevokeDelegationResponse>;
+
+  /** Delegations in force that the caller gave or received. */
+
+  listDelegations(request: ListDelegationsRequest, metadata?: Metadata): Observable<ListDelegationsResponse>;
 }
 
 /** Approval requests and decisions for submitted operations. */
 
 export interface ApprovalServiceController {
+  /** One request with its plan summary. */
+
   getApprovalRequest(
     request: GetApprovalRequestRequest,
     metadata?: Metadata,
   ): Promise<GetApprovalRequestResponse> | Observable<GetApprovalRequestResponse> | GetApprovalRequestResponse;
+
+  /** The plan under approval, a page of items at a time (per-item before -> after, change, warnings). */
+
+  getApprovalPlan(
+    request: GetApprovalPlanRequest,
+    metadata?: Metadata,
+  ): Promise<GetApprovalPlanResponse> | Observable<GetApprovalPlanResponse> | GetApprovalPlanResponse;
+
+  /**
+   * Pending requests the caller may decide: never their own submissions, only operation types and servers they hold
+   * the approve permission for (directly or through a delegation in force) and whose policy accepts their roles.
+   * Oldest first (the next to expire first), cursor paged.
+   */
+
+  listPending(
+    request: ListPendingRequest,
+    metadata?: Metadata,
+  ): Promise<ListPendingResponse> | Observable<ListPendingResponse> | ListPendingResponse;
 
   /**
    * Approves the plan with the digest the approver reviewed. The submitter never approves their own operation, each
@@ -940,11 +2408,43 @@ export interface ApprovalServiceController {
     request: RejectRequest,
     metadata?: Metadata,
   ): Promise<RejectResponse> | Observable<RejectResponse> | RejectResponse;
+
+  /**
+   * Lends the caller's approve permission for some operation types to another user for a bounded time (at most 30
+   * days), e.g. cover during a holiday. The delegate decides with the delegator's permissions, never on operations
+   * the delegator submitted. Recorded in the audit trail; revocable.
+   */
+
+  delegateApprovals(
+    request: DelegateApprovalsRequest,
+    metadata?: Metadata,
+  ): Promise<DelegateApprovalsResponse> | Observable<DelegateApprovalsResponse> | DelegateApprovalsResponse;
+
+  revokeDelegation(
+    request: RevokeDelegationRequest,
+    metadata?: Metadata,
+  ): Promise<RevokeDelegationResponse> | Observable<RevokeDelegationResponse> | RevokeDelegationResponse;
+
+  /** Delegations in force that the caller gave or received. */
+
+  listDelegations(
+    request: ListDelegationsRequest,
+    metadata?: Metadata,
+  ): Promise<ListDelegationsResponse> | Observable<ListDelegationsResponse> | ListDelegationsResponse;
 }
 
 export function ApprovalServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["getApprovalRequest", "approve", "reject"];
+    const grpcMethods: string[] = [
+      "getApprovalRequest",
+      "getApprovalPlan",
+      "listPending",
+      "approve",
+      "reject",
+      "delegateApprovals",
+      "revokeDelegation",
+      "listDelegations",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("ApprovalService", method)(constructor.prototype[method], method, descriptor);
@@ -964,6 +2464,7 @@ export const APPROVAL_SERVICE_NAME = "ApprovalService";
 /** Approval requests and decisions for submitted operations. */
 export type ApprovalServiceService = typeof ApprovalServiceService;
 export const ApprovalServiceService = {
+  /** One request with its plan summary. */
   getApprovalRequest: {
     path: "/tradewarden.approval.v1.ApprovalService/GetApprovalRequest" as const,
     requestStream: false as const,
@@ -974,6 +2475,32 @@ export const ApprovalServiceService = {
     responseSerialize: (value: GetApprovalRequestResponse): Buffer =>
       Buffer.from(GetApprovalRequestResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetApprovalRequestResponse => GetApprovalRequestResponse.decode(value),
+  },
+  /** The plan under approval, a page of items at a time (per-item before -> after, change, warnings). */
+  getApprovalPlan: {
+    path: "/tradewarden.approval.v1.ApprovalService/GetApprovalPlan" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetApprovalPlanRequest): Buffer =>
+      Buffer.from(GetApprovalPlanRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetApprovalPlanRequest => GetApprovalPlanRequest.decode(value),
+    responseSerialize: (value: GetApprovalPlanResponse): Buffer =>
+      Buffer.from(GetApprovalPlanResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetApprovalPlanResponse => GetApprovalPlanResponse.decode(value),
+  },
+  /**
+   * Pending requests the caller may decide: never their own submissions, only operation types and servers they hold
+   * the approve permission for (directly or through a delegation in force) and whose policy accepts their roles.
+   * Oldest first (the next to expire first), cursor paged.
+   */
+  listPending: {
+    path: "/tradewarden.approval.v1.ApprovalService/ListPending" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPendingRequest): Buffer => Buffer.from(ListPendingRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPendingRequest => ListPendingRequest.decode(value),
+    responseSerialize: (value: ListPendingResponse): Buffer => Buffer.from(ListPendingResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPendingResponse => ListPendingResponse.decode(value),
   },
   /**
    * Approves the plan with the digest the approver reviewed. The submitter never approves their own operation, each
@@ -999,10 +2526,58 @@ export const ApprovalServiceService = {
     responseSerialize: (value: RejectResponse): Buffer => Buffer.from(RejectResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RejectResponse => RejectResponse.decode(value),
   },
+  /**
+   * Lends the caller's approve permission for some operation types to another user for a bounded time (at most 30
+   * days), e.g. cover during a holiday. The delegate decides with the delegator's permissions, never on operations
+   * the delegator submitted. Recorded in the audit trail; revocable.
+   */
+  delegateApprovals: {
+    path: "/tradewarden.approval.v1.ApprovalService/DelegateApprovals" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DelegateApprovalsRequest): Buffer =>
+      Buffer.from(DelegateApprovalsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DelegateApprovalsRequest => DelegateApprovalsRequest.decode(value),
+    responseSerialize: (value: DelegateApprovalsResponse): Buffer =>
+      Buffer.from(DelegateApprovalsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DelegateApprovalsResponse => DelegateApprovalsResponse.decode(value),
+  },
+  revokeDelegation: {
+    path: "/tradewarden.approval.v1.ApprovalService/RevokeDelegation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeDelegationRequest): Buffer =>
+      Buffer.from(RevokeDelegationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeDelegationRequest => RevokeDelegationRequest.decode(value),
+    responseSerialize: (value: RevokeDelegationResponse): Buffer =>
+      Buffer.from(RevokeDelegationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevokeDelegationResponse => RevokeDelegationResponse.decode(value),
+  },
+  /** Delegations in force that the caller gave or received. */
+  listDelegations: {
+    path: "/tradewarden.approval.v1.ApprovalService/ListDelegations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListDelegationsRequest): Buffer =>
+      Buffer.from(ListDelegationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListDelegationsRequest => ListDelegationsRequest.decode(value),
+    responseSerialize: (value: ListDelegationsResponse): Buffer =>
+      Buffer.from(ListDelegationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListDelegationsResponse => ListDelegationsResponse.decode(value),
+  },
 } as const;
 
 export interface ApprovalServiceServer extends UntypedServiceImplementation {
+  /** One request with its plan summary. */
   getApprovalRequest: handleUnaryCall<GetApprovalRequestRequest, GetApprovalRequestResponse>;
+  /** The plan under approval, a page of items at a time (per-item before -> after, change, warnings). */
+  getApprovalPlan: handleUnaryCall<GetApprovalPlanRequest, GetApprovalPlanResponse>;
+  /**
+   * Pending requests the caller may decide: never their own submissions, only operation types and servers they hold
+   * the approve permission for (directly or through a delegation in force) and whose policy accepts their roles.
+   * Oldest first (the next to expire first), cursor paged.
+   */
+  listPending: handleUnaryCall<ListPendingRequest, ListPendingResponse>;
   /**
    * Approves the plan with the digest the approver reviewed. The submitter never approves their own operation, each
    * approver counts once, and the approver needs the approve permission for the type on every server of the plan.
@@ -1011,6 +2586,15 @@ export interface ApprovalServiceServer extends UntypedServiceImplementation {
   approve: handleUnaryCall<ApproveRequest, ApproveResponse>;
   /** Rejects the operation with a reason (same rules as Approve); it is final. */
   reject: handleUnaryCall<RejectRequest, RejectResponse>;
+  /**
+   * Lends the caller's approve permission for some operation types to another user for a bounded time (at most 30
+   * days), e.g. cover during a holiday. The delegate decides with the delegator's permissions, never on operations
+   * the delegator submitted. Recorded in the audit trail; revocable.
+   */
+  delegateApprovals: handleUnaryCall<DelegateApprovalsRequest, DelegateApprovalsResponse>;
+  revokeDelegation: handleUnaryCall<RevokeDelegationRequest, RevokeDelegationResponse>;
+  /** Delegations in force that the caller gave or received. */
+  listDelegations: handleUnaryCall<ListDelegationsRequest, ListDelegationsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

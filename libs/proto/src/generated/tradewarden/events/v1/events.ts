@@ -26,7 +26,9 @@ import { OperationTemplate } from "../../intake/v1/intake";
  * `event-id`, `event-type`, `traceparent` (W3C). Topics and their keys (the key decides ordering):
  *
  *   tradewarden.intake.operation-events.v1      key operation_id   OperationPlanPage, OperationSubmitted, OperationStatusChanged
- *   tradewarden.approval.decision-events.v1     key operation_id   ApprovalRequested, OperationApproved, OperationRejected
+ *   tradewarden.approval.decision-events.v1     key operation_id   ApprovalRequested, OperationApproved, OperationRejected,
+ *                                                                  ApprovalExpired
+ *   tradewarden.approval.delegation-events.v1   key delegator      ApprovalDelegationChanged
  *   tradewarden.gateway.execution-commands.v1   key server_id      ExecutionRequested
  *   tradewarden.gateway.execution-results.v1    key operation_id   ItemExecuted, CredentialsClaimed
  *   tradewarden.identity.access-events.v1       key subject        AccessDenied
@@ -67,6 +69,8 @@ export interface EventEnvelope {
   operationPlanPage?: OperationPlanPage | undefined;
   approvalRequested?: ApprovalRequested | undefined;
   templateSaved?: TemplateSaved | undefined;
+  approvalExpired?: ApprovalExpired | undefined;
+  approvalDelegationChanged?: ApprovalDelegationChanged | undefined;
 }
 
 /**
@@ -111,6 +115,19 @@ export interface ApprovalRequested {
   /** The plan digest the approvals will bind. */
   planDigest: string;
   policyName: string;
+  requiredApprovals: number;
+}
+
+/**
+ * Nobody decided in time: the request expired and the operation will not run. A notification for the submitter and
+ * the approvers as much as a state change.
+ */
+export interface ApprovalExpired {
+  operationId: string;
+  planDigest: string;
+  policyName: string;
+  expiredAt: Date | undefined;
+  approvalsGiven: number;
   requiredApprovals: number;
 }
 
@@ -222,6 +239,20 @@ export interface TemplateSaved {
   template: OperationTemplate | undefined;
 }
 
+/** A user lent their approve permission to another, or the loan was revoked. Actor: who made the change. */
+export interface ApprovalDelegationChanged {
+  delegationId: string;
+  /** granted | revoked */
+  change: string;
+  /** Usernames. */
+  delegator: string;
+  delegate: string;
+  operationTypePattern: string;
+  validFrom: Date | undefined;
+  validUntil: Date | undefined;
+  reason: string;
+}
+
 wrappers[".google.protobuf.Timestamp"] = {
   fromObject(value: Date) {
     return { seconds: value.getTime() / 1000, nanos: (value.getTime() % 1000) * 1e6 };
@@ -305,6 +336,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     }
     if (message.templateSaved !== undefined) {
       TemplateSaved.encode(message.templateSaved, writer.uint32(250).fork()).join();
+    }
+    if (message.approvalExpired !== undefined) {
+      ApprovalExpired.encode(message.approvalExpired, writer.uint32(258).fork()).join();
+    }
+    if (message.approvalDelegationChanged !== undefined) {
+      ApprovalDelegationChanged.encode(message.approvalDelegationChanged, writer.uint32(266).fork()).join();
     }
     return writer;
   },
@@ -482,6 +519,22 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.templateSaved = TemplateSaved.decode(reader, reader.uint32());
             continue;
           }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.approvalExpired = ApprovalExpired.decode(reader, reader.uint32());
+            continue;
+          }
+          case 33: {
+            if (tag !== 266) {
+              break;
+            }
+
+            message.approvalDelegationChanged = ApprovalDelegationChanged.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -584,6 +637,16 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         : isSet(object.template_saved)
         ? TemplateSaved.fromJSON(object.template_saved)
         : undefined,
+      approvalExpired: isSet(object.approvalExpired)
+        ? ApprovalExpired.fromJSON(object.approvalExpired)
+        : isSet(object.approval_expired)
+        ? ApprovalExpired.fromJSON(object.approval_expired)
+        : undefined,
+      approvalDelegationChanged: isSet(object.approvalDelegationChanged)
+        ? ApprovalDelegationChanged.fromJSON(object.approvalDelegationChanged)
+        : isSet(object.approval_delegation_changed)
+        ? ApprovalDelegationChanged.fromJSON(object.approval_delegation_changed)
+        : undefined,
     };
   },
 
@@ -649,6 +712,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.templateSaved !== undefined) {
       obj.templateSaved = TemplateSaved.toJSON(message.templateSaved);
     }
+    if (message.approvalExpired !== undefined) {
+      obj.approvalExpired = ApprovalExpired.toJSON(message.approvalExpired);
+    }
+    if (message.approvalDelegationChanged !== undefined) {
+      obj.approvalDelegationChanged = ApprovalDelegationChanged.toJSON(message.approvalDelegationChanged);
+    }
     return obj;
   },
 
@@ -703,6 +772,13 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     message.templateSaved = (object.templateSaved !== undefined && object.templateSaved !== null)
       ? TemplateSaved.fromPartial(object.templateSaved)
       : undefined;
+    message.approvalExpired = (object.approvalExpired !== undefined && object.approvalExpired !== null)
+      ? ApprovalExpired.fromPartial(object.approvalExpired)
+      : undefined;
+    message.approvalDelegationChanged =
+      (object.approvalDelegationChanged !== undefined && object.approvalDelegationChanged !== null)
+        ? ApprovalDelegationChanged.fromPartial(object.approvalDelegationChanged)
+        : undefined;
     return message;
   },
 };
@@ -1272,6 +1348,186 @@ export const ApprovalRequested: MessageFns<ApprovalRequested> = {
     message.operationId = object.operationId ?? "";
     message.planDigest = object.planDigest ?? "";
     message.policyName = object.policyName ?? "";
+    message.requiredApprovals = object.requiredApprovals ?? 0;
+    return message;
+  },
+};
+
+function createBaseApprovalExpired(): ApprovalExpired {
+  return {
+    operationId: "",
+    planDigest: "",
+    policyName: "",
+    expiredAt: undefined,
+    approvalsGiven: 0,
+    requiredApprovals: 0,
+  };
+}
+
+export const ApprovalExpired: MessageFns<ApprovalExpired> = {
+  encode(message: ApprovalExpired, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operationId !== "") {
+      writer.uint32(10).string(message.operationId);
+    }
+    if (message.planDigest !== "") {
+      writer.uint32(18).string(message.planDigest);
+    }
+    if (message.policyName !== "") {
+      writer.uint32(26).string(message.policyName);
+    }
+    if (message.expiredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiredAt), writer.uint32(34).fork()).join();
+    }
+    if (message.approvalsGiven !== 0) {
+      writer.uint32(40).int32(message.approvalsGiven);
+    }
+    if (message.requiredApprovals !== 0) {
+      writer.uint32(48).int32(message.requiredApprovals);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalExpired {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalExpired();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.planDigest = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.policyName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expiredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.approvalsGiven = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.requiredApprovals = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalExpired {
+    return {
+      operationId: isSet(object.operationId)
+        ? globalThis.String(object.operationId)
+        : isSet(object.operation_id)
+        ? globalThis.String(object.operation_id)
+        : "",
+      planDigest: isSet(object.planDigest)
+        ? globalThis.String(object.planDigest)
+        : isSet(object.plan_digest)
+        ? globalThis.String(object.plan_digest)
+        : "",
+      policyName: isSet(object.policyName)
+        ? globalThis.String(object.policyName)
+        : isSet(object.policy_name)
+        ? globalThis.String(object.policy_name)
+        : "",
+      expiredAt: isSet(object.expiredAt)
+        ? fromJsonTimestamp(object.expiredAt)
+        : isSet(object.expired_at)
+        ? fromJsonTimestamp(object.expired_at)
+        : undefined,
+      approvalsGiven: isSet(object.approvalsGiven)
+        ? globalThis.Number(object.approvalsGiven)
+        : isSet(object.approvals_given)
+        ? globalThis.Number(object.approvals_given)
+        : 0,
+      requiredApprovals: isSet(object.requiredApprovals)
+        ? globalThis.Number(object.requiredApprovals)
+        : isSet(object.required_approvals)
+        ? globalThis.Number(object.required_approvals)
+        : 0,
+    };
+  },
+
+  toJSON(message: ApprovalExpired): unknown {
+    const obj: any = {};
+    if (message.operationId !== "") {
+      obj.operationId = message.operationId;
+    }
+    if (message.planDigest !== "") {
+      obj.planDigest = message.planDigest;
+    }
+    if (message.policyName !== "") {
+      obj.policyName = message.policyName;
+    }
+    if (message.expiredAt !== undefined) {
+      obj.expiredAt = message.expiredAt.toISOString();
+    }
+    if (message.approvalsGiven !== 0) {
+      obj.approvalsGiven = Math.round(message.approvalsGiven);
+    }
+    if (message.requiredApprovals !== 0) {
+      obj.requiredApprovals = Math.round(message.requiredApprovals);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApprovalExpired>, I>>(base?: I): ApprovalExpired {
+    return ApprovalExpired.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApprovalExpired>, I>>(object: I): ApprovalExpired {
+    const message = createBaseApprovalExpired();
+    message.operationId = object.operationId ?? "";
+    message.planDigest = object.planDigest ?? "";
+    message.policyName = object.policyName ?? "";
+    message.expiredAt = object.expiredAt ?? undefined;
+    message.approvalsGiven = object.approvalsGiven ?? 0;
     message.requiredApprovals = object.requiredApprovals ?? 0;
     return message;
   },
@@ -2818,6 +3074,212 @@ export const TemplateSaved: MessageFns<TemplateSaved> = {
     message.template = (object.template !== undefined && object.template !== null)
       ? OperationTemplate.fromPartial(object.template)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseApprovalDelegationChanged(): ApprovalDelegationChanged {
+  return {
+    delegationId: "",
+    change: "",
+    delegator: "",
+    delegate: "",
+    operationTypePattern: "",
+    validFrom: undefined,
+    validUntil: undefined,
+    reason: "",
+  };
+}
+
+export const ApprovalDelegationChanged: MessageFns<ApprovalDelegationChanged> = {
+  encode(message: ApprovalDelegationChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delegationId !== "") {
+      writer.uint32(10).string(message.delegationId);
+    }
+    if (message.change !== "") {
+      writer.uint32(18).string(message.change);
+    }
+    if (message.delegator !== "") {
+      writer.uint32(26).string(message.delegator);
+    }
+    if (message.delegate !== "") {
+      writer.uint32(34).string(message.delegate);
+    }
+    if (message.operationTypePattern !== "") {
+      writer.uint32(42).string(message.operationTypePattern);
+    }
+    if (message.validFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.validFrom), writer.uint32(50).fork()).join();
+    }
+    if (message.validUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.validUntil), writer.uint32(58).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(66).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalDelegationChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalDelegationChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delegationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.change = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.delegator = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.delegate = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.operationTypePattern = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.validFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.validUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalDelegationChanged {
+    return {
+      delegationId: isSet(object.delegationId)
+        ? globalThis.String(object.delegationId)
+        : isSet(object.delegation_id)
+        ? globalThis.String(object.delegation_id)
+        : "",
+      change: isSet(object.change) ? globalThis.String(object.change) : "",
+      delegator: isSet(object.delegator) ? globalThis.String(object.delegator) : "",
+      delegate: isSet(object.delegate) ? globalThis.String(object.delegate) : "",
+      operationTypePattern: isSet(object.operationTypePattern)
+        ? globalThis.String(object.operationTypePattern)
+        : isSet(object.operation_type_pattern)
+        ? globalThis.String(object.operation_type_pattern)
+        : "",
+      validFrom: isSet(object.validFrom)
+        ? fromJsonTimestamp(object.validFrom)
+        : isSet(object.valid_from)
+        ? fromJsonTimestamp(object.valid_from)
+        : undefined,
+      validUntil: isSet(object.validUntil)
+        ? fromJsonTimestamp(object.validUntil)
+        : isSet(object.valid_until)
+        ? fromJsonTimestamp(object.valid_until)
+        : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ApprovalDelegationChanged): unknown {
+    const obj: any = {};
+    if (message.delegationId !== "") {
+      obj.delegationId = message.delegationId;
+    }
+    if (message.change !== "") {
+      obj.change = message.change;
+    }
+    if (message.delegator !== "") {
+      obj.delegator = message.delegator;
+    }
+    if (message.delegate !== "") {
+      obj.delegate = message.delegate;
+    }
+    if (message.operationTypePattern !== "") {
+      obj.operationTypePattern = message.operationTypePattern;
+    }
+    if (message.validFrom !== undefined) {
+      obj.validFrom = message.validFrom.toISOString();
+    }
+    if (message.validUntil !== undefined) {
+      obj.validUntil = message.validUntil.toISOString();
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApprovalDelegationChanged>, I>>(base?: I): ApprovalDelegationChanged {
+    return ApprovalDelegationChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApprovalDelegationChanged>, I>>(object: I): ApprovalDelegationChanged {
+    const message = createBaseApprovalDelegationChanged();
+    message.delegationId = object.delegationId ?? "";
+    message.change = object.change ?? "";
+    message.delegator = object.delegator ?? "";
+    message.delegate = object.delegate ?? "";
+    message.operationTypePattern = object.operationTypePattern ?? "";
+    message.validFrom = object.validFrom ?? undefined;
+    message.validUntil = object.validUntil ?? undefined;
+    message.reason = object.reason ?? "";
     return message;
   },
 };

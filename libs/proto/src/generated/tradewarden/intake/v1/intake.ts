@@ -44,6 +44,11 @@ export interface BatchOptions {
   canaryServerId: string;
   /** ...or the first N items; the rest only once these finished within the failure limit. */
   canaryItems: number;
+  /**
+   * Scheduled execution: once approved, the operation waits (SCHEDULED) until this time, e.g. swap changes at the
+   * daily rollover. In the future, at most 90 days ahead; part of what approvers approve.
+   */
+  notBefore: Date | undefined;
 }
 
 export interface SubmitOperationRequest {
@@ -377,7 +382,14 @@ wrappers[".google.protobuf.Timestamp"] = {
 } as any;
 
 function createBaseBatchOptions(): BatchOptions {
-  return { skipInvalid: false, stopOnError: false, maxFailures: 0, canaryServerId: "", canaryItems: 0 };
+  return {
+    skipInvalid: false,
+    stopOnError: false,
+    maxFailures: 0,
+    canaryServerId: "",
+    canaryItems: 0,
+    notBefore: undefined,
+  };
 }
 
 export const BatchOptions: MessageFns<BatchOptions> = {
@@ -396,6 +408,9 @@ export const BatchOptions: MessageFns<BatchOptions> = {
     }
     if (message.canaryItems !== 0) {
       writer.uint32(40).int32(message.canaryItems);
+    }
+    if (message.notBefore !== undefined) {
+      Timestamp.encode(toTimestamp(message.notBefore), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -453,6 +468,14 @@ export const BatchOptions: MessageFns<BatchOptions> = {
             message.canaryItems = reader.int32();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.notBefore = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -492,6 +515,11 @@ export const BatchOptions: MessageFns<BatchOptions> = {
         : isSet(object.canary_items)
         ? globalThis.Number(object.canary_items)
         : 0,
+      notBefore: isSet(object.notBefore)
+        ? fromJsonTimestamp(object.notBefore)
+        : isSet(object.not_before)
+        ? fromJsonTimestamp(object.not_before)
+        : undefined,
     };
   },
 
@@ -512,6 +540,9 @@ export const BatchOptions: MessageFns<BatchOptions> = {
     if (message.canaryItems !== 0) {
       obj.canaryItems = Math.round(message.canaryItems);
     }
+    if (message.notBefore !== undefined) {
+      obj.notBefore = message.notBefore.toISOString();
+    }
     return obj;
   },
 
@@ -525,6 +556,7 @@ export const BatchOptions: MessageFns<BatchOptions> = {
     message.maxFailures = object.maxFailures ?? 0;
     message.canaryServerId = object.canaryServerId ?? "";
     message.canaryItems = object.canaryItems ?? 0;
+    message.notBefore = object.notBefore ?? undefined;
     return message;
   },
 };
