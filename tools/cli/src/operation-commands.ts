@@ -10,7 +10,7 @@ import { batchResultJson, formatBatchResult, formatOperationSummary, validationJ
 import { InputRefusedError, operationInput, requestIdOf, type OperationInput, type RefusedRow } from './operation-input';
 import { formatValidation } from './preview-format';
 import { ProgressBar } from './progress-bar';
-import { defaultReportPath, reportRowsOfIssues, reportRowsOfRefusals, writeReportFile } from './refusal-report';
+import { defaultReportPath, messageOf, reportRowsOfIssues, reportRowsOfRefusals, writeReportFile } from './refusal-report';
 import { ValidationMerger } from './validation-merge';
 
 export const OPERATION_USAGE = `  validate <type> --server <id> --set field=value ... | --file items.json | --csv items.csv
@@ -102,9 +102,19 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
   const output = environment.output;
   const inputPath = flags.csv ?? flags.file;
   const reportPath = flags.report ?? (inputPath ? defaultReportPath(inputPath) : undefined);
+  /** Writes the per-row report; a report that cannot be written is said, and does not hide what happened. */
+  const report = async (rows: AsyncIterable<intakeV1.ReportRow> | Iterable<intakeV1.ReportRow>): Promise<string> => {
+    if (!reportPath) return '';
+    try {
+      await writeReportFile(reportPath, rows);
+      return `per-row report: ${reportPath}`;
+    } catch (error) {
+      return `the per-row report was not written: ${messageOf(error)}`;
+    }
+  };
   const refuse = async (rows: AsyncIterable<intakeV1.ReportRow> | Iterable<intakeV1.ReportRow>, summary: string): Promise<ExitCode> => {
-    if (reportPath) await writeReportFile(reportPath, rows);
-    output.err(`${summary}${reportPath ? `\nper-row report: ${reportPath}` : ''}\n`);
+    const written = await report(rows);
+    output.err(`${summary}${written ? `\n${written}` : ''}\n`);
     return ExitCode.Failed;
   };
   try {
@@ -145,10 +155,8 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
     progress.finish();
     output.out(flags.json ? `${JSON.stringify(batchResultJson(response), null, 2)}\n` : `${formatBatchResult(response)}\n`);
     if (!response.submitted) return await refuse(reportRowsOfIssues(response.errors), `the batch was refused; nothing was stored`);
-    if (response.errors.length > 0 && reportPath) {
-      await writeReportFile(reportPath, reportRowsOfIssues(response.errors));
-      output.err(`${response.skippedItems} invalid items skipped; per-row report: ${reportPath}\n`);
-    }
+    // Submitted: a report that cannot be written is a warning, not a failure of the submission.
+    if (response.errors.length > 0 && reportPath) output.err(`${response.skippedItems} invalid items skipped; ${await report(reportRowsOfIssues(response.errors))}\n`);
     return ExitCode.Ok;
   } catch (error) {
     throw cliErrorFrom(error, 'submit');
