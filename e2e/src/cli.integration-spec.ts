@@ -494,6 +494,34 @@ describe('tradewarden CLI end to end', () => {
     });
   });
 
+  describe('reverts', () => {
+    it('reverts a completed deposit once a second supervisor approves; the agent may not revert', async () => {
+      const [agent, supervisor, supervisor2] = await Promise.all([loggedIn('agent'), loggedIn('supervisor'), loggedIn('supervisor2')]);
+      const before = mt5Balance(500003);
+      const deposit = (await agent.json<{ operation: OperationJson }>(['submit', 'balance.deposit', ...depositArgs(500003, '9.00')])).operation.operationId;
+      await watch(agent, deposit, EXIT.ok);
+      expect(mt5Balance(500003)).toBe(before + 900n);
+
+      await agent.expect(['ops', 'revert', deposit], EXIT.usage);
+      const denied = await agent.expect(['ops', 'revert', deposit, '--reason', 'booked twice'], EXIT.notAuthenticated);
+      expect(denied.stderr).toContain('PERMISSION_DENIED');
+      const asked = await supervisor.json<{ operation: OperationJson & { revertsOperationId: string } }>(['ops', 'revert', deposit, '--reason', 'booked twice']);
+      expect(asked.operation).toMatchObject({ operationType: 'operation.revert', revertsOperationId: deposit, submittedBy: 'supervisor' });
+      const revert = asked.operation.operationId;
+      // The same command again asks for the same revert.
+      const again = await supervisor.expect(['ops', 'revert', deposit, '--reason', 'booked twice'], EXIT.ok);
+      expect(again.stdout).toContain('already asked for (same request id)');
+      expect(again.stdout).toContain(`operation ${revert}  operation.revert`);
+      expect(again.stdout).toContain(`reverts operation ${deposit}`);
+
+      await pendingApproval(supervisor2, revert);
+      await supervisor2.expect(['approvals', 'approve', revert, '--yes'], EXIT.ok);
+      expect((await watch(supervisor, revert, EXIT.ok)).at(-1)!.status).toBe('OPERATION_STATUS_COMPLETED');
+      expect(mt5Balance(500003)).toBe(before);
+      await eventually(async () => expect((await agent.json<OperationJson>(['ops', 'show', deposit])).status).toBe('OPERATION_STATUS_REVERTED'));
+    });
+  });
+
   describe('templates', () => {
     it('lists and shows templates, and submits within one', async () => {
       const agent = await loggedIn('agent');

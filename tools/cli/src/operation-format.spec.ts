@@ -7,6 +7,7 @@ import {
   formatCounts,
   formatOperationItem,
   formatOperationList,
+  formatOperationSummary,
   isFinal,
   parseSince,
   parseStatuses,
@@ -98,6 +99,27 @@ describe('operation formatting', () => {
     expect(refused).toEqual({ submitted: false, errorCount: 1, errors: [{ field: 'items[1].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND', message: 'no account' }] });
     expect(Object.keys(refused)[0]).toBe('submitted');
     expect(batchResultJson(intakeV1.SubmitBatchResponse.fromPartial({ submitted: true, acceptedItems: 2 }))).toMatchObject({ submitted: true, acceptedItems: 2 });
+  });
+
+  it('summarizes an operation, naming the operation a revert undoes', () => {
+    const revert = intakeV1.Operation.fromPartial({
+      operationId: 'op-9',
+      operationType: 'operation.revert',
+      status: OperationStatus.OPERATION_STATUS_PENDING_APPROVAL,
+      submittedBy: 'supervisor',
+      submittedAt: new Date('2025-03-01T10:00:00Z'),
+      updatedAt: new Date('2025-03-01T10:00:01Z'),
+      counts: { total: 1, pending: 1 },
+      revertsOperationId: 'op-1',
+      statusReason: 'reverts operation op-1: booked twice',
+    });
+    expect(formatOperationSummary(revert).split('\n')).toEqual([
+      'operation op-9  operation.revert  PENDING_APPROVAL',
+      '  submitted by supervisor at 2025-03-01T10:00:00Z; updated 2025-03-01T10:00:01Z',
+      '  1 item (1 pending)',
+      '  reverts operation op-1',
+      '  reason: reverts operation op-1: booked twice',
+    ]);
   });
 
   it('describes batch answers', () => {

@@ -100,6 +100,7 @@ export function formatOperationSummary(operation: intakeV1.Operation): string {
   ];
   if (operation.clientRequestId) lines.push(`  request id ${operation.clientRequestId}`);
   if (operation.template) lines.push(`  template ${operation.template}`);
+  if (operation.revertsOperationId) lines.push(`  reverts operation ${operation.revertsOperationId}`);
   if (operation.planDigest) lines.push(`  plan digest ${operation.planDigest}`);
   if (operation.statusReason) lines.push(`  reason: ${operation.statusReason}`);
   return lines.join('\n');

@@ -24,7 +24,9 @@ export const OPS_USAGE = `  ops list [--status s,...] [--type t] [--server id] [
   ops watch <id>                          progress until a final state (exit 0 only when completed)
   ops cancel <id> --reason text           cancel before execution starts
   ops report <id> [--failed] [--out f.csv]  the per-row report as CSV (stdout without --out)
-  ops retry <id> [--request-id id]        a new operation from the failed, rejected or drifted rows`;
+  ops retry <id> [--request-id id]        a new operation from the failed, rejected or drifted rows
+  ops revert <id> --reason text [--request-id id]
+                                          a new operation (operation.revert) undoing what <id> applied`;
 
 /** Items asked for per GetOperation page. */
 const ITEM_PAGE_SIZE = 1000;
@@ -44,6 +46,8 @@ export async function opsCommand(environment: CliEnvironment, args: readonly str
       return opsReport(environment, rest);
     case 'retry':
       return opsRetry(environment, rest);
+    case 'revert':
+      return opsRevert(environment, rest);
     default:
       throw new UsageError(`unknown ops command "${sub ?? ''}"\nusage:\n${OPS_USAGE}`);
   }
@@ -167,5 +171,30 @@ async function opsRetry(environment: CliEnvironment, args: readonly string[]): P
     if (!result) throw new CliError('ops retry: the server answered without a result', ExitCode.Failed);
     environment.output.out(flags.json ? `${JSON.stringify(batchResultJson(result), null, 2)}\n` : `${formatBatchResult(result)}\n`);
     return result.submitted ? ExitCode.Ok : ExitCode.Failed;
+  });
+}
+
+async function opsRevert(environment: CliEnvironment, args: readonly string[]): Promise<ExitCode> {
+  const { flags, positionals } = parseArguments(args, {
+    usage: 'ops revert <operation-id> --reason <text> [--request-id <id>]',
+    flags: { reason: 'string', 'request-id': 'string' },
+    positionals: ['operation-id'],
+  });
+  if (!flags.reason) throw new UsageError('ops revert needs --reason <text> (shown to approvers, kept in the audit trail)');
+  const operationId = positionals[0]!;
+  const reason = flags.reason;
+  // Deterministic by default, like retry: running the same revert twice asks for one revert.
+  const clientRequestId = flags['request-id'] ?? `revert-${operationId}`;
+  return withSession(environment, flags, 'ops revert', async (session) => {
+    const response = await unaryCall(session.intake(), 'revertOperation', { operationId, clientRequestId, reason }, await session.metadata(), 120_000);
+    if (flags.json) {
+      environment.output.out(`${JSON.stringify(intakeV1.RevertOperationResponse.toJSON(response), null, 2)}\n`);
+      return ExitCode.Ok;
+    }
+    const lines = [response.replayed ? 'already asked for (same request id)' : 'revert submitted'];
+    if (response.operation) lines.push(formatOperationSummary(response.operation));
+    if (response.irreversibleRows.length > 0) lines.push(`  left out, cannot be undone: row${response.irreversibleRows.length === 1 ? '' : 's'} ${response.irreversibleRows.join(', ')}`);
+    environment.output.out(`${lines.join('\n')}\n`);
+    return ExitCode.Ok;
   });
 }
