@@ -295,6 +295,8 @@ describe('tradewarden CLI end to end', () => {
       const submitted = await agent.expect(['submit', 'balance.deposit', ...depositArgs(599999, '10.00'), '--json'], EXIT.failed);
       expect(JSON.parse(submitted.stdout)).toEqual({ submitted: false, errorCount: 1, errors: [expect.objectContaining({ field: 'items[0].balance_deposit.login', code: 'ACCOUNT_NOT_FOUND' })] });
       expect(submitted.stderr).toMatch(/^tradewarden: submit: INVALID_ARGUMENT: .*\n {2}items\[0\]\.balance_deposit\.login: .*\[ACCOUNT_NOT_FOUND\]\n$/);
+      const local = await agent.json(['submit', 'balance.deposit', ...depositArgs(500001, 'ten')], EXIT.failed);
+      expect(local).toEqual({ submitted: false, errorCount: 1, errors: [expect.objectContaining({ row: 1, field: 'amount', code: 'NOT_A_DECIMAL' })] });
       expect((await agent.json<{ operations: OperationJson[] }>(['ops', 'list', '--since', since])).operations).toEqual([]);
     });
   });
@@ -401,7 +403,7 @@ describe('tradewarden CLI end to end', () => {
       const dealsBefore = started_().simulator.state.deals.length + started_().mt4.state.deals.length;
       const file = csv('malformed', ['mt5-demo-1,500003,5.00,USD,ok', 'mt4-demo-1,700003,6.00,USD,ok', 'mt5-demo-1,500003,seven,USD,bad']);
       const refused = await agent.json<{ submitted: boolean; errors: { row: number; field: string; code: string }[] }>(['submit', 'balance.deposit', '--csv', file], EXIT.failed);
-      expect(refused).toMatchObject({ submitted: false, errors: [{ row: 3, field: 'amount', code: 'NOT_A_DECIMAL' }] });
+      expect(refused).toMatchObject({ submitted: false, errorCount: 1, errors: [{ row: 3, field: 'amount', code: 'NOT_A_DECIMAL' }] });
       const human = await agent.expect(['submit', 'balance.deposit', '--csv', file], EXIT.failed);
       expect(human.stderr).toContain(`refused before sending: 1 problem in ${file}`);
       expect(human.stderr).toMatch(/row 3, column amount: .*\[NOT_A_DECIMAL\]/);
@@ -476,6 +478,12 @@ describe('tradewarden CLI end to end', () => {
       const before = mt5Balance(500004);
       const waiting = (await agent.json<{ operation: OperationJson }>(['submit', 'balance.withdrawal', ...depositArgs(500004, '10.00')])).operation.operationId;
       await pendingApproval(supervisor, waiting);
+      const pending = await eventually(async () => {
+        const listed = await supervisor.json<{ operations: OperationJson[] }>(['ops', 'list', '--status', 'pending_approval', '--type', 'balance.withdrawal']);
+        expect(listed.operations.map((operation) => operation.operationId)).toContain(waiting);
+        return listed.operations;
+      });
+      for (const operation of pending) expect(operation.status).toBe('OPERATION_STATUS_PENDING_APPROVAL');
       await agent.expect(['ops', 'cancel', waiting], EXIT.usage);
       const cancelled = await agent.json<{ operation: OperationJson }>(['ops', 'cancel', waiting, '--reason', 'customer withdrew the request']);
       expect(cancelled.operation).toMatchObject({ status: 'OPERATION_STATUS_CANCELLED', statusReason: 'customer withdrew the request' });

@@ -120,13 +120,13 @@ export async function submitCommand(environment: CliEnvironment, args: readonly 
   try {
     const input = refusalsAsResult(() => operationInput(operationType, flags));
     if ('refused' in input) {
-      if (flags.json) output.out(`${JSON.stringify({ submitted: false, errors: refusedAsIssues(input.refused) })}\n`);
+      if (flags.json) output.out(`${JSON.stringify(refusalJson(input.refused, input.refused.reduce((count, row) => count + row.errors.length, 0)), null, 2)}\n`);
       return await refuse(reportRowsOfRefusals(input.refused), describeRefusals(input.refused));
     }
     // A CSV is read twice: first to refuse it before anything is sent when a row is malformed, then streamed.
     const check = input.kind === 'csv' ? await checkCsv(input.path, operationType) : undefined;
     if (check && check.refused.length > 0) {
-      if (flags.json) output.out(`${JSON.stringify({ submitted: false, errorCount: check.errorCount, errors: refusedAsIssues(check.refused) })}\n`);
+      if (flags.json) output.out(`${JSON.stringify(refusalJson(check.refused, check.errorCount), null, 2)}\n`);
       return await refuse(reportRowsOfRefusals(check.refused), `refused before sending: ${check.errorCount} problem${check.errorCount === 1 ? '' : 's'} in ${input.path}\n${describeRefusals(check.refused)}`);
     }
     const clientRequestId = requestId ?? (await requestIdOf({ operationType, options, template }, input));
@@ -245,8 +245,9 @@ function describeRefusals(refused: readonly RefusedRow[]): string {
   return lines.join('\n');
 }
 
-function refusedAsIssues(refused: readonly RefusedRow[]): { row: number; field: string; code: string; message: string }[] {
-  return refused.flatMap((row) => row.errors.map((error) => ({ row: row.row, ...error })));
+/** The --json document of items refused before sending: the shape of a refused batch, each error with its row. */
+function refusalJson(refused: readonly RefusedRow[], errorCount: number): { submitted: false; errorCount: number; errors: { row: number; field: string; code: string; message: string }[] } {
+  return { submitted: false, errorCount, errors: refused.flatMap((row) => row.errors.map((error) => ({ row: row.row, ...error }))) };
 }
 
 function isInvalidArgument(error: unknown): boolean {
