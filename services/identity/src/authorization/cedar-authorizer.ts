@@ -1,4 +1,4 @@
-import { preparsePolicySet, statefulIsAuthorized, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { preparsePolicySet, statefulIsAuthorized, type EntityJson } from './cedar-wasm';
 import type { DecimalAmount } from '@tradewarden/money';
 import { absolute, moneyFacts, toCedarAmount, type MoneyFacts, type MoneyValue } from './authorization-amounts';
 import { CEDAR_TYPES, type CompiledPolicySet } from './cedar-policy-compiler';
@@ -101,7 +101,10 @@ export class CedarAuthorizer {
     const reasonIndex = new Map<string, number>();
     let evaluations = 0;
     let allowedCount = 0;
-    query.items.forEach((item, index) => {
+    // A plain loop, not forEach: V8 (Node 20) crashed deoptimizing a forEach callback frame that had called into the
+    // Cedar wasm module ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation).
+    for (let index = 0; index < query.items.length; index += 1) {
+      const item = query.items[index]!;
       let money: MoneyFacts | undefined;
       let interval = -1;
       if (item.amount) {
@@ -135,7 +138,7 @@ export class CedarAuthorizer {
       }
       itemDenials[index] = answer;
       if (answer === 0) allowedCount += 1;
-    });
+    }
     return { itemDenials, reasons, allowedCount, deniedCount: query.items.length - allowedCount, evaluations };
   }
 

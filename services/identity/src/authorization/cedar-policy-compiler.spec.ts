@@ -1,4 +1,4 @@
-import { checkParsePolicySet } from '@cedar-policy/cedar-wasm/nodejs';
+import { checkParsePolicySet } from './cedar-wasm';
 import { cedarString, compilePolicySet } from './cedar-policy-compiler';
 import type { Grant } from './grant';
 

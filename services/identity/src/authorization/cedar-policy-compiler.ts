@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { validate } from '@cedar-policy/cedar-wasm/nodejs';
+import { validate } from './cedar-wasm';
 import type { DecimalAmount } from '@tradewarden/money';
 import { InvalidGrantError, scopedPermission, validateGrant, type Grant, type ParsedLimit } from './grant';
 
