@@ -113,7 +113,8 @@ describe('tradewarden CLI end to end', () => {
       return join(this.home, '.config', 'tradewarden', 'token.json');
     }
 
-    run(args: readonly string[], extraEnv: Record<string, string> = {}, timeoutMs = 90_000): Promise<CliRun> {
+    /** stopReading: close the CLI's stdout after its first chunk, as `| head -c 1` would. */
+    run(args: readonly string[], extraEnv: Record<string, string> = {}, { timeoutMs = 90_000, stopReading = false } = {}): Promise<CliRun> {
       const addresses = started_().addresses;
       const env: NodeJS.ProcessEnv = {
         // Nothing of the test process's environment (a developer's TRADEWARDEN_* settings, say) but PATH.
@@ -131,7 +132,10 @@ describe('tradewarden CLI end to end', () => {
       child.stdin.end();
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stopReading) child.stdout.destroy();
+      });
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       return new Promise((done, fail) => {
@@ -298,6 +302,23 @@ describe('tradewarden CLI end to end', () => {
       const local = await agent.json(['submit', 'balance.deposit', ...depositArgs(500001, 'ten')], EXIT.failed);
       expect(local).toEqual({ submitted: false, errorCount: 1, errors: [expect.objectContaining({ row: 1, field: 'amount', code: 'NOT_A_DECIMAL' })] });
       expect((await agent.json<{ operations: OperationJson[] }>(['ops', 'list', '--since', since])).operations).toEqual([]);
+    });
+  });
+
+  describe('big outputs', () => {
+    it('validates a 2,000-row CSV in chunks, writes all of it, and stops quietly when the reader goes away', async () => {
+      const agent = await loggedIn('agent');
+      const file = join(agent.home, 'big.csv');
+      const rows = Array.from({ length: 2000 }, (_, i) => `mt5-demo-1,${500001 + (i % 5)},1.00,USD,row ${i + 1}`);
+      writeFileSync(file, ['server_id,login,amount,currency,comment', ...rows].join('\n'));
+      const whole = await agent.json<{ valid: boolean; items: { rowNumber: number }[]; totals: Record<string, unknown> }>(['validate', 'balance.deposit', '--csv', file]);
+      expect(whole.valid).toBe(true);
+      expect(whole.items.map((item) => item.rowNumber)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+      expect(whole.totals).toMatchObject({ items: 2000, validItems: 2000, accounts: 5, servers: 1, moneyIn: [{ amount: '2000.00', currency: 'USD' }] });
+      // `| head -c 1`: the pipe closes after the first chunk of a document of about a megabyte.
+      const cut = await agent.run(['validate', 'balance.deposit', '--csv', file, '--json'], {}, { stopReading: true });
+      expect({ code: cut.code, stderr: cut.stderr }).toEqual({ code: EXIT.ok, stderr: '' });
+      expect(cut.stdout.length).toBeLessThan(JSON.stringify(whole, null, 2).length);
     });
   });
 

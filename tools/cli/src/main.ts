@@ -89,10 +89,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`tradewarden: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(error instanceof CliError ? error.exitCode : ExitCode.Failed);
-  },
-);
+// A reader that stops early (`tradewarden validate --csv big.csv --json | head`) closes the pipe: stop quietly, as other
+// Unix tools do, instead of dying of an unhandled EPIPE with a stack trace. Anything else stays an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.Ok);
+  throw error;
+});
+
+/** Exits once what was written to stdout is out (a pipe is asynchronous on some systems: a bare exit could cut it). */
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exit, (error: unknown) => {
+  process.stderr.write(`tradewarden: ${error instanceof Error ? error.message : String(error)}\n`);
+  exit(error instanceof CliError ? error.exitCode : ExitCode.Failed);
+});
