@@ -57,6 +57,18 @@ export interface PlatformOptions {
  * and Keycloak, isolated by a suite database and topic prefix.
  */
 export async function startInProcessPlatform(suite: string, options: PlatformOptions = {}): Promise<InProcessPlatform> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startPlatformOnce(suite, options);
+    } catch (error) {
+      // A port freePort found can be taken before a service binds it, e.g. as the local end of another process's
+      // outgoing connection (the same ephemeral range); a new attempt takes new ports, a new database and new topics.
+      if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startPlatformOnce(suite: string, options: PlatformOptions): Promise<InProcessPlatform> {
   const servers = harnessServers();
   const database = await createSuiteDatabase(suite);
   const topicPrefix = suiteTopicPrefix(suite);

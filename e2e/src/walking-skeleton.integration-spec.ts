@@ -232,11 +232,19 @@ describe('walking skeleton: a deposit from submission to audit', () => {
       const complianceToken = await userToken('compliance');
       await eventually(async () => {
         const reply = await unaryCall(audit, 'listRecords', { operationId: '', afterSequence: '', pageSize: 1000 }, bearerMetadata(complianceToken));
+        // The configured servers were recorded when the gateway first applied its configuration, then the admin's changes.
         const changes = reply.records.filter((record) => record.eventType === 'ServerRegistryChanged');
-        expect(changes.map((record) => [record.actorUsername, (JSON.parse(record.detailsJson) as { change: string }).change])).toEqual([
+        const details = (record: (typeof changes)[number]) => JSON.parse(record.detailsJson) as { serverId: string; change: string };
+        expect(changes.filter((record) => details(record).serverId === 'mt5-demo-2').map((record) => [record.actorUsername, details(record).change])).toEqual([
           ['admin', 'created'],
           ['admin', 'disabled'],
         ]);
+        expect(changes.filter((record) => record.actorUsername === 'gateway configuration').map((record) => [details(record).serverId, details(record).change])).toEqual(
+          expect.arrayContaining([
+            ['mt5-demo-1', 'created'],
+            ['mt4-demo-1', 'created'],
+          ]),
+        );
       }, 30000);
     } finally {
       gateway.close();

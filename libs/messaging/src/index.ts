@@ -8,7 +8,7 @@ export { OutboxMessage } from './outbox-message.entity';
 export { ProcessedEvent } from './processed-event.entity';
 export { DeadLetter } from './dead-letter.entity';
 export { CreateMessagingTables1764201600000 } from './migrations/1764201600000-create-messaging-tables';
-export { OutboxWriter } from './outbox-writer';
+export { EventTooLargeError, MAX_EVENT_BYTES, OutboxWriter } from './outbox-writer';
 export { OutboxRelay } from './outbox-relay';
 export type { OutboxRelayOptions } from './outbox-relay';
 export { EventConsumer } from './event-consumer';

@@ -11,7 +11,7 @@ import { createKafka, ensureTopics } from './kafka-client';
 import { messagingEntities } from './messaging-entities';
 import { CreateMessagingTables1764201600000 } from './migrations/1764201600000-create-messaging-tables';
 import { OutboxRelay } from './outbox-relay';
-import { OutboxWriter } from './outbox-writer';
+import { EventTooLargeError, MAX_EVENT_BYTES, OutboxWriter } from './outbox-writer';
 import { Topics } from './topics';
 
 // The relay runs against a Kafka of its own here, because the test stops and restarts it.
@@ -106,6 +106,36 @@ describe('outbox relay and idempotent consumer', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(applied).toHaveLength(80);
 
+    await consumer.stop();
+    await relay.stop();
+  });
+
+  it('publishes events that together pass Kafka\'s 1 MiB batch limit, in order, and refuses one event over the outbox limit', async () => {
+    const writer = new OutboxWriter('');
+    const key = 'op-large';
+    const reason = (i: number) => `${i}:${'x'.repeat(300 * 1024)}`;
+    const event = (text: string) =>
+      buildEnvelope({ operationStatusChanged: { operationId: key, fromStatus: 0, toStatus: 0, reason: text } }, { actor: undefined, producer: 'outbox-test', aggregateId: key });
+    // Eight events of 300 KiB on one key, so one partition: the relay used to send them as one 2.4 MB batch, which the
+    // broker refuses (MESSAGE_TOO_LARGE) again at every retry, holding back everything after them.
+    await dataSource.transaction(async (manager) => {
+      for (let i = 0; i < 8; i += 1) await writer.add(manager, topic, key, event(reason(i)));
+    });
+    const tooLarge = dataSource.transaction((manager) => writer.add(manager, topic, key, event('y'.repeat(MAX_EVENT_BYTES))));
+    await expect(tooLarge).rejects.toBeInstanceOf(EventTooLargeError);
+
+    const relay = new OutboxRelay(dataSource, createKafka('outbox-test-large-relay', [kafkaServer.bootstrap]), { name: 'test-large', idleDelayMs: 50 });
+    const applied: number[] = [];
+    const consumer = new EventConsumer(createKafka('outbox-test-large-consumer', [kafkaServer.bootstrap]), dataSource, {
+      groupId: 'outbox-test-large-group',
+      topics: [topic],
+      handler: async ({ envelope, key: received }) => {
+        if (received === key) applied.push(Number(envelope.operationStatusChanged!.reason.split(':')[0]));
+      },
+    });
+    await relay.start();
+    await consumer.start();
+    await eventually(async () => expect(applied).toEqual([0, 1, 2, 3, 4, 5, 6, 7]), 60000);
     await consumer.stop();
     await relay.stop();
   });

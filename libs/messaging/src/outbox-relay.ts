@@ -2,6 +2,9 @@ import { Logger } from '@nestjs/common';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
+/** Payload bytes of one send: under the broker's default message.max.bytes (1 MiB) with room for keys and headers. */
+const BATCH_BYTES = 768 * 1024;
+
 export interface OutboxRelayOptions {
   /** Name used for the advisory lock: one relay per service publishes at a time, which keeps per-key order. */
   name: string;
@@ -79,9 +82,9 @@ export class OutboxRelay {
           await this.producer.connect();
           connected = true;
         }
-        const sent = await this.publishBatch();
+        const { sent, more } = await this.publishBatch();
         this.failures = 0;
-        if (sent >= (this.options.batchSize ?? 500)) delay = 0;
+        if (more || sent >= (this.options.batchSize ?? 500)) delay = 0;
       } catch (error) {
         this.failures += 1;
         delay = Math.min((this.options.maxBackoffMs ?? 5000), 100 * 2 ** Math.min(this.failures, 6));
@@ -108,19 +111,29 @@ export class OutboxRelay {
     });
   }
 
-  private async publishBatch(): Promise<number> {
+  /** Publishes the next rows in order; `more` when rows were left for the next send. */
+  private async publishBatch(): Promise<{ sent: number; more: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const [lock] = await manager.query(
         'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS acquired',
         [`tradewarden:outbox:${this.options.name}`],
       );
-      if (!lock?.acquired) return 0;
-      const rows: OutboxRow[] = await manager.query(
+      if (!lock?.acquired) return { sent: 0, more: false };
+      const candidates: OutboxRow[] = await manager.query(
         `SELECT id, topic, message_key, payload, headers FROM outbox_messages
           WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [this.options.batchSize ?? 500],
       );
-      if (rows.length === 0) return 0;
+      if (candidates.length === 0) return { sent: 0, more: false };
+      // Kafka refuses a record batch over the broker's message.max.bytes (1 MiB by default), and the rows of one key
+      // share a partition's batch: one send carries at most BATCH_BYTES of payload (always at least one row).
+      const rows: OutboxRow[] = [];
+      let bytes = 0;
+      for (const row of candidates) {
+        if (rows.length > 0 && bytes + row.payload.length > BATCH_BYTES) break;
+        rows.push(row);
+        bytes += row.payload.length;
+      }
       const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
       for (const row of rows) {
         const messages = byTopic.get(row.topic) ?? [];
@@ -135,7 +148,7 @@ export class OutboxRelay {
         rows.map((row) => row.id),
       ]);
       this.publishedCount += rows.length;
-      return rows.length;
+      return { sent: rows.length, more: rows.length < candidates.length };
     });
   }
 }

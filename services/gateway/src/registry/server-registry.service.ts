@@ -9,9 +9,17 @@ import { MtServerPool, type PoolStats } from '../pool/mt-server-pool';
 import { GatewayError } from '../gateway-errors';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
-import type { commonV1 } from '@tradewarden/proto';
+import { commonV1 } from '@tradewarden/proto';
 import type { ServerEntry } from './server-config';
 import { MtServerRow } from './mt-server.entity';
+
+/** Who changes the registry when the gateway applies its configuration at boot (no person; shown as such in the audit). */
+const CONFIGURATION_ACTOR: commonV1.Actor = { subject: 'service:gateway', username: 'gateway configuration', kind: commonV1.ActorKind.ACTOR_KIND_SERVICE, roles: [], clientId: 'tradewarden-gateway' };
+
+/** The settings a ServerRegistryChanged event carries, to tell whether a boot changed any. */
+function publishedSettings(row: MtServerRow): string {
+  return JSON.stringify([row.platform, row.address, [...row.tags].sort(), row.maxConnections, row.passwordRef]);
+}
 
 /**
  * Server registry and the connection pool of each server. The registry is seeded from configuration at boot; a pool
@@ -32,13 +40,21 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const repository = this.dataSource.getRepository(MtServerRow);
     // Servers named in configuration are (re)applied at every boot; an administrator's decision to disable one stands.
-    for (const server of this.config.servers) {
-      const existing = await repository.findOneBy({ id: server.id });
-      await repository.save(repository.create({ ...toRow(server), enabled: existing?.enabled ?? true, disabledReason: existing?.disabledReason ?? null }));
-    }
-    this.logger.log(`registry holds ${await repository.count()} server(s)`);
+    // A server that is new or whose published settings changed is a ServerRegistryChanged event like an
+    // administrator's change: the audit trail records it, and identity learns the server's tags from it.
+    const meta = { actor: CONFIGURATION_ACTOR, decisionId: '' };
+    await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(MtServerRow);
+      for (const server of this.config.servers) {
+        const existing = await repository.findOneBy({ id: server.id });
+        const saved = await repository.save(repository.create({ ...toRow(server), enabled: existing?.enabled ?? true, disabledReason: existing?.disabledReason ?? null }));
+        if (!existing || publishedSettings(existing) !== publishedSettings(saved)) {
+          await this.outbox.add(manager, Topics.registryEvents, saved.id, this.changeEvent(saved, existing ? 'updated' : 'created', 'from the gateway configuration', meta));
+        }
+      }
+    });
+    this.logger.log(`registry holds ${await this.dataSource.getRepository(MtServerRow).count()} server(s)`);
   }
 
   async list(): Promise<MtServerRow[]> {

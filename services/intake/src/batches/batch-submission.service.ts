@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuthorizationClient } from '@tradewarden/authorization-client';
+import { AuthorizationClient, sumByCurrency, type Money } from '@tradewarden/authorization-client';
 import { DATA_SOURCE, isUniqueViolation } from '@tradewarden/database';
 import { MessagingRuntime, OutboxWriter } from '@tradewarden/messaging';
 import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
@@ -15,6 +15,7 @@ import { itemStatusTotals } from '../persistence/item-status-totals';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
 import { OperationWriter } from '../submission/operation-writer';
+import { authorizedItemsOf, deniedItems, submittedToday } from '../submission/item-authorization';
 import { planWithTemplate, templateRequestIssues } from '../templates/template-application';
 import { templateItemCountIssue, templateReference } from '../templates/template-rules';
 import { TemplateService } from '../templates/template.service';
@@ -128,6 +129,13 @@ export class BatchSubmissionService {
     const authorized = new Map<string, string>();
     let writer: OperationWriter | undefined;
     let rows = 0;
+    // Item permissions (scopes and limits) chunk by chunk; per-operation limits see the running total, which only
+    // grows, so a batch that ends over a limit is refused whichever chunk passes it.
+    const today = await submittedToday(this.dataSource.manager, actor, header.operationType);
+    let runningTotals: Money[] = [];
+    let itemDecisionId = '';
+    let itemPolicyVersion = '';
+    let denials = 0;
     try {
       await this.dataSource.transaction(async (manager) => {
         writer = new OperationWriter(
@@ -145,6 +153,12 @@ export class BatchSubmissionService {
             await this.authorizeServers(actor, header.operationType, items, authorized);
             const planned = await planWithTemplate(this.planner, template, { operationType: header.operationType, items }, rows + 1, CHUNK_ITEMS);
             note(planned.items.flatMap((item) => item.errors));
+            runningTotals = sumByCurrency([...runningTotals.map((amount) => ({ serverId: '', amount })), ...planned.items.filter((item) => item.errors.length === 0).flatMap(authorizedItemsOf)]);
+            const { denied, decisionId, policyVersion } = await deniedItems(this.authorization, actor, header.operationType, planned.items, { operation: runningTotals, today });
+            itemDecisionId ||= decisionId;
+            itemPolicyVersion ||= policyVersion;
+            denials += denied.size;
+            note([...denied.values()]);
             await writer.add(planned.items);
             rows += items.length;
           }
@@ -155,8 +169,11 @@ export class BatchSubmissionService {
           note([tooMany]);
           throw new BatchRefused();
         }
-        if ((errorCount > 0 && !skipInvalid) || writer.counts.accepted === 0) throw new BatchRefused();
-        await manager.update(OperationRow, { operationId }, { requestHash: hash.digest('hex'), decisionId: authorized.values().next().value ?? '' });
+        // Items beyond the caller's permissions refuse the batch even with skip_invalid: they are not invalid, and
+        // skipping them would turn a refusal into a partial execution the submitter may not have meant.
+        if ((errorCount > 0 && !skipInvalid) || denials > 0 || writer.counts.accepted === 0) throw new BatchRefused();
+        await manager.update(OperationRow, { operationId }, { requestHash: hash.digest('hex') });
+        await writer.decided(itemDecisionId || (authorized.values().next().value ?? ''), itemPolicyVersion);
         await writer.finish();
       });
     } catch (error) {

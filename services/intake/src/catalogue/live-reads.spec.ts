@@ -45,14 +45,14 @@ describe('readLiveView', () => {
     expect(calls).toEqual(['accounts 1', 'accounts 1 with margin']);
   });
 
-  it('reads the orders of each account once, and the symbols they trade for their digits', async () => {
+  it('reads the orders of each account once, the accounts in one batch (for their groups), and the symbols they trade for their digits', async () => {
     const { client, calls } = recordingClient();
     const live = await readLiveView(client, 'mt5-demo-1', 'mt5', [
       { kind: 'orders', login: '2' },
       { kind: 'orders', login: '2' },
       { kind: 'orders', login: '4' },
     ]);
-    expect(calls).toEqual(['orders 2', 'orders 4', 'symbols XAUUSD']);
+    expect(calls).toEqual(['accounts 2,4', 'orders 2', 'orders 4', 'symbols XAUUSD']);
     expect(live.order('2', '80')?.type).toBe(3);
     expect(live.order('4', '80')).toBeUndefined();
     expect(live.symbol('XAUUSD')?.digits).toBe(2);

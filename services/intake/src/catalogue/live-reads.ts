@@ -32,11 +32,14 @@ export async function readLiveView(client: LiveStateClient, serverId: string, pl
       case 'all-symbols':
         allSymbols = true;
         break;
+      // The account too: its group is what an agent's grant is scoped to (read in the same batch as the others).
       case 'positions':
         positionLogins.add(target.login);
+        logins.add(target.login);
         break;
       case 'orders':
         orderLogins.add(target.login);
+        logins.add(target.login);
         break;
     }
   }

@@ -4,7 +4,7 @@ import type { LiveStateClient } from '../submission/live-state.client';
 import { CATALOGUE, paramsCaseOf } from './catalogue';
 import { CURRENCY_DIGITS } from './field-rules';
 import { readLiveView } from './live-reads';
-import { paramsFieldOf, type CatalogueSettings, type Issue, type LiveTarget, type MoneyMoved, type OperationType, type PlannedItem } from './operation-type';
+import { paramsFieldOf, type CatalogueSettings, type Issue, type LiveTarget, type LiveView, type MoneyMoved, type OperationType, type PlannedItem } from './operation-type';
 
 /** SubmitOperation and ValidateOperation take at most this many items (SubmitBatch streams more). */
 export const MAX_ITEMS_PER_REQUEST = 1000;
@@ -24,6 +24,8 @@ export interface ItemOutcome {
   /** Present when the item has no error. */
   planned?: PlannedItem;
   moneyMoved?: MoneyMoved;
+  /** The MT group of the account the item acts on, when it names one (what group-scoped permissions look at). */
+  accountGroup?: string;
 }
 
 export interface OperationTotals {
@@ -106,6 +108,8 @@ export class OperationPlanner {
           item.planned = outcome.planned;
           item.warnings.push(...outcome.planned.warnings);
           item.moneyMoved = type.moneyMoved?.(params[position]);
+          const accountGroup = accountGroupOf(type.targets(params[position]), live);
+          if (accountGroup) item.accountGroup = accountGroup;
         }
       });
     }
@@ -124,6 +128,17 @@ export class OperationPlanner {
     }
     return [...issues, ...type.validate(params, `${at}.${expected}`)];
   }
+}
+
+/** The MT group of the account an item's targets name, for permissions scoped to groups (positions, orders). */
+function accountGroupOf(targets: readonly LiveTarget[], live: LiveView): string | undefined {
+  for (const target of targets) {
+    if (target.kind === 'account' || target.kind === 'account-with-margin' || target.kind === 'positions' || target.kind === 'orders') {
+      const group = live.account(target.login)?.group;
+      if (group) return group;
+    }
+  }
+  return undefined;
 }
 
 function totalsOf(items: readonly ItemOutcome[]): OperationTotals {

@@ -10,8 +10,11 @@ import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
 import { OperationTransitions } from './operation-transitions';
 
-/** Items per ExecutionRequested: keeps every Kafka message small whatever the size of the operation. */
-const ITEMS_PER_COMMAND = 500;
+/**
+ * Items per ExecutionRequested: keeps every Kafka message far below the default 1 MiB limit whatever the size of the
+ * operation, even for large items (an account opening's plan is about 2 KB).
+ */
+const ITEMS_PER_COMMAND = 200;
 const FAILED_STATES = ['FAILED', 'REJECTED', 'DRIFTED'];
 
 /**

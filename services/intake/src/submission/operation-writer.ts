@@ -12,6 +12,12 @@ import { OperationRow } from '../persistence/operation.entity';
 /** Plans up to this many items travel whole in OperationSubmitted; larger ones as OperationPlanPage events before it. */
 export const INLINE_PLAN_ITEMS = 500;
 
+/**
+ * Items of a plan per event, in encoded bytes: an event stays far below Kafka's default 1 MiB message limit (and the
+ * outbox's MAX_EVENT_BYTES) even when items are large (account openings carry every field).
+ */
+const PLAN_EVENT_BYTES = 256 * 1024;
+
 export interface OperationHeader {
   operationId: string;
   actor: commonV1.Actor;
@@ -19,6 +25,8 @@ export interface OperationHeader {
   requestHash: string;
   operationType: string;
   decisionId: string;
+  /** Version of identity's policy set the decision was taken under; "" when not known. */
+  policyVersion?: string;
   /** Canonical roll-out options (domain/rollout.ts); part of the digest. */
   executionOptions: string;
   approvalPolicy: string;
@@ -40,6 +48,8 @@ export class OperationWriter {
   private readonly digest: PlanDigestBuilder;
   private readonly pending: operationV1.ItemPlan[] = [];
   private inline: operationV1.ItemPlan[] | undefined = [];
+  private inlineBytes = 0;
+  private pendingBytes = 0;
   private pages = 0;
   private accepted = 0;
   private skipped = 0;
@@ -47,7 +57,7 @@ export class OperationWriter {
   constructor(
     private readonly manager: EntityManager,
     private readonly outbox: OutboxWriter,
-    private readonly header: OperationHeader,
+    private header: OperationHeader,
     /** Whether the plan may travel inline (SubmitOperation); a streamed batch always uses pages. */
     allowInline: boolean,
   ) {
@@ -94,8 +104,11 @@ export class OperationWriter {
         };
         this.digest.add(plan);
         this.accepted += 1;
-        if (this.inline && this.inline.length < INLINE_PLAN_ITEMS) this.inline.push(plan);
-        else await this.queuePage(plan);
+        const bytes = operationV1.ItemPlan.encode(plan).finish().length;
+        if (this.inline && this.inline.length < INLINE_PLAN_ITEMS && this.inlineBytes + bytes <= PLAN_EVENT_BYTES) {
+          this.inline.push(plan);
+          this.inlineBytes += bytes;
+        } else await this.queuePage(plan, bytes);
         rows.push(itemRow(this.header.operationId, plan));
       } else {
         this.skipped += 1;
@@ -119,6 +132,12 @@ export class OperationWriter {
     if (rows.length > 0) await this.manager.insert(OperationItemRow, rows);
   }
 
+  /** The authorization decision, when it is known only once every chunk was checked (a streamed batch). */
+  async decided(decisionId: string, policyVersion: string): Promise<void> {
+    this.header = { ...this.header, decisionId, policyVersion };
+    await this.manager.update(OperationRow, { operationId: this.header.operationId }, { decisionId });
+  }
+
   get counts(): { accepted: number; skipped: number } {
     return { accepted: this.accepted, skipped: this.skipped };
   }
@@ -140,6 +159,7 @@ export class OperationWriter {
             clientRequestId: this.header.clientRequestId,
             plan: { operationType: this.header.operationType, items: this.inline ?? [], digest, executionOptions: this.header.executionOptions },
             decisionId: this.header.decisionId,
+            policyVersion: this.header.policyVersion ?? '',
             approvalPolicy: this.header.approvalPolicy,
             itemCount: this.accepted,
             pageCount: this.pages,
@@ -152,18 +172,21 @@ export class OperationWriter {
   }
 
   /** Once a plan outgrows the inline limit, what was inline moves to the pages. */
-  private async queuePage(plan: operationV1.ItemPlan): Promise<void> {
+  private async queuePage(plan: operationV1.ItemPlan, bytes: number): Promise<void> {
     if (this.inline) {
       const moved = this.inline;
       this.inline = undefined;
-      for (const earlier of moved) await this.queuePage(earlier);
+      for (const earlier of moved) await this.queuePage(earlier, operationV1.ItemPlan.encode(earlier).finish().length);
     }
+    if (this.pending.length > 0 && this.pendingBytes + bytes > PLAN_EVENT_BYTES) await this.flushPage();
     this.pending.push(plan);
+    this.pendingBytes += bytes;
     if (this.pending.length >= INLINE_PLAN_ITEMS) await this.flushPage();
   }
 
   private async flushPage(): Promise<void> {
     this.pages += 1;
+    this.pendingBytes = 0;
     const items = this.pending.splice(0, this.pending.length);
     await this.outbox.add(
       this.manager,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuthorizationClient } from '@tradewarden/authorization-client';
+import { AuthorizationClient, PermissionDeniedError } from '@tradewarden/authorization-client';
 import { DATA_SOURCE, isUniqueViolation } from '@tradewarden/database';
 import { MessagingRuntime, OutboxWriter } from '@tradewarden/messaging';
 import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
@@ -17,6 +17,7 @@ import { OperationRow } from '../persistence/operation.entity';
 import { planWithTemplate, templateRequestIssues } from '../templates/template-application';
 import { templateReference } from '../templates/template-rules';
 import { TemplateService } from '../templates/template.service';
+import { deniedItems, submittedToday } from './item-authorization';
 import { OperationWriter } from './operation-writer';
 import { toOperationView } from './operation-view';
 
@@ -26,6 +27,12 @@ export const OPERATION_PLANNER = Symbol('OPERATION_PLANNER');
 export interface SubmissionResult {
   operation: intakeV1.Operation;
   replayed: boolean;
+}
+
+/** A refusal naming the first denied items by their place in the request and why (the permission or the limit). */
+export function itemsDenied(denied: ReadonlyMap<number, FieldError>, itemCount: number, decisionId: string): PermissionDeniedError {
+  const first = [...denied.values()].slice(0, 5).map((issue) => `${issue.field}: ${issue.message}`);
+  return new PermissionDeniedError(`${denied.size} of ${itemCount} item(s) denied: ${first.join('; ')}${denied.size > first.length ? '; ...' : ''}`, decisionId);
 }
 
 function requestHash(request: intakeV1.SubmitOperationRequest): string {
@@ -67,6 +74,11 @@ export class SubmissionService {
     const errors = [...planned.requestErrors, ...planned.items.flatMap((item) => item.errors)];
     if (planned.requestErrors.length > 0 || (errors.length > 0 && !skipInvalid)) throw IntakeError.validation(errors);
     if (planned.items.every((item) => item.errors.length > 0)) throw IntakeError.validation(errors);
+    // Item by item now that groups and amounts are known: the scopes and limits of the caller's grants.
+    const itemDecision = await deniedItems(this.authorization, actor, request.operationType, planned.items, {
+      today: await submittedToday(this.dataSource.manager, actor, request.operationType),
+    });
+    if (itemDecision.denied.size > 0) throw itemsDenied(itemDecision.denied, planned.items.length, itemDecision.decisionId);
     const operationId = randomUUID();
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -79,7 +91,8 @@ export class SubmissionService {
             clientRequestId: request.clientRequestId,
             requestHash: hash,
             operationType: request.operationType,
-            decisionId,
+            decisionId: itemDecision.decisionId || decisionId,
+            policyVersion: itemDecision.policyVersion,
             executionOptions: canonicalRollout(rollout),
             approvalPolicy: template?.approvalPolicy ?? '',
             options: request.options ? (intakeV1.BatchOptions.toJSON(request.options) as object) : null,
@@ -137,6 +150,16 @@ export class SubmissionService {
     const templateIssues = template ? templateRequestIssues(template, request.operationType, request.items.length) : [];
     const planned = await planWithTemplate(this.planner, template, request);
     const errors = [...templateIssues, ...planned.requestErrors];
+    // What the submission would be refused for: an item beyond the caller's scopes or limits is an error of that item.
+    if (errors.length === 0) {
+      const { denied } = await deniedItems(this.authorization, actor, request.operationType, planned.items, {
+        today: await submittedToday(this.dataSource.manager, actor, request.operationType),
+      });
+      for (const item of planned.items) {
+        const issue = denied.get(item.rowNumber);
+        if (issue) item.errors.push(issue);
+      }
+    }
     return {
       valid: errors.length === 0 && planned.items.every((item) => item.errors.length === 0),
       errors,

@@ -90,6 +90,8 @@ export interface OperationSubmitted {
   itemCount: number;
   /** 0 when the plan's items are inline. */
   pageCount: number;
+  /** Version of identity's policy set that decision_id was taken under (the items checked with their groups and amounts). */
+  policyVersion: string;
 }
 
 /** Items of a large plan, in row order (page_number from 1). */
@@ -792,6 +794,7 @@ function createBaseOperationSubmitted(): OperationSubmitted {
     approvalPolicy: "",
     itemCount: 0,
     pageCount: 0,
+    policyVersion: "",
   };
 }
 
@@ -817,6 +820,9 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
     }
     if (message.pageCount !== 0) {
       writer.uint32(56).int32(message.pageCount);
+    }
+    if (message.policyVersion !== "") {
+      writer.uint32(66).string(message.policyVersion);
     }
     return writer;
   },
@@ -890,6 +896,14 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
             message.pageCount = reader.int32();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.policyVersion = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -935,6 +949,11 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
         : isSet(object.page_count)
         ? globalThis.Number(object.page_count)
         : 0,
+      policyVersion: isSet(object.policyVersion)
+        ? globalThis.String(object.policyVersion)
+        : isSet(object.policy_version)
+        ? globalThis.String(object.policy_version)
+        : "",
     };
   },
 
@@ -961,6 +980,9 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
     if (message.pageCount !== 0) {
       obj.pageCount = Math.round(message.pageCount);
     }
+    if (message.policyVersion !== "") {
+      obj.policyVersion = message.policyVersion;
+    }
     return obj;
   },
 
@@ -978,6 +1000,7 @@ export const OperationSubmitted: MessageFns<OperationSubmitted> = {
     message.approvalPolicy = object.approvalPolicy ?? "";
     message.itemCount = object.itemCount ?? 0;
     message.pageCount = object.pageCount ?? 0;
+    message.policyVersion = object.policyVersion ?? "";
     return message;
   },
 };
