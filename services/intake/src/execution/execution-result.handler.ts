@@ -5,6 +5,7 @@ import { operationV1 } from '@tradewarden/proto';
 import type { ItemOutcome } from '../domain/operation-status';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationTransitions } from './operation-transitions';
+import { readBackView } from './read-back-view';
 import { RolloutService } from './rollout.service';
 
 const outcomeOf: Partial<Record<operationV1.ItemStatus, ItemOutcome>> = {
@@ -39,6 +40,7 @@ export class ExecutionResultHandler implements ConsumedEventHandler {
       this.logger.error(`result for unknown operation ${result.operationId}`);
       return;
     }
+    const planned = outcome === 'APPLIED' ? await manager.getRepository(OperationItemRow).findOne({ where: { itemId: result.itemId }, select: { itemId: true, after: true } }) : null;
     await manager.update(
       OperationItemRow,
       { itemId: result.itemId, status: 'PENDING' },
@@ -47,7 +49,7 @@ export class ExecutionResultHandler implements ConsumedEventHandler {
         mtReference: result.mtReference || null,
         errorCode: result.errorCode || null,
         errorMessage: result.errorMessage || null,
-        ...(outcome === 'APPLIED' ? { after: result.after } : {}),
+        ...(outcome === 'APPLIED' ? { after: readBackView(planned?.after ?? {}, result.after) } : {}),
       },
     );
     // The next stage of the roll-out, or the final state once nothing is left to send or running.
