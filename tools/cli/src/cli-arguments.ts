@@ -81,3 +81,31 @@ export function integerFlag(name: string, value: string | undefined, { min = 0, 
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name}: "${value}" is not a whole number from ${min} to ${max}`);
   return Number(value);
 }
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * An ISO 8601 time with its zone ("2026-12-01T22:00:00Z", "2026-12-01T23:00+01:00"); undefined when the flag is
+ * absent, a UsageError naming the flag otherwise. The fields are checked against the calendar first: Date reads
+ * "2026-02-30" as March 2 and "24:00" as the next day, which would silently move a deadline.
+ */
+export function timeFlag(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const refuse = () => new UsageError(`--${name}: "${value}" is not an ISO 8601 time with its zone, e.g. 2026-12-01T22:00:00Z`);
+  const match = ISO_TIME.exec(value);
+  if (!match) throw refuse();
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((group) => Number(match[group]));
+  const second = Number(match[6] ?? 0);
+  const wallClock = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second));
+  const sameFields =
+    wallClock.getUTCFullYear() === year &&
+    wallClock.getUTCMonth() === month! - 1 &&
+    wallClock.getUTCDate() === day &&
+    wallClock.getUTCHours() === hour &&
+    wallClock.getUTCMinutes() === minute &&
+    wallClock.getUTCSeconds() === second;
+  const offsetValid = match[7] === undefined || (Number(match[8]) <= 23 && Number(match[9]) <= 59);
+  const time = new Date(value);
+  if (!sameFields || !offsetValid || Number.isNaN(time.getTime())) throw refuse();
+  return time;
+}

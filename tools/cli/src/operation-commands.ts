@@ -3,7 +3,7 @@ import { status, type Metadata } from '@grpc/grpc-js';
 import { clientStreamCall, unaryCall } from './grpc-calls';
 import { parseOperationCsv, type ParsedCsvRow } from '@tradewarden/operation-csv';
 import { intakeV1, operationV1 } from '@tradewarden/proto';
-import { integerFlag, parseArguments } from './cli-arguments';
+import { integerFlag, parseArguments, timeFlag } from './cli-arguments';
 import { PlatformSession, type CliEnvironment } from './cli-context';
 import { cliErrorFrom, ExitCode, splitFieldErrors, UsageError } from './exit-codes';
 import { batchResultJson, formatBatchResult, formatOperationSummary, validationJson } from './operation-format';
@@ -58,14 +58,6 @@ export async function validateCommand(environment: CliEnvironment, args: readonl
   } finally {
     session.close();
   }
-}
-
-/** An ISO 8601 time with its zone ("2026-12-01T22:00:00Z"); undefined when the flag is absent. */
-function timeFlag(name: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : undefined;
-  if (!time || Number.isNaN(time.getTime())) throw new UsageError(`--${name}: an ISO 8601 time with its zone, e.g. 2026-12-01T22:00:00Z`);
-  return time;
 }
 
 export async function submitCommand(environment: CliEnvironment, args: readonly string[]): Promise<ExitCode> {

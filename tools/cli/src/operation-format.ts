@@ -66,7 +66,7 @@ export function formatCounts(counts: intakeV1.ItemCounts | undefined): string {
   return `${counts.total} item${counts.total === 1 ? '' : 's'}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
-function timestamp(date: Date | undefined): string {
+export function timestamp(date: Date | undefined): string {
   return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
 }
 

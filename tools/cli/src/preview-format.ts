@@ -1,7 +1,8 @@
 import type { intakeV1 } from '@tradewarden/proto';
 import { formatChanges } from './operation-format';
 
-function describeTarget(preview: intakeV1.ItemPreview): string {
+/** "mt5-demo-1  login 500001": where an item acts, from its spec and the live state read for it. */
+export function describeTarget(preview: Pick<intakeV1.ItemPreview, 'spec' | 'before'>): string {
   const before = preview.before;
   const target = before['login'] ? `login ${before['login']}` : before['group'] ? `group ${before['group']}` : before['symbol'] ? `symbol ${before['symbol']}` : '';
   return [preview.spec?.serverId ?? '', target].filter(Boolean).join('  ');

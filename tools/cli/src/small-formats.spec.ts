@@ -15,7 +15,7 @@ describe('approval, credentials, templates and progress formatting', () => {
       requiredApprovals: 2,
       approvers: ['supervisor'],
     });
-    expect(formatApprovalRequest(request).split('\n')).toEqual([
+    expect(formatApprovalRequest(request, Date.parse('2026-01-01T00:00:00Z')).split('\n')).toEqual([
       'approval of op-1 (balance.deposit): PENDING',
       '  policy large-deposits; 1 of 2 approvals (supervisor)',
       `  plan digest ${'ab'.repeat(32)}`,
