@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { approvalV1, intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
@@ -216,5 +216,39 @@ describe('approval workflow end to end', () => {
     await unaryCall(intake, 'cancelOperation', intakeV1.CancelOperationRequest.fromPartial({ operationId: cancelled!.operationId, reason: 'rate changed' }), as('agent'));
     expect((await operationStatus(cancelled!.operationId)).status).toBe(OperationStatus.OPERATION_STATUS_CANCELLED);
     expect(account.balance - before).toBe(400n);
+  });
+
+  it('refuses the attacks: a token signed with a foreign key, an approval of another plan, approvers without the permission', async () => {
+    const operation = await withdrawal('500002', '6.00');
+    const request = await pendingRequest(operation.operationId);
+
+    // A supervisor's claims signed with a key that is not the realm's, under the realm key's id.
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const [header, payload] = tokens.supervisor.split('.');
+    const signed = `${header}.${payload}`;
+    const forged = `${signed}.${createSign('RSA-SHA256').update(signed).sign(privateKey).toString('base64url')}`;
+    const withForged = await failure(unaryCall(approval, 'approve', { operationId: operation.operationId, planDigest: request.planDigest, comment: '' }, bearerMetadata(forged)));
+    expect(withForged.code).toBe(status.UNAUTHENTICATED);
+
+    // An approval carried over from another plan: the digest of an earlier operation.
+    const earlier = await withdrawal('500003', '6.00');
+    const earlierRequest = await pendingRequest(earlier.operationId);
+    const replayed = await failure(approve('supervisor', operation.operationId, earlierRequest.planDigest));
+    expect(replayed.code).toBe(status.FAILED_PRECONDITION);
+    expect(replayed.details).toContain('[DIGEST_MISMATCH]');
+
+    for (const user of ['agent2', 'admin'] as const) {
+      const denied = await failure(approve(user, operation.operationId, request.planDigest));
+      expect(denied.code).toBe(status.PERMISSION_DENIED);
+      expect(denied.details).toContain('missing permission "approve" for "balance.withdrawal"');
+    }
+    const self = await failure(approve('agent', operation.operationId, request.planDigest));
+    expect(self.code).toBe(status.PERMISSION_DENIED);
+    expect((await unaryCall(approval, 'getApprovalRequest', { operationId: operation.operationId }, as('supervisor'))).approvalRequest!).toMatchObject({
+      state: ApprovalState.APPROVAL_STATE_PENDING,
+      approvers: [],
+    });
+    await approve('supervisor', operation.operationId, request.planDigest);
+    await approve('supervisor', earlier.operationId, earlierRequest.planDigest);
   });
 });

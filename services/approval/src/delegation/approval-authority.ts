@@ -9,6 +9,8 @@ import { ApprovalDelegationRow } from './approval-delegation.entity';
 
 /** The permission a decision is taken with: the person's own, or a delegator's they hold a delegation from. */
 export interface ApprovalAuthority {
+  /** Whose approve permission the decision is taken with: the person, or the delegator. */
+  actor: commonV1.Actor;
   roles: readonly string[];
   onBehalfOf?: { subject: string; username: string };
 }
@@ -27,12 +29,12 @@ export class ApprovalAuthorityService {
 
   async authorityFor(actor: commonV1.Actor, operationType: string, serverIds: readonly string[], at: Date): Promise<ApprovalAuthority> {
     const own = await this.mayApprove(actor, operationType, serverIds);
-    if (own === true) return { roles: actor.roles };
+    if (own === true) return { actor, roles: actor.roles };
     for (const delegation of await this.delegationsTo(actor.username, at)) {
       if (!operationTypeMatches(delegation.operationTypePattern, operationType)) continue;
       const delegator = commonV1.Actor.fromJSON(delegation.delegatorActor);
       if ((await this.mayApprove(delegator, operationType, serverIds)) === true) {
-        return { roles: delegator.roles, onBehalfOf: { subject: delegation.delegatorSubject, username: delegation.delegatorUsername } };
+        return { actor: delegator, roles: delegator.roles, onBehalfOf: { subject: delegation.delegatorSubject, username: delegation.delegatorUsername } };
       }
     }
     throw own;

@@ -1,7 +1,7 @@
 import { operationV1 } from '@tradewarden/proto';
 import { choosePolicy, groupMatchesMasks, policyMismatch, type ApprovalPolicy } from './approval-policy';
 import { DecimalAmount } from '@tradewarden/money';
-import { plainAmount, planFacts } from './plan-facts';
+import { approvedItemsOf, plainAmount, planFacts } from './plan-facts';
 
 const policy = (overrides: Partial<ApprovalPolicy> & Pick<ApprovalPolicy, 'name'>): ApprovalPolicy => ({
   operationTypePattern: '*',
@@ -147,5 +147,26 @@ describe('planFacts', () => {
     });
     expect(facts).toMatchObject({ accounts: 2 });
     expect([...facts.groups]).toEqual(['real-usd']);
+  });
+});
+
+describe('approvedItemsOf', () => {
+  it('gives each item its server, the group it touches and the money it moves as a positive amount', () => {
+    const plan = depositPlan(['100.00', 'USD', '1', 'real-usd', 'mt5-live-1']);
+    plan.items.push(
+      operationV1.ItemPlan.fromPartial({
+        spec: { serverId: 'mt4-live-1' },
+        before: { login: '2', group: 'demo-eur' },
+        change: { balance: { login: '2', dealType: operationV1.BalanceDealType.BALANCE_DEAL_TYPE_CREDIT, amount: '-5.50', currency: 'EUR' } },
+      }),
+      operationV1.ItemPlan.fromPartial({ spec: { serverId: 'mt5-live-1' }, change: { groupUpdate: { group: 'real-pro', set: { margin_call: '90' } } } }),
+      operationV1.ItemPlan.fromPartial({ spec: { serverId: 'mt5-live-1' }, change: { symbolUpdate: { symbol: 'EURUSD', set: { spread: '9' } } } }),
+    );
+    expect(approvedItemsOf(plan.items)).toEqual([
+      { serverId: 'mt5-live-1', group: 'real-usd', amount: { amount: '100.00', currency: 'USD' } },
+      { serverId: 'mt4-live-1', group: 'demo-eur', amount: { amount: '5.50', currency: 'EUR' } },
+      { serverId: 'mt5-live-1', group: 'real-pro' },
+      { serverId: 'mt5-live-1' },
+    ]);
   });
 });

@@ -65,3 +65,23 @@ export class PlanFactsBuilder {
 export function planFacts(plan: Pick<operationV1.OperationPlan, 'operationType' | 'items'>): PlanFacts {
   return new PlanFactsBuilder().add(plan.items).facts(plan.operationType);
 }
+
+/** What the approve permission is checked on for one item: its server, the MT group it touches, the money it moves. */
+export interface ApprovedItem {
+  serverId: string;
+  group?: string;
+  amount?: { amount: string; currency: string };
+}
+
+export function approvedItemsOf(plans: readonly operationV1.ItemPlan[]): ApprovedItem[] {
+  return plans.map((plan) => {
+    const target = changeTarget(plan.change);
+    const group = plan.before['group'] ?? target.group ?? plan.change?.accountCreate?.set['group'];
+    const balance = plan.change?.balance;
+    return {
+      serverId: plan.spec?.serverId ?? '',
+      ...(group ? { group } : {}),
+      ...(balance ? { amount: { amount: balance.amount.replace(/^-/, ''), currency: balance.currency } } : {}),
+    };
+  });
+}

@@ -2,12 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
-import { commonV1 } from '@tradewarden/proto';
+import { AuthorizationClient } from '@tradewarden/authorization-client';
+import { commonV1, operationV1 } from '@tradewarden/proto';
 import { ApprovalError } from '../approval-errors';
 import { ApprovalAuthorityService } from '../delegation/approval-authority';
+import { approvedItemsOf, type ApprovedItem } from '../policy/plan-facts';
 import { decide, type Decision } from './approval-decision';
 import { ApprovalDecisionRow } from './approval-decision.entity';
 import { ApprovalRequestRow } from './approval-request.entity';
+import { PlanPageRow } from './plan-page.entity';
 
 /**
  * Approve and Reject. The request row is locked for the decision, so concurrent decisions on one operation are applied
@@ -18,6 +21,7 @@ export class ApprovalDecisionService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly authority: ApprovalAuthorityService,
+    private readonly authorization: AuthorizationClient,
     private readonly outbox: OutboxWriter,
     private readonly messaging: MessagingRuntime,
   ) {}
@@ -28,6 +32,11 @@ export class ApprovalDecisionService {
     // The approver needs the permission on every server the plan touches (admins included: no bypass), their own or
     // one delegated to them.
     const authority = await this.authority.authorityFor(actor, preview.operationType, preview.serverIds, new Date());
+    // And item by item, with each item's group and amount: an approve grant scoped to groups or limited in amount covers
+    // only the items within it (one AuthorizeBatch, also for a 100,000-item plan).
+    if (decision.kind === 'approve') {
+      await this.authorization.requireBatch(authority.actor, { action: 'approve', operationType: preview.operationType, items: await this.approvedItems(preview) });
+    }
     const row = await this.dataSource.transaction(async (manager) => {
       const request = await manager.getRepository(ApprovalRequestRow).findOne({ where: { operationId }, lock: { mode: 'pessimistic_write' } });
       if (!request) throw new ApprovalError('NOT_FOUND', `no approval request for operation ${operationId}`);
@@ -85,6 +94,14 @@ export class ApprovalDecisionService {
     });
     this.messaging.publishSoon();
     return row;
+  }
+
+  /** The plan's items as the approve permission sees them, from the request (small plans) or its pages. */
+  private async approvedItems(request: ApprovalRequestRow): Promise<ApprovedItem[]> {
+    const inline = operationV1.OperationPlan.fromJSON(request.plan).items;
+    if (inline.length > 0) return approvedItemsOf(inline);
+    const pages = await this.dataSource.getRepository(PlanPageRow).find({ where: { operationId: request.operationId }, order: { pageNumber: 'ASC' } });
+    return pages.flatMap((page) => approvedItemsOf(page.items.map((item) => operationV1.ItemPlan.fromJSON(item))));
   }
 
   /** Usernames of the approvals given, "delegate (for delegator)" for those given under a delegation. */
