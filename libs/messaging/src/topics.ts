@@ -12,6 +12,7 @@ export const Topics = {
   registryEvents: 'tradewarden.gateway.registry-events.v1',
   templateEvents: 'tradewarden.intake.template-events.v1',
   delegationEvents: 'tradewarden.approval.delegation-events.v1',
+  platformChangeCommands: 'tradewarden.platform.change-commands.v1',
 } as const;
 
 export type TopicBase = (typeof Topics)[keyof typeof Topics];

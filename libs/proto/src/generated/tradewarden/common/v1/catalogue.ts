@@ -215,6 +215,52 @@ export interface PositionPriceParams {
   priceOpen: string;
 }
 
+/** A limit of a grant in one currency; a bound left out is no bound. Decimals. */
+export interface GrantLimitParams {
+  currency: string;
+  maxPerItem?: string | undefined;
+  maxPerOperation?: string | undefined;
+  maxPerUserDay?: string | undefined;
+}
+
+/**
+ * grant.set: the grant with this scope (role, action, type pattern, servers, tags, groups) exists afterwards with
+ * these limits (replacing the limits it had). grant.revoke: no grant with this scope exists afterwards (limits are
+ * ignored). docs/authorization.md describes the fields.
+ */
+export interface GrantParams {
+  role: string;
+  /** submit | approve | view | cancel | admin */
+  action: string;
+  operationTypePattern: string;
+  /** Server id or glob; "" when the grant is scoped by tags only. */
+  serverPattern: string;
+  serverTags: string[];
+  groupMasks: string[];
+  limits: GrantLimitParams[];
+}
+
+/** approval_policy.set: the approval policy of this name exists afterwards with these settings (docs/approvals.md). */
+export interface ApprovalPolicyParams {
+  name: string;
+  operationTypePattern: string;
+  /** AUTO | MANUAL */
+  mode: string;
+  requiredApprovals: number;
+  maxTotalPerCurrency?: string | undefined;
+  priority: number;
+  serverPattern: string;
+  groupMasks: string[];
+  maxAccounts?: number | undefined;
+  approverRoles: string[];
+  ttlSeconds?: number | undefined;
+}
+
+/** approval_policy.delete: no approval policy of this name exists afterwards. */
+export interface ApprovalPolicyDeleteParams {
+  name: string;
+}
+
 function createBaseBalanceMovementParams(): BalanceMovementParams {
   return { login: "", amount: undefined, comment: "" };
 }
@@ -2237,6 +2283,663 @@ export const PositionPriceParams: MessageFns<PositionPriceParams> = {
     message.login = object.login ?? "";
     message.position = object.position ?? "";
     message.priceOpen = object.priceOpen ?? "";
+    return message;
+  },
+};
+
+function createBaseGrantLimitParams(): GrantLimitParams {
+  return { currency: "" };
+}
+
+export const GrantLimitParams: MessageFns<GrantLimitParams> = {
+  encode(message: GrantLimitParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currency !== "") {
+      writer.uint32(10).string(message.currency);
+    }
+    if (message.maxPerItem !== undefined) {
+      writer.uint32(18).string(message.maxPerItem);
+    }
+    if (message.maxPerOperation !== undefined) {
+      writer.uint32(26).string(message.maxPerOperation);
+    }
+    if (message.maxPerUserDay !== undefined) {
+      writer.uint32(34).string(message.maxPerUserDay);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantLimitParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantLimitParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.maxPerItem = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.maxPerOperation = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.maxPerUserDay = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantLimitParams {
+    return {
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      maxPerItem: isSet(object.maxPerItem)
+        ? globalThis.String(object.maxPerItem)
+        : isSet(object.max_per_item)
+        ? globalThis.String(object.max_per_item)
+        : undefined,
+      maxPerOperation: isSet(object.maxPerOperation)
+        ? globalThis.String(object.maxPerOperation)
+        : isSet(object.max_per_operation)
+        ? globalThis.String(object.max_per_operation)
+        : undefined,
+      maxPerUserDay: isSet(object.maxPerUserDay)
+        ? globalThis.String(object.maxPerUserDay)
+        : isSet(object.max_per_user_day)
+        ? globalThis.String(object.max_per_user_day)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GrantLimitParams): unknown {
+    const obj: any = {};
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.maxPerItem !== undefined) {
+      obj.maxPerItem = message.maxPerItem;
+    }
+    if (message.maxPerOperation !== undefined) {
+      obj.maxPerOperation = message.maxPerOperation;
+    }
+    if (message.maxPerUserDay !== undefined) {
+      obj.maxPerUserDay = message.maxPerUserDay;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GrantLimitParams>, I>>(base?: I): GrantLimitParams {
+    return GrantLimitParams.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GrantLimitParams>, I>>(object: I): GrantLimitParams {
+    const message = createBaseGrantLimitParams();
+    message.currency = object.currency ?? "";
+    message.maxPerItem = object.maxPerItem ?? undefined;
+    message.maxPerOperation = object.maxPerOperation ?? undefined;
+    message.maxPerUserDay = object.maxPerUserDay ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGrantParams(): GrantParams {
+  return {
+    role: "",
+    action: "",
+    operationTypePattern: "",
+    serverPattern: "",
+    serverTags: [],
+    groupMasks: [],
+    limits: [],
+  };
+}
+
+export const GrantParams: MessageFns<GrantParams> = {
+  encode(message: GrantParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== "") {
+      writer.uint32(10).string(message.role);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.operationTypePattern !== "") {
+      writer.uint32(26).string(message.operationTypePattern);
+    }
+    if (message.serverPattern !== "") {
+      writer.uint32(34).string(message.serverPattern);
+    }
+    for (const v of message.serverTags) {
+      writer.uint32(42).string(v!);
+    }
+    for (const v of message.groupMasks) {
+      writer.uint32(50).string(v!);
+    }
+    for (const v of message.limits) {
+      GrantLimitParams.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.operationTypePattern = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.serverPattern = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.serverTags.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.groupMasks.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.limits.push(GrantLimitParams.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantParams {
+    return {
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      operationTypePattern: isSet(object.operationTypePattern)
+        ? globalThis.String(object.operationTypePattern)
+        : isSet(object.operation_type_pattern)
+        ? globalThis.String(object.operation_type_pattern)
+        : "",
+      serverPattern: isSet(object.serverPattern)
+        ? globalThis.String(object.serverPattern)
+        : isSet(object.server_pattern)
+        ? globalThis.String(object.server_pattern)
+        : "",
+      serverTags: globalThis.Array.isArray(object?.serverTags)
+        ? object.serverTags.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.server_tags)
+        ? object.server_tags.map((e: any) => globalThis.String(e))
+        : [],
+      groupMasks: globalThis.Array.isArray(object?.groupMasks)
+        ? object.groupMasks.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.group_masks)
+        ? object.group_masks.map((e: any) => globalThis.String(e))
+        : [],
+      limits: globalThis.Array.isArray(object?.limits)
+        ? object.limits.map((e: any) => GrantLimitParams.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GrantParams): unknown {
+    const obj: any = {};
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.operationTypePattern !== "") {
+      obj.operationTypePattern = message.operationTypePattern;
+    }
+    if (message.serverPattern !== "") {
+      obj.serverPattern = message.serverPattern;
+    }
+    if (message.serverTags?.length) {
+      obj.serverTags = message.serverTags;
+    }
+    if (message.groupMasks?.length) {
+      obj.groupMasks = message.groupMasks;
+    }
+    if (message.limits?.length) {
+      obj.limits = message.limits.map((e) => GrantLimitParams.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GrantParams>, I>>(base?: I): GrantParams {
+    return GrantParams.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GrantParams>, I>>(object: I): GrantParams {
+    const message = createBaseGrantParams();
+    message.role = object.role ?? "";
+    message.action = object.action ?? "";
+    message.operationTypePattern = object.operationTypePattern ?? "";
+    message.serverPattern = object.serverPattern ?? "";
+    message.serverTags = object.serverTags?.map((e) => e) || [];
+    message.groupMasks = object.groupMasks?.map((e) => e) || [];
+    message.limits = object.limits?.map((e) => GrantLimitParams.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseApprovalPolicyParams(): ApprovalPolicyParams {
+  return {
+    name: "",
+    operationTypePattern: "",
+    mode: "",
+    requiredApprovals: 0,
+    priority: 0,
+    serverPattern: "",
+    groupMasks: [],
+    approverRoles: [],
+  };
+}
+
+export const ApprovalPolicyParams: MessageFns<ApprovalPolicyParams> = {
+  encode(message: ApprovalPolicyParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.operationTypePattern !== "") {
+      writer.uint32(18).string(message.operationTypePattern);
+    }
+    if (message.mode !== "") {
+      writer.uint32(26).string(message.mode);
+    }
+    if (message.requiredApprovals !== 0) {
+      writer.uint32(32).int32(message.requiredApprovals);
+    }
+    if (message.maxTotalPerCurrency !== undefined) {
+      writer.uint32(42).string(message.maxTotalPerCurrency);
+    }
+    if (message.priority !== 0) {
+      writer.uint32(48).int32(message.priority);
+    }
+    if (message.serverPattern !== "") {
+      writer.uint32(58).string(message.serverPattern);
+    }
+    for (const v of message.groupMasks) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.maxAccounts !== undefined) {
+      writer.uint32(72).int32(message.maxAccounts);
+    }
+    for (const v of message.approverRoles) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.ttlSeconds !== undefined) {
+      writer.uint32(88).int32(message.ttlSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalPolicyParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalPolicyParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.operationTypePattern = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.requiredApprovals = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.maxTotalPerCurrency = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.priority = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.serverPattern = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.groupMasks.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.maxAccounts = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.approverRoles.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.ttlSeconds = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalPolicyParams {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      operationTypePattern: isSet(object.operationTypePattern)
+        ? globalThis.String(object.operationTypePattern)
+        : isSet(object.operation_type_pattern)
+        ? globalThis.String(object.operation_type_pattern)
+        : "",
+      mode: isSet(object.mode) ? globalThis.String(object.mode) : "",
+      requiredApprovals: isSet(object.requiredApprovals)
+        ? globalThis.Number(object.requiredApprovals)
+        : isSet(object.required_approvals)
+        ? globalThis.Number(object.required_approvals)
+        : 0,
+      maxTotalPerCurrency: isSet(object.maxTotalPerCurrency)
+        ? globalThis.String(object.maxTotalPerCurrency)
+        : isSet(object.max_total_per_currency)
+        ? globalThis.String(object.max_total_per_currency)
+        : undefined,
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+      serverPattern: isSet(object.serverPattern)
+        ? globalThis.String(object.serverPattern)
+        : isSet(object.server_pattern)
+        ? globalThis.String(object.server_pattern)
+        : "",
+      groupMasks: globalThis.Array.isArray(object?.groupMasks)
+        ? object.groupMasks.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.group_masks)
+        ? object.group_masks.map((e: any) => globalThis.String(e))
+        : [],
+      maxAccounts: isSet(object.maxAccounts)
+        ? globalThis.Number(object.maxAccounts)
+        : isSet(object.max_accounts)
+        ? globalThis.Number(object.max_accounts)
+        : undefined,
+      approverRoles: globalThis.Array.isArray(object?.approverRoles)
+        ? object.approverRoles.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.approver_roles)
+        ? object.approver_roles.map((e: any) => globalThis.String(e))
+        : [],
+      ttlSeconds: isSet(object.ttlSeconds)
+        ? globalThis.Number(object.ttlSeconds)
+        : isSet(object.ttl_seconds)
+        ? globalThis.Number(object.ttl_seconds)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ApprovalPolicyParams): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.operationTypePattern !== "") {
+      obj.operationTypePattern = message.operationTypePattern;
+    }
+    if (message.mode !== "") {
+      obj.mode = message.mode;
+    }
+    if (message.requiredApprovals !== 0) {
+      obj.requiredApprovals = Math.round(message.requiredApprovals);
+    }
+    if (message.maxTotalPerCurrency !== undefined) {
+      obj.maxTotalPerCurrency = message.maxTotalPerCurrency;
+    }
+    if (message.priority !== 0) {
+      obj.priority = Math.round(message.priority);
+    }
+    if (message.serverPattern !== "") {
+      obj.serverPattern = message.serverPattern;
+    }
+    if (message.groupMasks?.length) {
+      obj.groupMasks = message.groupMasks;
+    }
+    if (message.maxAccounts !== undefined) {
+      obj.maxAccounts = Math.round(message.maxAccounts);
+    }
+    if (message.approverRoles?.length) {
+      obj.approverRoles = message.approverRoles;
+    }
+    if (message.ttlSeconds !== undefined) {
+      obj.ttlSeconds = Math.round(message.ttlSeconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApprovalPolicyParams>, I>>(base?: I): ApprovalPolicyParams {
+    return ApprovalPolicyParams.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApprovalPolicyParams>, I>>(object: I): ApprovalPolicyParams {
+    const message = createBaseApprovalPolicyParams();
+    message.name = object.name ?? "";
+    message.operationTypePattern = object.operationTypePattern ?? "";
+    message.mode = object.mode ?? "";
+    message.requiredApprovals = object.requiredApprovals ?? 0;
+    message.maxTotalPerCurrency = object.maxTotalPerCurrency ?? undefined;
+    message.priority = object.priority ?? 0;
+    message.serverPattern = object.serverPattern ?? "";
+    message.groupMasks = object.groupMasks?.map((e) => e) || [];
+    message.maxAccounts = object.maxAccounts ?? undefined;
+    message.approverRoles = object.approverRoles?.map((e) => e) || [];
+    message.ttlSeconds = object.ttlSeconds ?? undefined;
+    return message;
+  },
+};
+
+function createBaseApprovalPolicyDeleteParams(): ApprovalPolicyDeleteParams {
+  return { name: "" };
+}
+
+export const ApprovalPolicyDeleteParams: MessageFns<ApprovalPolicyDeleteParams> = {
+  encode(message: ApprovalPolicyDeleteParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalPolicyDeleteParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalPolicyDeleteParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalPolicyDeleteParams {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: ApprovalPolicyDeleteParams): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApprovalPolicyDeleteParams>, I>>(base?: I): ApprovalPolicyDeleteParams {
+    return ApprovalPolicyDeleteParams.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApprovalPolicyDeleteParams>, I>>(object: I): ApprovalPolicyDeleteParams {
+    const message = createBaseApprovalPolicyDeleteParams();
+    message.name = object.name ?? "";
     return message;
   },
 };

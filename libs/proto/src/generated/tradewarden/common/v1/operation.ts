@@ -13,7 +13,10 @@ import {
   AccountPasswordResetParams,
   AccountProfileParams,
   AccountTradingParams,
+  ApprovalPolicyDeleteParams,
+  ApprovalPolicyParams,
   BalanceMovementParams,
+  GrantParams,
   GroupMarginLevelsParams,
   GroupPermissionsParams,
   GroupSymbolsParams,
@@ -267,6 +270,10 @@ export interface OperationItemSpec {
   positionModifyStops?: PositionStopsParams | undefined;
   positionCorrectPrice?: PositionPriceParams | undefined;
   orderModifyStops?: OrderStopsParams | undefined;
+  grantSet?: GrantParams | undefined;
+  grantRevoke?: GrantParams | undefined;
+  approvalPolicySet?: ApprovalPolicyParams | undefined;
+  approvalPolicyDelete?: ApprovalPolicyDeleteParams | undefined;
 }
 
 /**
@@ -392,7 +399,27 @@ export interface MtChange {
   positionUpdate?: PositionUpdate | undefined;
   accountCreate?: AccountCreate | undefined;
   passwordReset?: PasswordReset | undefined;
-  orderUpdate?: OrderUpdate | undefined;
+  orderUpdate?:
+    | OrderUpdate
+    | undefined;
+  /**
+   * Tradewarden's own configuration (not an MT server): applied by the identity and approval services, which
+   * consume their commands from tradewarden.platform.change-commands.v1.
+   */
+  grantChange?: GrantChange | undefined;
+  approvalPolicyChange?: ApprovalPolicyChange | undefined;
+}
+
+/** Make the grant of this scope exist with these limits, or (revoke) not exist. */
+export interface GrantChange {
+  grant: GrantParams | undefined;
+  revoke: boolean;
+}
+
+/** Make the approval policy exist with these settings, or (remove) not exist; `policy.name` names it either way. */
+export interface ApprovalPolicyChange {
+  policy: ApprovalPolicyParams | undefined;
+  remove: boolean;
 }
 
 /** What the approver saw for one item: the live state before, and the intended state after. */
@@ -520,6 +547,18 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
     }
     if (message.orderModifyStops !== undefined) {
       OrderStopsParams.encode(message.orderModifyStops, writer.uint32(418).fork()).join();
+    }
+    if (message.grantSet !== undefined) {
+      GrantParams.encode(message.grantSet, writer.uint32(482).fork()).join();
+    }
+    if (message.grantRevoke !== undefined) {
+      GrantParams.encode(message.grantRevoke, writer.uint32(490).fork()).join();
+    }
+    if (message.approvalPolicySet !== undefined) {
+      ApprovalPolicyParams.encode(message.approvalPolicySet, writer.uint32(498).fork()).join();
+    }
+    if (message.approvalPolicyDelete !== undefined) {
+      ApprovalPolicyDeleteParams.encode(message.approvalPolicyDelete, writer.uint32(506).fork()).join();
     }
     return writer;
   },
@@ -705,6 +744,38 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
             message.orderModifyStops = OrderStopsParams.decode(reader, reader.uint32());
             continue;
           }
+          case 60: {
+            if (tag !== 482) {
+              break;
+            }
+
+            message.grantSet = GrantParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 61: {
+            if (tag !== 490) {
+              break;
+            }
+
+            message.grantRevoke = GrantParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 62: {
+            if (tag !== 498) {
+              break;
+            }
+
+            message.approvalPolicySet = ApprovalPolicyParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 63: {
+            if (tag !== 506) {
+              break;
+            }
+
+            message.approvalPolicyDelete = ApprovalPolicyDeleteParams.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -824,6 +895,26 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
         : isSet(object.order_modify_stops)
         ? OrderStopsParams.fromJSON(object.order_modify_stops)
         : undefined,
+      grantSet: isSet(object.grantSet)
+        ? GrantParams.fromJSON(object.grantSet)
+        : isSet(object.grant_set)
+        ? GrantParams.fromJSON(object.grant_set)
+        : undefined,
+      grantRevoke: isSet(object.grantRevoke)
+        ? GrantParams.fromJSON(object.grantRevoke)
+        : isSet(object.grant_revoke)
+        ? GrantParams.fromJSON(object.grant_revoke)
+        : undefined,
+      approvalPolicySet: isSet(object.approvalPolicySet)
+        ? ApprovalPolicyParams.fromJSON(object.approvalPolicySet)
+        : isSet(object.approval_policy_set)
+        ? ApprovalPolicyParams.fromJSON(object.approval_policy_set)
+        : undefined,
+      approvalPolicyDelete: isSet(object.approvalPolicyDelete)
+        ? ApprovalPolicyDeleteParams.fromJSON(object.approvalPolicyDelete)
+        : isSet(object.approval_policy_delete)
+        ? ApprovalPolicyDeleteParams.fromJSON(object.approval_policy_delete)
+        : undefined,
     };
   },
 
@@ -891,6 +982,18 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
     }
     if (message.orderModifyStops !== undefined) {
       obj.orderModifyStops = OrderStopsParams.toJSON(message.orderModifyStops);
+    }
+    if (message.grantSet !== undefined) {
+      obj.grantSet = GrantParams.toJSON(message.grantSet);
+    }
+    if (message.grantRevoke !== undefined) {
+      obj.grantRevoke = GrantParams.toJSON(message.grantRevoke);
+    }
+    if (message.approvalPolicySet !== undefined) {
+      obj.approvalPolicySet = ApprovalPolicyParams.toJSON(message.approvalPolicySet);
+    }
+    if (message.approvalPolicyDelete !== undefined) {
+      obj.approvalPolicyDelete = ApprovalPolicyDeleteParams.toJSON(message.approvalPolicyDelete);
     }
     return obj;
   },
@@ -960,6 +1063,18 @@ export const OperationItemSpec: MessageFns<OperationItemSpec> = {
       : undefined;
     message.orderModifyStops = (object.orderModifyStops !== undefined && object.orderModifyStops !== null)
       ? OrderStopsParams.fromPartial(object.orderModifyStops)
+      : undefined;
+    message.grantSet = (object.grantSet !== undefined && object.grantSet !== null)
+      ? GrantParams.fromPartial(object.grantSet)
+      : undefined;
+    message.grantRevoke = (object.grantRevoke !== undefined && object.grantRevoke !== null)
+      ? GrantParams.fromPartial(object.grantRevoke)
+      : undefined;
+    message.approvalPolicySet = (object.approvalPolicySet !== undefined && object.approvalPolicySet !== null)
+      ? ApprovalPolicyParams.fromPartial(object.approvalPolicySet)
+      : undefined;
+    message.approvalPolicyDelete = (object.approvalPolicyDelete !== undefined && object.approvalPolicyDelete !== null)
+      ? ApprovalPolicyDeleteParams.fromPartial(object.approvalPolicyDelete)
       : undefined;
     return message;
   },
@@ -2453,6 +2568,12 @@ export const MtChange: MessageFns<MtChange> = {
     if (message.orderUpdate !== undefined) {
       OrderUpdate.encode(message.orderUpdate, writer.uint32(66).fork()).join();
     }
+    if (message.grantChange !== undefined) {
+      GrantChange.encode(message.grantChange, writer.uint32(74).fork()).join();
+    }
+    if (message.approvalPolicyChange !== undefined) {
+      ApprovalPolicyChange.encode(message.approvalPolicyChange, writer.uint32(82).fork()).join();
+    }
     return writer;
   },
 
@@ -2533,6 +2654,22 @@ export const MtChange: MessageFns<MtChange> = {
             message.orderUpdate = OrderUpdate.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.grantChange = GrantChange.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.approvalPolicyChange = ApprovalPolicyChange.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2583,6 +2720,16 @@ export const MtChange: MessageFns<MtChange> = {
         : isSet(object.order_update)
         ? OrderUpdate.fromJSON(object.order_update)
         : undefined,
+      grantChange: isSet(object.grantChange)
+        ? GrantChange.fromJSON(object.grantChange)
+        : isSet(object.grant_change)
+        ? GrantChange.fromJSON(object.grant_change)
+        : undefined,
+      approvalPolicyChange: isSet(object.approvalPolicyChange)
+        ? ApprovalPolicyChange.fromJSON(object.approvalPolicyChange)
+        : isSet(object.approval_policy_change)
+        ? ApprovalPolicyChange.fromJSON(object.approval_policy_change)
+        : undefined,
     };
   },
 
@@ -2611,6 +2758,12 @@ export const MtChange: MessageFns<MtChange> = {
     }
     if (message.orderUpdate !== undefined) {
       obj.orderUpdate = OrderUpdate.toJSON(message.orderUpdate);
+    }
+    if (message.grantChange !== undefined) {
+      obj.grantChange = GrantChange.toJSON(message.grantChange);
+    }
+    if (message.approvalPolicyChange !== undefined) {
+      obj.approvalPolicyChange = ApprovalPolicyChange.toJSON(message.approvalPolicyChange);
     }
     return obj;
   },
@@ -2644,6 +2797,186 @@ export const MtChange: MessageFns<MtChange> = {
     message.orderUpdate = (object.orderUpdate !== undefined && object.orderUpdate !== null)
       ? OrderUpdate.fromPartial(object.orderUpdate)
       : undefined;
+    message.grantChange = (object.grantChange !== undefined && object.grantChange !== null)
+      ? GrantChange.fromPartial(object.grantChange)
+      : undefined;
+    message.approvalPolicyChange = (object.approvalPolicyChange !== undefined && object.approvalPolicyChange !== null)
+      ? ApprovalPolicyChange.fromPartial(object.approvalPolicyChange)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGrantChange(): GrantChange {
+  return { grant: undefined, revoke: false };
+}
+
+export const GrantChange: MessageFns<GrantChange> = {
+  encode(message: GrantChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.grant !== undefined) {
+      GrantParams.encode(message.grant, writer.uint32(10).fork()).join();
+    }
+    if (message.revoke !== false) {
+      writer.uint32(16).bool(message.revoke);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.grant = GrantParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.revoke = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantChange {
+    return {
+      grant: isSet(object.grant) ? GrantParams.fromJSON(object.grant) : undefined,
+      revoke: isSet(object.revoke) ? globalThis.Boolean(object.revoke) : false,
+    };
+  },
+
+  toJSON(message: GrantChange): unknown {
+    const obj: any = {};
+    if (message.grant !== undefined) {
+      obj.grant = GrantParams.toJSON(message.grant);
+    }
+    if (message.revoke !== false) {
+      obj.revoke = message.revoke;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GrantChange>, I>>(base?: I): GrantChange {
+    return GrantChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GrantChange>, I>>(object: I): GrantChange {
+    const message = createBaseGrantChange();
+    message.grant = (object.grant !== undefined && object.grant !== null)
+      ? GrantParams.fromPartial(object.grant)
+      : undefined;
+    message.revoke = object.revoke ?? false;
+    return message;
+  },
+};
+
+function createBaseApprovalPolicyChange(): ApprovalPolicyChange {
+  return { policy: undefined, remove: false };
+}
+
+export const ApprovalPolicyChange: MessageFns<ApprovalPolicyChange> = {
+  encode(message: ApprovalPolicyChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      ApprovalPolicyParams.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    if (message.remove !== false) {
+      writer.uint32(16).bool(message.remove);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApprovalPolicyChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApprovalPolicyChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = ApprovalPolicyParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.remove = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApprovalPolicyChange {
+    return {
+      policy: isSet(object.policy) ? ApprovalPolicyParams.fromJSON(object.policy) : undefined,
+      remove: isSet(object.remove) ? globalThis.Boolean(object.remove) : false,
+    };
+  },
+
+  toJSON(message: ApprovalPolicyChange): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = ApprovalPolicyParams.toJSON(message.policy);
+    }
+    if (message.remove !== false) {
+      obj.remove = message.remove;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApprovalPolicyChange>, I>>(base?: I): ApprovalPolicyChange {
+    return ApprovalPolicyChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApprovalPolicyChange>, I>>(object: I): ApprovalPolicyChange {
+    const message = createBaseApprovalPolicyChange();
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? ApprovalPolicyParams.fromPartial(object.policy)
+      : undefined;
+    message.remove = object.remove ?? false;
     return message;
   },
 };

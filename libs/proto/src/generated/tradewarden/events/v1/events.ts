@@ -30,6 +30,9 @@ import { OperationTemplate } from "../../intake/v1/intake";
  *                                                                  ApprovalExpired
  *   tradewarden.approval.delegation-events.v1   key delegator      ApprovalDelegationChanged
  *   tradewarden.gateway.execution-commands.v1   key server_id      ExecutionRequested
+ *   tradewarden.platform.change-commands.v1     key server_id      ExecutionRequested of grant.* and approval_policy.*
+ *                                                                  operations: server_id tradewarden-identity or
+ *                                                                  tradewarden-approval, the service that applies them
  *   tradewarden.gateway.execution-results.v1    key operation_id   ItemExecuted, CredentialsClaimed
  *   tradewarden.identity.access-events.v1       key subject        AccessDenied
  *   tradewarden.gateway.registry-events.v1      key server_id      ServerRegistryChanged
