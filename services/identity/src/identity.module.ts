@@ -3,6 +3,7 @@ import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { AuthorizationService } from './authorization/authorization.service';
+import { GrantListingService } from './authorization/grant-listing.service';
 import { PolicyStore } from './authorization/policy-store.service';
 import type { IdentityConfig } from './config';
 import { IdentityController } from './grpc/identity.controller';
@@ -34,7 +35,7 @@ export class IdentityModule {
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapIdentityError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
       ],
       controllers: [IdentityController],
-      providers: [PolicyStore, AuthorizationService, RegistryEventsHandler, OutboxAccessDeniedRecorder],
+      providers: [PolicyStore, AuthorizationService, GrantListingService, RegistryEventsHandler, OutboxAccessDeniedRecorder],
     };
   }
 }

@@ -4,9 +4,10 @@ import type { DataSource } from 'typeorm';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { callerOf } from '@tradewarden/grpc';
-import { approvalV1 } from '@tradewarden/proto';
+import { approvalV1, commonV1 } from '@tradewarden/proto';
 import { ApprovalError } from '../approval-errors';
 import { DelegationService } from '../delegation/delegation.service';
+import { ApprovalPolicyRow } from '../policy/approval-policy.entity';
 import { ApprovalDecisionService } from '../requests/approval-decision.service';
 import { ApprovalRequestRow } from '../requests/approval-request.entity';
 import { PendingRequestsService } from '../requests/pending-requests.service';
@@ -75,6 +76,30 @@ export class ApprovalController implements approvalV1.ApprovalServiceController 
 
   async listDelegations(_request: approvalV1.ListDelegationsRequest, metadata?: Metadata): Promise<approvalV1.ListDelegationsResponse> {
     return { delegations: await this.delegations.list(callerOf(metadata).actor) };
+  }
+
+  async listPolicies(_request: approvalV1.ListPoliciesRequest, metadata?: Metadata): Promise<approvalV1.ListPoliciesResponse> {
+    const { actor } = callerOf(metadata);
+    // Intake reads them to plan approval_policy.* operations; people need the view permission on those.
+    if (actor.kind !== commonV1.ActorKind.ACTOR_KIND_SERVICE || !actor.roles.includes('tradewarden-service')) {
+      await this.authorization.require(actor, { action: 'view', operationType: 'approval_policy.set' });
+    }
+    const rows = await this.dataSource.getRepository(ApprovalPolicyRow).find({ order: { priority: 'ASC', name: 'ASC' } });
+    return {
+      policies: rows.map((row) => ({
+        name: row.name,
+        operationTypePattern: row.operationTypePattern,
+        mode: row.mode,
+        requiredApprovals: row.requiredApprovals,
+        ...(row.maxTotalPerCurrency !== null ? { maxTotalPerCurrency: row.maxTotalPerCurrency } : {}),
+        priority: row.priority,
+        serverPattern: row.serverPattern,
+        groupMasks: row.groupMasks,
+        ...(row.maxAccounts !== null ? { maxAccounts: row.maxAccounts } : {}),
+        approverRoles: row.approverRoles,
+        ...(row.ttlSeconds !== null ? { ttlSeconds: row.ttlSeconds } : {}),
+      })),
+    };
   }
 
   private async viewable(actor: Parameters<AuthorizationClient['require']>[0], operationId: string): Promise<ApprovalRequestRow> {

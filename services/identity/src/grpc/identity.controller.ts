@@ -4,6 +4,7 @@ import { Controller } from '@nestjs/common';
 import { callerOf, rpcError, ServiceRoleOnly } from '@tradewarden/grpc';
 import { identityV1 } from '@tradewarden/proto';
 import { AuthorizationService } from '../authorization/authorization.service';
+import { GrantListingService } from '../authorization/grant-listing.service';
 
 type Money = { amount: string; currency: string };
 
@@ -17,7 +18,10 @@ const money = (value: Money | null | undefined): Money | undefined => {
 @Controller()
 @identityV1.IdentityServiceControllerMethods()
 export class IdentityController implements identityV1.IdentityServiceController {
-  constructor(private readonly authorization: AuthorizationService) {}
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly grants: GrantListingService,
+  ) {}
 
   @ServiceRoleOnly()
   async authorize(request: identityV1.AuthorizeRequest, metadata?: Metadata): Promise<identityV1.AuthorizeResponse> {
@@ -57,6 +61,11 @@ export class IdentityController implements identityV1.IdentityServiceController 
       },
       { service: caller.actor.clientId, method: 'AuthorizeBatch' },
     );
+  }
+
+  @ServiceRoleOnly()
+  async listGrants(request: identityV1.ListGrantsRequest): Promise<identityV1.ListGrantsResponse> {
+    return this.grants.list(request.role ?? '');
   }
 
   async whoAmI(_request: identityV1.WhoAmIRequest, metadata?: Metadata): Promise<identityV1.WhoAmIResponse> {

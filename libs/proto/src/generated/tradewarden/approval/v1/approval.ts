@@ -11,6 +11,7 @@ import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { wrappers } from "protobufjs";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { ApprovalPolicyParams } from "../../common/v1/catalogue";
 import { Money } from "../../common/v1/common";
 import { ItemPlan } from "../../common/v1/operation";
 
@@ -207,6 +208,14 @@ export interface ListDelegationsRequest {
 
 export interface ListDelegationsResponse {
   delegations: Delegation[];
+}
+
+export interface ListPoliciesRequest {
+}
+
+export interface ListPoliciesResponse {
+  /** By priority (the order they are considered in). */
+  policies: ApprovalPolicyParams[];
 }
 
 wrappers[".google.protobuf.Timestamp"] = {
@@ -2317,6 +2326,129 @@ export const ListDelegationsResponse: MessageFns<ListDelegationsResponse> = {
   },
 };
 
+function createBaseListPoliciesRequest(): ListPoliciesRequest {
+  return {};
+}
+
+export const ListPoliciesRequest: MessageFns<ListPoliciesRequest> = {
+  encode(_: ListPoliciesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPoliciesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPoliciesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListPoliciesRequest {
+    return {};
+  },
+
+  toJSON(_: ListPoliciesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPoliciesRequest>, I>>(base?: I): ListPoliciesRequest {
+    return ListPoliciesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPoliciesRequest>, I>>(_: I): ListPoliciesRequest {
+    const message = createBaseListPoliciesRequest();
+    return message;
+  },
+};
+
+function createBaseListPoliciesResponse(): ListPoliciesResponse {
+  return { policies: [] };
+}
+
+export const ListPoliciesResponse: MessageFns<ListPoliciesResponse> = {
+  encode(message: ListPoliciesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.policies) {
+      ApprovalPolicyParams.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPoliciesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPoliciesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policies.push(ApprovalPolicyParams.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPoliciesResponse {
+    return {
+      policies: globalThis.Array.isArray(object?.policies)
+        ? object.policies.map((e: any) => ApprovalPolicyParams.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListPoliciesResponse): unknown {
+    const obj: any = {};
+    if (message.policies?.length) {
+      obj.policies = message.policies.map((e) => ApprovalPolicyParams.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPoliciesResponse>, I>>(base?: I): ListPoliciesResponse {
+    return ListPoliciesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPoliciesResponse>, I>>(object: I): ListPoliciesResponse {
+    const message = createBaseListPoliciesResponse();
+    message.policies = object.policies?.map((e) => ApprovalPolicyParams.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Approval requests and decisions for submitted operations. */
 
 export interface ApprovalServiceClient {
@@ -2361,6 +2493,13 @@ export interface ApprovalServiceClient {
   /** Delegations in force that the caller gave or received. */
 
   listDelegations(request: ListDelegationsRequest, metadata?: Metadata): Observable<ListDelegationsResponse>;
+
+  /**
+   * The approval policies in force (service accounts, and users with view on approval_policy.*). Policies are changed
+   * only through approval_policy.set / approval_policy.delete operations.
+   */
+
+  listPolicies(request: ListPoliciesRequest, metadata?: Metadata): Observable<ListPoliciesResponse>;
 }
 
 /** Approval requests and decisions for submitted operations. */
@@ -2431,6 +2570,16 @@ export interface ApprovalServiceController {
     request: ListDelegationsRequest,
     metadata?: Metadata,
   ): Promise<ListDelegationsResponse> | Observable<ListDelegationsResponse> | ListDelegationsResponse;
+
+  /**
+   * The approval policies in force (service accounts, and users with view on approval_policy.*). Policies are changed
+   * only through approval_policy.set / approval_policy.delete operations.
+   */
+
+  listPolicies(
+    request: ListPoliciesRequest,
+    metadata?: Metadata,
+  ): Promise<ListPoliciesResponse> | Observable<ListPoliciesResponse> | ListPoliciesResponse;
 }
 
 export function ApprovalServiceControllerMethods() {
@@ -2444,6 +2593,7 @@ export function ApprovalServiceControllerMethods() {
       "delegateApprovals",
       "revokeDelegation",
       "listDelegations",
+      "listPolicies",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
@@ -2565,6 +2715,20 @@ export const ApprovalServiceService = {
       Buffer.from(ListDelegationsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListDelegationsResponse => ListDelegationsResponse.decode(value),
   },
+  /**
+   * The approval policies in force (service accounts, and users with view on approval_policy.*). Policies are changed
+   * only through approval_policy.set / approval_policy.delete operations.
+   */
+  listPolicies: {
+    path: "/tradewarden.approval.v1.ApprovalService/ListPolicies" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPoliciesRequest): Buffer => Buffer.from(ListPoliciesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPoliciesRequest => ListPoliciesRequest.decode(value),
+    responseSerialize: (value: ListPoliciesResponse): Buffer =>
+      Buffer.from(ListPoliciesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPoliciesResponse => ListPoliciesResponse.decode(value),
+  },
 } as const;
 
 export interface ApprovalServiceServer extends UntypedServiceImplementation {
@@ -2595,6 +2759,11 @@ export interface ApprovalServiceServer extends UntypedServiceImplementation {
   revokeDelegation: handleUnaryCall<RevokeDelegationRequest, RevokeDelegationResponse>;
   /** Delegations in force that the caller gave or received. */
   listDelegations: handleUnaryCall<ListDelegationsRequest, ListDelegationsResponse>;
+  /**
+   * The approval policies in force (service accounts, and users with view on approval_policy.*). Policies are changed
+   * only through approval_policy.set / approval_policy.delete operations.
+   */
+  listPolicies: handleUnaryCall<ListPoliciesRequest, ListPoliciesResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

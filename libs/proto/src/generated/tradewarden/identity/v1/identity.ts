@@ -9,6 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { handleUnaryCall, Metadata, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
+import { GrantParams } from "../../common/v1/catalogue";
 import { Actor, Money } from "../../common/v1/common";
 
 export interface AuthorizeRequest {
@@ -130,6 +131,20 @@ export interface WhoAmIResponse {
   permissions: string[];
   /** Every grant of the actor in full, e.g. "submit:balance.* groups real*,demo* limits USD 5000.00/item". */
   scopedPermissions: string[];
+}
+
+export interface ListGrantsRequest {
+  /** Only this role's grants when set. */
+  role: string;
+}
+
+export interface ListGrantsResponse {
+  grants: GrantRecord[];
+}
+
+export interface GrantRecord {
+  grantId: string;
+  grant: GrantParams | undefined;
 }
 
 function createBaseAuthorizeRequest(): AuthorizeRequest {
@@ -1171,6 +1186,233 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
   },
 };
 
+function createBaseListGrantsRequest(): ListGrantsRequest {
+  return { role: "" };
+}
+
+export const ListGrantsRequest: MessageFns<ListGrantsRequest> = {
+  encode(message: ListGrantsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== "") {
+      writer.uint32(10).string(message.role);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListGrantsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListGrantsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListGrantsRequest {
+    return { role: isSet(object.role) ? globalThis.String(object.role) : "" };
+  },
+
+  toJSON(message: ListGrantsRequest): unknown {
+    const obj: any = {};
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListGrantsRequest>, I>>(base?: I): ListGrantsRequest {
+    return ListGrantsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListGrantsRequest>, I>>(object: I): ListGrantsRequest {
+    const message = createBaseListGrantsRequest();
+    message.role = object.role ?? "";
+    return message;
+  },
+};
+
+function createBaseListGrantsResponse(): ListGrantsResponse {
+  return { grants: [] };
+}
+
+export const ListGrantsResponse: MessageFns<ListGrantsResponse> = {
+  encode(message: ListGrantsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.grants) {
+      GrantRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListGrantsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListGrantsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.grants.push(GrantRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListGrantsResponse {
+    return {
+      grants: globalThis.Array.isArray(object?.grants) ? object.grants.map((e: any) => GrantRecord.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListGrantsResponse): unknown {
+    const obj: any = {};
+    if (message.grants?.length) {
+      obj.grants = message.grants.map((e) => GrantRecord.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListGrantsResponse>, I>>(base?: I): ListGrantsResponse {
+    return ListGrantsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListGrantsResponse>, I>>(object: I): ListGrantsResponse {
+    const message = createBaseListGrantsResponse();
+    message.grants = object.grants?.map((e) => GrantRecord.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGrantRecord(): GrantRecord {
+  return { grantId: "", grant: undefined };
+}
+
+export const GrantRecord: MessageFns<GrantRecord> = {
+  encode(message: GrantRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.grantId !== "") {
+      writer.uint32(10).string(message.grantId);
+    }
+    if (message.grant !== undefined) {
+      GrantParams.encode(message.grant, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrantRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrantRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.grantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.grant = GrantParams.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrantRecord {
+    return {
+      grantId: isSet(object.grantId)
+        ? globalThis.String(object.grantId)
+        : isSet(object.grant_id)
+        ? globalThis.String(object.grant_id)
+        : "",
+      grant: isSet(object.grant) ? GrantParams.fromJSON(object.grant) : undefined,
+    };
+  },
+
+  toJSON(message: GrantRecord): unknown {
+    const obj: any = {};
+    if (message.grantId !== "") {
+      obj.grantId = message.grantId;
+    }
+    if (message.grant !== undefined) {
+      obj.grant = GrantParams.toJSON(message.grant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GrantRecord>, I>>(base?: I): GrantRecord {
+    return GrantRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GrantRecord>, I>>(object: I): GrantRecord {
+    const message = createBaseGrantRecord();
+    message.grantId = object.grantId ?? "";
+    message.grant = (object.grant !== undefined && object.grant !== null)
+      ? GrantParams.fromPartial(object.grant)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * The one authorization choke point: every service asks here before acting for a caller.
  *
@@ -1196,6 +1438,13 @@ export interface IdentityServiceClient {
   /** Who the bearer of the call's token is, as Tradewarden sees them. */
 
   whoAmI(request: WhoAmIRequest, metadata?: Metadata): Observable<WhoAmIResponse>;
+
+  /**
+   * The grants in force, with their scopes and limits (service accounts, and users with view on grant.*). Grants are
+   * changed only through grant.set / grant.revoke operations.
+   */
+
+  listGrants(request: ListGrantsRequest, metadata?: Metadata): Observable<ListGrantsResponse>;
 }
 
 /**
@@ -1232,11 +1481,21 @@ export interface IdentityServiceController {
     request: WhoAmIRequest,
     metadata?: Metadata,
   ): Promise<WhoAmIResponse> | Observable<WhoAmIResponse> | WhoAmIResponse;
+
+  /**
+   * The grants in force, with their scopes and limits (service accounts, and users with view on grant.*). Grants are
+   * changed only through grant.set / grant.revoke operations.
+   */
+
+  listGrants(
+    request: ListGrantsRequest,
+    metadata?: Metadata,
+  ): Promise<ListGrantsResponse> | Observable<ListGrantsResponse> | ListGrantsResponse;
 }
 
 export function IdentityServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["authorize", "authorizeBatch", "whoAmI"];
+    const grpcMethods: string[] = ["authorize", "authorizeBatch", "whoAmI", "listGrants"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("IdentityService", method)(constructor.prototype[method], method, descriptor);
@@ -1299,6 +1558,19 @@ export const IdentityServiceService = {
     responseSerialize: (value: WhoAmIResponse): Buffer => Buffer.from(WhoAmIResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WhoAmIResponse => WhoAmIResponse.decode(value),
   },
+  /**
+   * The grants in force, with their scopes and limits (service accounts, and users with view on grant.*). Grants are
+   * changed only through grant.set / grant.revoke operations.
+   */
+  listGrants: {
+    path: "/tradewarden.identity.v1.IdentityService/ListGrants" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListGrantsRequest): Buffer => Buffer.from(ListGrantsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListGrantsRequest => ListGrantsRequest.decode(value),
+    responseSerialize: (value: ListGrantsResponse): Buffer => Buffer.from(ListGrantsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListGrantsResponse => ListGrantsResponse.decode(value),
+  },
 } as const;
 
 export interface IdentityServiceServer extends UntypedServiceImplementation {
@@ -1311,6 +1583,11 @@ export interface IdentityServiceServer extends UntypedServiceImplementation {
   authorizeBatch: handleUnaryCall<AuthorizeBatchRequest, AuthorizeBatchResponse>;
   /** Who the bearer of the call's token is, as Tradewarden sees them. */
   whoAmI: handleUnaryCall<WhoAmIRequest, WhoAmIResponse>;
+  /**
+   * The grants in force, with their scopes and limits (service accounts, and users with view on grant.*). Grants are
+   * changed only through grant.set / grant.revoke operations.
+   */
+  listGrants: handleUnaryCall<ListGrantsRequest, ListGrantsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
