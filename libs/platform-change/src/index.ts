@@ -4,3 +4,4 @@
 export * from './platform-targets';
 export * from './grant-state';
 export * from './policy-state';
+export * from './change-decision';
