@@ -119,6 +119,7 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
       SERVICE_CLIENT_SECRET: account.clientSecret,
       IDENTITY_GRPC_ADDRESS: addresses.identity,
       GATEWAY_GRPC_ADDRESS: addresses.gateway,
+      APPROVAL_GRPC_ADDRESS: addresses.approval,
       ...extra,
     };
   };

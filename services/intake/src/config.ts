@@ -4,6 +4,8 @@ import { hostPort, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccou
 const intakeEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
   IDENTITY_GRPC_ADDRESS: hostPort,
   GATEWAY_GRPC_ADDRESS: hostPort,
+  // Read for grant.* and approval_policy.* operations (the policies in force).
+  APPROVAL_GRPC_ADDRESS: hostPort,
   // Highest leverage (1:n) an account may be given; MetaQuotes documents 1-500, brokers may allow up to 1000.
   INTAKE_MAX_LEVERAGE: z.coerce.number().int().min(1).max(1000).default(500),
   // A swap rate changing by more than this fraction is flagged to the approver (0.5 = 50 %).
@@ -18,6 +20,7 @@ function toIntakeConfig(env: z.infer<typeof intakeEnv>) {
     serviceAccount: toServiceAccountConfig(env),
     identityAddress: env.IDENTITY_GRPC_ADDRESS,
     gatewayAddress: env.GATEWAY_GRPC_ADDRESS,
+    approvalAddress: env.APPROVAL_GRPC_ADDRESS,
     catalogue: { maxLeverage: env.INTAKE_MAX_LEVERAGE, swapDeviationWarning: env.INTAKE_SWAP_DEVIATION_WARNING },
   };
 }

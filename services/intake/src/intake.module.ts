@@ -17,6 +17,7 @@ import { TemplateService } from './templates/template.service';
 import { LiveStateClient } from './submission/live-state.client';
 import { OPERATION_PLANNER, SubmissionService } from './submission/submission.service';
 import { RevertService } from './submission/revert.service';
+import { PlatformStateClient } from './submission/platform-state.client';
 import { OperationScheduler } from './execution/operation-scheduler';
 import { INTAKE_ENTITIES, INTAKE_MIGRATIONS } from './intake-schema';
 
@@ -37,7 +38,7 @@ export class IntakeModule {
           service: 'intake',
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
-          produces: [Topics.operationEvents, Topics.executionCommands, Topics.accessEvents, Topics.templateEvents],
+          produces: [Topics.operationEvents, Topics.executionCommands, Topics.platformChangeCommands, Topics.accessEvents, Topics.templateEvents],
           consumers: [
             { name: 'approval-decisions', topics: [Topics.approvalDecisions], handler: ApprovalDecisionHandler },
             { name: 'execution-results', topics: [Topics.executionResults], handler: ExecutionResultHandler },
@@ -60,7 +61,15 @@ export class IntakeModule {
         OperationScheduler,
         { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
         { provide: LiveStateClient, useFactory: () => new LiveStateClient(config.gatewayAddress, config.keycloak, config.serviceAccount) },
-        { provide: OPERATION_PLANNER, useFactory: (liveState: LiveStateClient) => new OperationPlanner(liveState, config.catalogue), inject: [LiveStateClient] },
+        {
+          provide: PlatformStateClient,
+          useFactory: () => new PlatformStateClient({ identity: config.identityAddress, approval: config.approvalAddress }, config.keycloak, config.serviceAccount),
+        },
+        {
+          provide: OPERATION_PLANNER,
+          useFactory: (liveState: LiveStateClient, platformState: PlatformStateClient) => new OperationPlanner(liveState, config.catalogue, platformState),
+          inject: [LiveStateClient, PlatformStateClient],
+        },
       ],
     };
   }

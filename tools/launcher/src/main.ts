@@ -182,6 +182,7 @@ async function main(config: LauncherConfig): Promise<void> {
       SERVICE_CLIENT_SECRET: demoRealm.clientSecret(clientId),
       IDENTITY_GRPC_ADDRESS: addresses.identity,
       GATEWAY_GRPC_ADDRESS: addresses.gateway,
+      APPROVAL_GRPC_ADDRESS: addresses.approval,
       LOG_LEVEL: config.LOG_LEVEL,
       ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     };

@@ -1,6 +1,10 @@
 import type { operationV1 } from '@tradewarden/proto';
 import type { OperationType } from './operation-type';
 import { accountChangeGroup } from './types/account-change-group';
+import { approvalPolicyDelete } from './types/approval-policy-delete';
+import { approvalPolicySet } from './types/approval-policy-set';
+import { grantRevoke } from './types/grant-revoke';
+import { grantSet } from './types/grant-set';
 import { accountCreate } from './types/account-create';
 import { accountResetPassword } from './types/account-reset-password';
 import { accountSetLeverage } from './types/account-set-leverage';
@@ -47,6 +51,10 @@ export const CATALOGUE: ReadonlyMap<string, AnyOperationType> = new Map(
     positionModifyStops,
     positionCorrectPrice,
     orderModifyStops,
+    grantSet,
+    grantRevoke,
+    approvalPolicySet,
+    approvalPolicyDelete,
   ].map((type: AnyOperationType) => [type.name, type]),
 );
 

@@ -1,5 +1,6 @@
-import type { gatewayV1 } from '@tradewarden/proto';
+import type { catalogueV1, gatewayV1, identityV1 } from '@tradewarden/proto';
 import type { LiveStateClient } from '../submission/live-state.client';
+import type { PlatformStateClient } from '../submission/platform-state.client';
 import type { LiveTarget, LiveView } from './operation-type';
 
 /**
@@ -7,7 +8,13 @@ import type { LiveTarget, LiveView } from './operation-type';
  * free margin only for the accounts whose rules use it), each group and symbol once, positions and orders per account
  * (and then the symbols they trade, for their digits).
  */
-export async function readLiveView(client: LiveStateClient, serverId: string, platform: 'mt5' | 'mt4', targets: readonly LiveTarget[]): Promise<LiveView> {
+export async function readLiveView(
+  client: LiveStateClient,
+  serverId: string,
+  platform: 'mt5' | 'mt4',
+  targets: readonly LiveTarget[],
+  platformState?: PlatformStateClient,
+): Promise<LiveView> {
   const logins = new Set<string>();
   const groups = new Set<string>();
   const symbolNames = new Set<string>();
@@ -15,6 +22,8 @@ export async function readLiveView(client: LiveStateClient, serverId: string, pl
   const positionLogins = new Set<string>();
   const orderLogins = new Set<string>();
   let allSymbols = false;
+  let grants: identityV1.GrantRecord[] = [];
+  let policies: catalogueV1.ApprovalPolicyParams[] = [];
   for (const target of targets) {
     switch (target.kind) {
       case 'account':
@@ -41,8 +50,14 @@ export async function readLiveView(client: LiveStateClient, serverId: string, pl
         orderLogins.add(target.login);
         logins.add(target.login);
         break;
+      case 'grants':
+      case 'policies':
+        break;
     }
   }
+  // Tradewarden's own configuration, once per request whatever the number of items.
+  if (platformState && targets.some((target) => target.kind === 'grants')) grants = await platformState.grants();
+  if (platformState && targets.some((target) => target.kind === 'policies')) policies = await platformState.policies();
   const plainLogins = [...logins].filter((login) => !marginLogins.has(login));
   const accounts = new Map<string, gatewayV1.Account>([
     ...(plainLogins.length > 0 ? await client.accounts(serverId, plainLogins, false) : []),
@@ -84,5 +99,7 @@ export async function readLiveView(client: LiveStateClient, serverId: string, pl
     allSymbols: () => everySymbol,
     position: (login, position) => positions.get(`${login}/${position}`),
     order: (login, order) => orders.get(`${login}/${order}`),
+    grants: () => grants,
+    policies: () => policies,
   };
 }

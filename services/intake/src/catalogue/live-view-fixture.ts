@@ -58,5 +58,7 @@ export function liveView(overrides: { platform?: 'mt5' | 'mt4'; marginRead?: boo
     allSymbols: () => symbols,
     position: (login, ticket) => positions.find((position) => position.login === login && position.position === ticket),
     order: (login, ticket) => orders.find((order) => order.login === login && order.order === ticket),
+    grants: () => [],
+    policies: () => [],
   };
 }

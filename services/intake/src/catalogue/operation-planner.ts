@@ -1,6 +1,7 @@
 import { DecimalAmount } from '@tradewarden/money';
 import type { commonV1, operationV1 } from '@tradewarden/proto';
 import type { LiveStateClient } from '../submission/live-state.client';
+import type { PlatformStateClient } from '../submission/platform-state.client';
 import { CATALOGUE, paramsCaseOf } from './catalogue';
 import { CURRENCY_DIGITS } from './field-rules';
 import { readLiveView } from './live-reads';
@@ -55,6 +56,7 @@ export class OperationPlanner {
   constructor(
     private readonly liveState: LiveStateClient,
     private readonly settings: CatalogueSettings,
+    private readonly platformState?: PlatformStateClient,
   ) {}
 
   /** The catalogue entry of a type, or the error naming the known ones. */
@@ -86,20 +88,23 @@ export class OperationPlanner {
     const items: ItemOutcome[] = request.items.map((spec, index) => ({ rowNumber: firstRow + index, spec, errors: [...itemErrors[index]!], warnings: [] }));
     if (!type || requestErrors.length > 0) return { requestErrors, items, totals: totalsOf(items) };
 
-    const servers = await this.liveState.servers();
+    // Changes of Tradewarden's own configuration name the service that applies them instead of an MT server.
+    const servers = type.platformTarget ? new Map([[type.platformTarget, { enabled: true, platform: 'mt5' as const }]]) : await this.liveState.servers();
     const byServer = new Map<string, ItemOutcome[]>();
     for (const item of items) {
       if (item.errors.length > 0) continue;
       const at = `items[${item.rowNumber - 1}]`;
       const server = servers.get(item.spec.serverId);
-      if (!server) item.errors.push({ field: `${at}.server_id`, code: 'UNKNOWN_SERVER', message: `no MT server "${item.spec.serverId}" is registered` });
+      if (type.platformTarget && !server) {
+        item.errors.push({ field: `${at}.server_id`, code: 'WRONG_TARGET', message: `${type.name} items are applied by "${type.platformTarget}"; give that as server_id` });
+      } else if (!server) item.errors.push({ field: `${at}.server_id`, code: 'UNKNOWN_SERVER', message: `no MT server "${item.spec.serverId}" is registered` });
       else if (!server.enabled) item.errors.push({ field: `${at}.server_id`, code: 'SERVER_DISABLED', message: `MT server "${item.spec.serverId}" is out of service` });
       else byServer.set(item.spec.serverId, [...(byServer.get(item.spec.serverId) ?? []), item]);
     }
     for (const [serverId, serverItems] of byServer) {
       const params = serverItems.map((item) => type.params(item.spec) as unknown);
       const targets: LiveTarget[] = params.flatMap((itemParams) => type.targets(itemParams));
-      const live = await readLiveView(this.liveState, serverId, servers.get(serverId)!.platform, targets);
+      const live = await readLiveView(this.liveState, serverId, servers.get(serverId)!.platform, targets, this.platformState);
       serverItems.forEach((item, position) => {
         const at = `items[${item.rowNumber - 1}].${paramsFieldOf(type.name)}`;
         const outcome = type.plan(params[position], live, at, this.settings);

@@ -1,6 +1,7 @@
-import type { commonV1, gatewayV1, operationV1 } from '@tradewarden/proto';
+import type { PlatformTarget } from '@tradewarden/platform-change';
+import type { catalogueV1, commonV1, gatewayV1, identityV1, operationV1 } from '@tradewarden/proto';
 
-export type Family = 'balance' | 'accounts' | 'groups' | 'symbols' | 'trade-records';
+export type Family = 'balance' | 'accounts' | 'groups' | 'symbols' | 'trade-records' | 'platform';
 
 /** A problem with one field of one item (ItemIssue); `field` is the path in the request. */
 export interface Issue {
@@ -24,7 +25,11 @@ export type LiveTarget =
   /** An account's open positions; the symbols they trade are read with them. */
   | { kind: 'positions'; login: string }
   /** An account's open orders; the symbols they trade are read with them. */
-  | { kind: 'orders'; login: string };
+  | { kind: 'orders'; login: string }
+  /** Tradewarden's grants (identity), for grant.* operations. */
+  | { kind: 'grants' }
+  /** Tradewarden's approval policies, for approval_policy.* operations. */
+  | { kind: 'policies' };
 
 /** The live state of one server, as read for the items of an operation. */
 export interface LiveView {
@@ -37,6 +42,10 @@ export interface LiveView {
   allSymbols(): readonly gatewayV1.Symbol[];
   position(login: string, position: string): gatewayV1.Position | undefined;
   order(login: string, order: string): gatewayV1.Order | undefined;
+  /** The grants in force (read for 'grants' targets; empty otherwise). */
+  grants(): readonly identityV1.GrantRecord[];
+  /** The approval policies in force (read for 'policies' targets; empty otherwise). */
+  policies(): readonly catalogueV1.ApprovalPolicyParams[];
 }
 
 /** Limits the catalogue applies that a broker sets (INTAKE_* configuration). */
@@ -79,6 +88,11 @@ export interface OperationType<P> {
   targets(params: P): LiveTarget[];
   plan(params: P, live: LiveView, at: string, settings: CatalogueSettings): PlanOutcome;
   moneyMoved?(params: P): MoneyMoved | undefined;
+  /**
+   * Set for changes of Tradewarden's own configuration: the service that applies them, which the items name as their
+   * server_id (there is no MT server to read or write).
+   */
+  readonly platformTarget?: PlatformTarget;
 }
 
 /** The snake_case params field of a type ("account.set_leverage" -> "account_set_leverage"). */

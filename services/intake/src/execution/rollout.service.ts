@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { buildEnvelope, OutboxWriter, Topics } from '@tradewarden/messaging';
+import { isPlatformTarget } from '@tradewarden/platform-change';
 import { operationV1, type commonV1 } from '@tradewarden/proto';
 import { canTransition, executionOutcome } from '../domain/operation-status';
 import { originalStatusAfterRevert } from '../domain/revert';
@@ -112,7 +113,8 @@ export class RolloutService {
       for (const [serverId, items] of byServer) {
         await this.outbox.add(
           manager,
-          Topics.executionCommands,
+          // Changes of Tradewarden's own configuration go to the service that applies them, not to the gateway.
+          isPlatformTarget(serverId) ? Topics.platformChangeCommands : Topics.executionCommands,
           serverId,
           buildEnvelope(
             {
