@@ -5,3 +5,4 @@ export * from './platform-targets';
 export * from './grant-state';
 export * from './policy-state';
 export * from './change-decision';
+export * from './item-executed';

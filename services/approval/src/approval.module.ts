@@ -9,6 +9,7 @@ import { APPROVAL_SETTINGS } from './approval-settings';
 import { ApprovalAuthorityService } from './delegation/approval-authority';
 import { DelegationService } from './delegation/delegation.service';
 import { ApprovalController } from './grpc/approval.controller';
+import { PolicyChangesHandler } from './policy-changes/policy-changes.handler';
 import { ExpirySweeper } from './requests/expiry-sweeper';
 import { PendingRequestsService } from './requests/pending-requests.service';
 import { ApprovalDecisionService } from './requests/approval-decision.service';
@@ -33,8 +34,12 @@ export class ApprovalModule {
           service: 'approval',
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
-          produces: [Topics.approvalDecisions, Topics.accessEvents, Topics.delegationEvents],
-          consumers: [{ name: 'submissions', topics: [Topics.operationEvents], handler: OperationEventsHandler }],
+          produces: [Topics.approvalDecisions, Topics.accessEvents, Topics.delegationEvents, Topics.executionResults],
+          consumers: [
+            { name: 'submissions', topics: [Topics.operationEvents], handler: OperationEventsHandler },
+            // Approved approval_policy.set / approval_policy.delete items (identity consumes the same topic in its own group).
+            { name: 'policy-changes', topics: [Topics.platformChangeCommands], handler: PolicyChangesHandler },
+          ],
         }),
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapApprovalError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
       ],
@@ -43,6 +48,7 @@ export class ApprovalModule {
         OperationSubmittedHandler,
         OperationCancelledHandler,
         OperationEventsHandler,
+        PolicyChangesHandler,
         ApprovalDecisionService,
         ApprovalAuthorityService,
         PendingRequestsService,

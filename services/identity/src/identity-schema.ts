@@ -8,6 +8,7 @@ import { GrantRevertsAndOrders1764203100000 } from './migrations/1764203100000-g
 import { AddGrantScopesAndLimits1764300000000 } from './migrations/1764300000000-add-grant-scopes-and-limits';
 import { CreateServerTags1764300100000 } from './migrations/1764300100000-create-server-tags';
 import { ScopeDemoGrants1764300200000 } from './migrations/1764300200000-scope-demo-grants';
+import { GrantPlatformChanges1764300300000 } from './migrations/1764300300000-grant-platform-changes';
 import { ServerTagsRow } from './registry/server-tags.entity';
 
 /** The identity service's tables: its entities, and the migrations that create them (in order). */
@@ -21,4 +22,5 @@ export const IDENTITY_MIGRATIONS = [
   AddGrantScopesAndLimits1764300000000,
   CreateServerTags1764300100000,
   ScopeDemoGrants1764300200000,
+  GrantPlatformChanges1764300300000,
 ];

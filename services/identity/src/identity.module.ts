@@ -6,6 +6,7 @@ import { AuthorizationService } from './authorization/authorization.service';
 import { GrantListingService } from './authorization/grant-listing.service';
 import { PolicyStore } from './authorization/policy-store.service';
 import type { IdentityConfig } from './config';
+import { GrantChangesHandler } from './grant-changes/grant-changes.handler';
 import { IdentityController } from './grpc/identity.controller';
 import { mapIdentityError } from './identity-errors';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from './identity-schema';
@@ -28,14 +29,18 @@ export class IdentityModule {
           service: 'identity',
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
-          produces: [Topics.accessEvents],
-          // Server tags for grants scoped by tag: identity's own projection of the gateway's registry.
-          consumers: [{ name: 'registry', topics: [Topics.registryEvents], handler: RegistryEventsHandler }],
+          produces: [Topics.accessEvents, Topics.executionResults],
+          consumers: [
+            // Server tags for grants scoped by tag: identity's own projection of the gateway's registry.
+            { name: 'registry', topics: [Topics.registryEvents], handler: RegistryEventsHandler },
+            // Approved grant.set / grant.revoke items (the approval service consumes the same topic in its own group).
+            { name: 'grant-changes', topics: [Topics.platformChangeCommands], handler: GrantChangesHandler },
+          ],
         }),
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapIdentityError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
       ],
       controllers: [IdentityController],
-      providers: [PolicyStore, AuthorizationService, GrantListingService, RegistryEventsHandler, OutboxAccessDeniedRecorder],
+      providers: [PolicyStore, AuthorizationService, GrantListingService, RegistryEventsHandler, GrantChangesHandler, OutboxAccessDeniedRecorder],
     };
   }
 }

@@ -29,7 +29,6 @@ export class RegistryEventsHandler implements ConsumedEventHandler {
        WHERE server_tags.changed_at <= EXCLUDED.changed_at`,
       [change.serverId, tags, envelope.occurredAt ?? new Date(), envelope.eventId],
     );
-    // Before the commit, so the refresh may still read the old row; the next refresh (at most a second later) sees it.
-    this.policies.invalidate();
+    this.policies.invalidateAfterCommit(manager);
   }
 }
