@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
+import { PeriodicTask } from '@tradewarden/periodic-task';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { APPROVAL_SETTINGS, type ApprovalSettings } from '../approval-settings';
 import { transition } from './approval-request';
@@ -17,29 +18,23 @@ const BATCH = 100;
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExpirySweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     private readonly messaging: MessagingRuntime,
-    @Inject(APPROVAL_SETTINGS) private readonly settings: ApprovalSettings,
-  ) {}
+    @Inject(APPROVAL_SETTINGS) settings: ApprovalSettings,
+  ) {
+    this.task = new PeriodicTask('expiry sweep', settings.expirySweepMs, () => this.sweep(), (message) => this.logger.error(message));
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.error(`expiry sweep failed: ${String(error)}`))
-        .finally(() => (this.running = undefined));
-    }, this.settings.expirySweepMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** Expires what is due, a batch per transaction; returns how many requests expired. */

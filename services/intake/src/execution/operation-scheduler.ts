@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
+import { PeriodicTask } from '@tradewarden/periodic-task';
 import { MessagingRuntime } from '@tradewarden/messaging';
 import { OperationRow } from '../persistence/operation.entity';
 import { RolloutService } from './rollout.service';
@@ -15,8 +16,7 @@ const BATCH = 50;
 @Injectable()
 export class OperationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OperationScheduler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly task = new PeriodicTask('scheduled start', SWEEP_MS, () => this.startDue(), (message) => this.logger.error(message));
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -25,18 +25,11 @@ export class OperationScheduler implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.startDue()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.error(`scheduled start failed: ${String(error)}`))
-        .finally(() => (this.running = undefined));
-    }, SWEEP_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** Starts what is due, a batch per transaction; returns how many operations started. */
