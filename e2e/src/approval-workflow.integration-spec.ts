@@ -4,6 +4,7 @@ import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@t
 import { approvalV1, intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
 import { eventually, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
+import { approvalPending, failure, operationReaches } from './operation-steps';
 
 const { OperationStatus } = operationV1;
 const { ApprovalState } = approvalV1;
@@ -40,34 +41,17 @@ describe('approval workflow end to end', () => {
 
   const as = (user: User) => bearerMetadata(tokens[user]);
   const usd = (amount: string): commonV1.Money => ({ amount, currency: 'USD' });
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: ServiceError) => error,
-    );
 
   const submit = async (user: User, operationType: string, items: Partial<operationV1.OperationItemSpec>[]) =>
     (await unaryCall(intake, 'submitOperation', intakeV1.SubmitOperationRequest.fromPartial({ clientRequestId: randomUUID(), operationType, items }), as(user), 60_000)).operation!;
   const withdrawal = (login: string, amount: string) => submit('agent', 'balance.withdrawal', [{ serverId: platform.serverId, balanceWithdrawal: { login, amount: usd(amount), comment: 'approvals e2e' } }]);
   const deposit = (login: string, amount: string) => submit('agent', 'balance.deposit', [{ serverId: platform.serverId, balanceDeposit: { login, amount: usd(amount), comment: 'approvals e2e' } }]);
 
-  const pendingRequest = (operationId: string) =>
-    eventually(async () => {
-      const found = (await unaryCall(approval, 'getApprovalRequest', { operationId }, as('supervisor'))).approvalRequest!;
-      if (found.state !== ApprovalState.APPROVAL_STATE_PENDING) throw new Error(`approval request is ${ApprovalState[found.state]}`);
-      return found;
-    });
+  const pendingRequest = (operationId: string) => approvalPending(approval, as('supervisor'), operationId);
   const listPending = async (user: User, operationType = '') => (await unaryCall(approval, 'listPending', approvalV1.ListPendingRequest.fromPartial({ operationType }), as(user))).approvalRequests;
   const approve = (user: User, operationId: string, planDigest: string) => unaryCall(approval, 'approve', { operationId, planDigest, comment: 'checked' }, as(user));
   const operationStatus = async (operationId: string) => (await unaryCall(intake, 'getOperation', intakeV1.GetOperationRequest.fromPartial({ operationId }), as('supervisor'))).operation!;
-  const reaches = (operationId: string, wanted: operationV1.OperationStatus) =>
-    eventually(async () => {
-      const operation = await operationStatus(operationId);
-      if (operation.status !== wanted) throw new Error(`operation is ${OperationStatus[operation.status]}, waiting for ${OperationStatus[wanted]}`);
-      return operation;
-    }, 60_000);
+  const reaches = (operationId: string, wanted: operationV1.OperationStatus) => operationReaches(intake, as('supervisor'), operationId, wanted);
 
   it('shows each approver what they may decide, with its summary and its plan page by page', async () => {
     const operation = await withdrawal('500001', '12.00');

@@ -521,6 +521,114 @@ describe('tradewarden CLI end to end', () => {
       expect((await watch(agent, rejectedId, EXIT.failed)).at(-1)!.status).toBe('OPERATION_STATUS_REJECTED');
       expect(mt5Balance(500004)).toBe(before);
     });
+
+    interface PendingJson {
+      approvalRequests: { operationId: string }[];
+      more: boolean;
+    }
+    interface DelegationJson {
+      delegationId: string;
+      delegator: string;
+      delegate: string;
+      operationTypePattern: string;
+      validUntil: string;
+      reason: string;
+      revokedAt?: string;
+    }
+    const pendingIds = async (terminal: Terminal, ...args: string[]) => (await terminal.json<PendingJson>(['approvals', 'list', ...args])).approvalRequests.map((request) => request.operationId);
+    const delegationIds = async (terminal: Terminal) => (await terminal.json<{ delegations: DelegationJson[] }>(['approvals', 'delegations'])).delegations.map((delegation) => delegation.delegationId);
+
+    it('lists an agent’s withdrawal to a supervisor (not to the agent) and shows its summary and plan; a delegation lets agent2 approve it until revoked', async () => {
+      const [agent, agent2, supervisor] = await Promise.all([loggedIn('agent'), loggedIn('agent2'), loggedIn('supervisor')]);
+      const before = mt5Balance(500002);
+      const operationId = (await agent.json<{ operation: OperationJson }>(['submit', 'balance.withdrawal', ...depositArgs(500002, '12.00')])).operation.operationId;
+      await pendingApproval(supervisor, operationId);
+
+      // What waits for the supervisor, and not for the agent who submitted it (nor for agent2, who may not approve).
+      const listed = await supervisor.json<{ approvalRequests: Record<string, unknown>[] }>(['approvals', 'list', '--type', 'balance.withdrawal', '--limit', '1000']);
+      expect(listed.approvalRequests.find((request) => request['operationId'] === operationId)).toMatchObject({
+        operationType: 'balance.withdrawal',
+        state: 'APPROVAL_STATE_PENDING',
+        policyName: 'single-approval-balance',
+        requiredApprovals: 1,
+        submittedBy: 'agent',
+        expiresAt: expect.any(String),
+        // The approval service writes the totals without trailing zeros ("12"), intake's plan with the currency's digits.
+        summary: { itemCount: 1, serverIds: ['mt5-demo-1'], accountCount: 1, totals: [{ amount: expect.stringMatching(/^12(\.00)?$/), currency: 'USD' }] },
+      });
+      const table = await supervisor.expect(['approvals', 'list', '--type', 'balance.withdrawal', '--limit', '1000'], EXIT.ok);
+      expect(lines(table.stdout)[0]).toMatch(/^operation\s+type\s+submitted by\s+items\s+servers\s+money\s+approvals\s+expires in$/);
+      expect(table.stdout).toMatch(new RegExp(`^${operationId} {2}balance\\.withdrawal {2}agent +1 .*mt5-demo-1 +12(\\.00)? USD +0 of 1 +(\\d+d \\d+h|\\d+h \\d+m|\\d+m)$`, 'm'));
+      expect(await pendingIds(agent)).not.toContain(operationId);
+      expect(await pendingIds(agent2)).not.toContain(operationId);
+      await supervisor.expect(['approvals', 'list', '--type', 'balance.*'], EXIT.usage);
+
+      // The request's summary and the plan's items, before -> after.
+      const shown = await supervisor.expect(['approvals', 'show', operationId], EXIT.ok);
+      expect(shown.stdout).toContain(`approval of ${operationId} (balance.withdrawal): PENDING\n  policy single-approval-balance; 0 of 1 approval\n  submitted by agent; request opened `);
+      expect(shown.stdout).toMatch(/^ {2}expires in (\d+d \d+h|\d+h \d+m|\d+m) \(\d{4}-\d\d-\d\dT[\d:]+Z\)$/m);
+      expect(shown.stdout).toMatch(/^ {2}plan: 1 item, 1 account on mt5-demo-1; moves 12(\.00)? USD; /m);
+      expect(shown.stdout).toMatch(/^operation PENDING_APPROVAL/m);
+      expect(shown.stdout).toMatch(/^row 1 {2}mt5-demo-1 {2}login 500002 {2}\(item [0-9a-f-]{36}\)$/m);
+      expect(shown.stdout).toContain(`    balance: ${money(before)} -> ${money(before - 1200n)}\n`);
+      const summaryOnly = await supervisor.expect(['approvals', 'show', operationId, '--items', '0'], EXIT.ok);
+      expect(summaryOnly.stdout).not.toContain('row 1');
+      expect(summaryOnly.stdout).toContain('... 1 more item (--items 1 shows them)');
+      const document = await supervisor.json<{ operationId: string; plan: { items: { rowNumber: number; before: Record<string, string>; after: Record<string, string> }[]; moreItems: number } }>([
+        'approvals',
+        'show',
+        operationId,
+      ]);
+      expect(document).toMatchObject({ operationId, submittedBy: 'agent', operation: { status: 'OPERATION_STATUS_PENDING_APPROVAL' }, plan: { moreItems: 0 } });
+      expect(document.plan.items).toEqual([expect.objectContaining({ rowNumber: 1, before: expect.objectContaining({ login: '500002', balance: money(before) }), after: expect.objectContaining({ balance: money(before - 1200n) }) })]);
+
+      // Delegation: usage errors name the flag (exit 2), the service's refusals are exit 1, lending what one lacks exit 3.
+      const until = new Date(Date.now() + 2 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const delegate = (...args: string[]) => ['approvals', 'delegate', 'agent2', '--types', 'balance.*', '--reason', 'holiday cover', ...args];
+      const badDay = await supervisor.expect(delegate('--until', '2030-02-30T18:00:00Z'), EXIT.usage);
+      expect(badDay.stderr).toContain('--until: "2030-02-30T18:00:00Z" is not an ISO 8601 time with its zone');
+      expect((await supervisor.expect(delegate('--until', '2030-01-10T18:00'), EXIT.usage)).stderr).toContain('--until: ');
+      expect((await supervisor.expect(delegate('--until', '2020-01-10T18:00:00Z'), EXIT.usage)).stderr).toContain('--until: 2020-01-10T18:00:00Z is not in the future');
+      expect((await supervisor.expect(['approvals', 'delegate', 'agent2', '--types', 'balance.*', '--until', until], EXIT.usage)).stderr).toContain('needs --reason');
+      const tooLong = await supervisor.expect(delegate('--until', new Date(Date.now() + 60 * 86_400_000).toISOString()), EXIT.failed);
+      expect(tooLong.stderr).toMatch(/^tradewarden: approvals delegate: INVALID_ARGUMENT: .*valid_until: at most 30 days/m);
+      const notHeld = await agent.expect(['approvals', 'delegate', 'agent2', '--types', 'balance.*', '--until', until, '--reason', 'holiday cover'], EXIT.notAuthenticated);
+      expect(notHeld.stderr).toContain('PERMISSION_DENIED');
+      // For people: the delegation made, and the same delegation ended.
+      const credits = await supervisor.expect(['approvals', 'delegate', 'agent2', '--types', 'balance.credit_in', '--until', until, '--reason', 'holiday cover'], EXIT.ok);
+      const made = /^delegation ([0-9a-f-]{36}): supervisor -> agent2 may approve balance\.credit_in\n {2}from \S+Z until (\S+Z)\n {2}reason: holiday cover\n$/.exec(credits.stdout);
+      expect(made?.[2]).toBe(until);
+      expect((await supervisor.expect(['approvals', 'revoke', made![1]!], EXIT.ok)).stdout).toMatch(new RegExp(`^ {2}from \\S+Z until ${until}; revoked at \\S+Z$`, 'm'));
+      const delegation = await supervisor.json<DelegationJson>(delegate('--until', until));
+      expect(delegation).toMatchObject({ delegator: 'supervisor', delegate: 'agent2', operationTypePattern: 'balance.*', reason: 'holiday cover' });
+      expect(Date.parse(delegation.validUntil)).toBe(Date.parse(until));
+      expect(await delegationIds(supervisor)).toContain(delegation.delegationId);
+      expect(await delegationIds(agent2)).toContain(delegation.delegationId);
+      const delegationTable = await agent2.expect(['approvals', 'delegations'], EXIT.ok);
+      expect(delegationTable.stdout).toMatch(new RegExp(`^${delegation.delegationId} {2}supervisor {2}agent2 +balance\\.\\* +\\S+Z {2}${until} {2}holiday cover$`, 'm'));
+
+      // agent2 now sees the withdrawal and approves it for the supervisor; it runs.
+      expect(await pendingIds(agent2, '--type', 'balance.withdrawal', '--limit', '1000')).toContain(operationId);
+      const approved = await agent2.json<{ state: string; approvers: string[] }>(['approvals', 'approve', operationId, '--yes', '--comment', 'covering for supervisor']);
+      expect(approved).toMatchObject({ state: 'APPROVAL_STATE_APPROVED', approvers: ['agent2 (for supervisor)'] });
+      expect((await watch(agent, operationId, EXIT.ok)).at(-1)!.status).toBe('OPERATION_STATUS_COMPLETED');
+      expect(mt5Balance(500002)).toBe(before - 1200n);
+      expect(await pendingIds(supervisor, '--type', 'balance.withdrawal', '--limit', '1000')).not.toContain(operationId);
+
+      // Only the delegator (or an administrator) ends it; once revoked agent2 decides nothing more.
+      expect((await agent2.expect(['approvals', 'revoke', delegation.delegationId], EXIT.notAuthenticated)).stderr).toContain('PERMISSION_DENIED');
+      await supervisor.expect(['approvals', 'revoke', '00000000-0000-4000-8000-000000000000'], EXIT.failed);
+      const revoked = await supervisor.json<DelegationJson>(['approvals', 'revoke', delegation.delegationId]);
+      expect(revoked).toMatchObject({ delegationId: delegation.delegationId, revokedAt: expect.any(String) });
+      expect(await delegationIds(supervisor)).not.toContain(delegation.delegationId);
+      expect(await delegationIds(agent2)).not.toContain(delegation.delegationId);
+      const later = (await agent.json<{ operation: OperationJson }>(['submit', 'balance.withdrawal', ...depositArgs(500002, '13.00')])).operation.operationId;
+      await pendingApproval(supervisor, later);
+      expect(await pendingIds(agent2, '--type', 'balance.withdrawal', '--limit', '1000')).not.toContain(later);
+      expect((await agent2.expect(['approvals', 'approve', later, '--yes'], EXIT.notAuthenticated)).stderr).toContain('PERMISSION_DENIED');
+      await supervisor.expect(['approvals', 'reject', later, '--reason', 'the delegation test is over', '--yes'], EXIT.ok);
+      expect(mt5Balance(500002)).toBe(before - 1200n);
+    });
   });
 
   describe('reverts', () => {

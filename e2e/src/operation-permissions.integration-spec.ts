@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { bearerMetadata, clientStreamCall, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
 import { eventually, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
+import { failure } from './operation-steps';
 
 type User = 'agent' | 'supervisor';
 
@@ -32,13 +33,6 @@ describe('operation permissions end to end', () => {
 
   const as = (user: User) => bearerMetadata(tokens[user]);
   const usd = (amount: string): commonV1.Money => ({ amount, currency: 'USD' });
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: ServiceError) => error,
-    );
   const deposit = (login: string, amount: string, serverId = platform.serverId): Partial<operationV1.OperationItemSpec> => ({ serverId, balanceDeposit: { login, amount: usd(amount), comment: 'permissions e2e' } });
   const submit = (user: User, items: Partial<operationV1.OperationItemSpec>[]) =>
     unaryCall(intake, 'submitOperation', intakeV1.SubmitOperationRequest.fromPartial({ clientRequestId: randomUUID(), operationType: 'balance.deposit', items }), as(user), 60_000);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { approvalV1, intakeV1, operationV1 } from '@tradewarden/proto';
-import { eventually, userToken } from '@tradewarden/test-harness';
+import { userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
+import { approvalPending, failure, operationReaches } from './operation-steps';
 
 const { OperationStatus, ItemStatus } = operationV1;
 type User = 'agent' | 'supervisor' | 'supervisor2';
@@ -33,13 +34,6 @@ describe('reverting operations end to end', () => {
   });
 
   const as = (user: User) => bearerMetadata(tokens[user]);
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('expected the call to fail');
-      },
-      (error: ServiceError) => error,
-    );
 
   const submit = async (user: User, operationType: string, items: Partial<operationV1.OperationItemSpec>[]) =>
     (await unaryCall(intake, 'submitOperation', intakeV1.SubmitOperationRequest.fromPartial({ clientRequestId: randomUUID(), operationType, items }), as(user), 60_000)).operation!;
@@ -49,19 +43,10 @@ describe('reverting operations end to end', () => {
 
   const get = async (operationId: string) => (await unaryCall(intake, 'getOperation', intakeV1.GetOperationRequest.fromPartial({ operationId }), as('supervisor'))).operation!;
 
-  const reaches = (operationId: string, wanted: operationV1.OperationStatus) =>
-    eventually(async () => {
-      const operation = await get(operationId);
-      if (operation.status !== wanted) throw new Error(`operation is ${OperationStatus[operation.status]}, waiting for ${OperationStatus[wanted]}`);
-      return operation;
-    }, 60_000);
+  const reaches = (operationId: string, wanted: operationV1.OperationStatus) => operationReaches(intake, as('supervisor'), operationId, wanted);
 
   async function approve(user: User, operationId: string): Promise<void> {
-    const pending = await eventually(async () => {
-      const found = (await unaryCall(approval, 'getApprovalRequest', { operationId }, as(user))).approvalRequest!;
-      if (found.state !== approvalV1.ApprovalState.APPROVAL_STATE_PENDING) throw new Error(`approval request is ${approvalV1.ApprovalState[found.state]}`);
-      return found;
-    });
+    const pending = await approvalPending(approval, as(user), operationId);
     await unaryCall(approval, 'approve', { operationId, planDigest: pending.planDigest, comment: 'checked' }, as(user));
   }
 
