@@ -31,7 +31,7 @@ export class AuditModule {
           consumers: [
             {
               name: 'trail',
-              topics: [Topics.operationEvents, Topics.approvalDecisions, Topics.executionCommands, Topics.executionResults, Topics.accessEvents, Topics.registryEvents, Topics.templateEvents, Topics.delegationEvents],
+              topics: [Topics.operationEvents, Topics.approvalDecisions, Topics.executionCommands, Topics.executionResults, Topics.accessEvents, Topics.registryEvents, Topics.templateEvents, Topics.delegationEvents, Topics.platformChangeCommands],
               handler: AuditEventHandler,
             },
           ],
