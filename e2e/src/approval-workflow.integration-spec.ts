@@ -60,8 +60,9 @@ describe('approval workflow end to end', () => {
       policyName: 'single-approval-balance',
       requiredApprovals: 1,
       submittedBy: 'agent',
-      summary: { itemCount: 1, serverIds: [platform.serverId], accountCount: 1, totals: [{ amount: '12', currency: 'USD' }], warningCount: 0 },
+      summary: { itemCount: 1, serverIds: [platform.serverId], accountCount: 1, totals: [{ amount: '12.00', currency: 'USD' }], warningCount: 0 },
     });
+    expect(request.executionOptions).toBe('');
     const expiresIn = request.expiresAt!.getTime() - Date.now();
     expect(expiresIn).toBeGreaterThan(0);
     expect(expiresIn).toBeLessThanOrEqual(TTL_SECONDS * 1000);

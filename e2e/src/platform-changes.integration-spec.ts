@@ -81,6 +81,30 @@ describe('platform changes as operations end to end', () => {
     expect(await pendingRequest(withdrawal.operationId)).toMatchObject({ policyName: 'single-approval-balance', requiredApprovals: 2 });
   });
 
+  it('scopes a policy to servers by registry tag', async () => {
+    // Withdrawals on servers the registry tags "demo" need no approval; elsewhere the usual policies decide.
+    const demoAuto: catalogueV1.ApprovalPolicyParams = {
+      name: 'demo-withdrawals-auto',
+      operationTypePattern: 'balance.withdrawal',
+      mode: 'AUTO',
+      requiredApprovals: 0,
+      priority: 5,
+      serverPattern: '*',
+      serverTags: ['demo'],
+      groupMasks: [],
+      approverRoles: [],
+    };
+    const adding = await submit('admin', 'approval_policy.set', [{ serverId: PLATFORM_TARGETS.approval, approvalPolicySet: demoAuto }]);
+    expect(adding.items[0]!.after).toMatchObject({ server_tags: 'demo', mode: 'AUTO' });
+    await approve('admin2', adding.operationId, (await pendingRequest(adding.operationId)).planDigest);
+    await reaches(adding.operationId, OperationStatus.OPERATION_STATUS_COMPLETED);
+
+    const onDemo = await submit('agent', 'balance.withdrawal', [{ serverId: platform.serverId, balanceWithdrawal: { login: '500002', amount: { amount: '2.00', currency: 'USD' }, comment: '' } }]);
+    await reaches(onDemo.operationId, OperationStatus.OPERATION_STATUS_COMPLETED);
+    const onMt4 = await submit('agent', 'balance.withdrawal', [{ serverId: platform.mt4ServerId, balanceWithdrawal: { login: '700001', amount: { amount: '2.00', currency: 'USD' }, comment: '' } }]);
+    expect((await pendingRequest(onMt4.operationId)).policyName).not.toBe('demo-withdrawals-auto');
+  });
+
   it('refuses a malformed grant field by field, and a change submitted for another service', async () => {
     const preview = await unaryCall(
       intake,

@@ -50,6 +50,7 @@ describe('policy state', () => {
       max_total_per_currency: 'none',
       priority: '50',
       server_pattern: '*',
+      server_tags: 'any',
       group_masks: 'any',
       max_accounts: 'any',
       approver_roles: 'admin',

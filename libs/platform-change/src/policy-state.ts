@@ -9,6 +9,7 @@ export interface PolicySettings {
   maxTotalPerCurrency: string | null;
   priority: number;
   serverPattern: string;
+  serverTags: readonly string[];
   groupMasks: readonly string[];
   maxAccounts: number | null;
   approverRoles: readonly string[];
@@ -24,6 +25,7 @@ export function policySettingsOf(params: catalogueV1.ApprovalPolicyParams): Poli
     maxTotalPerCurrency: params.maxTotalPerCurrency ?? null,
     priority: params.priority,
     serverPattern: params.serverPattern || '*',
+    serverTags: params.serverTags,
     groupMasks: params.groupMasks,
     maxAccounts: params.maxAccounts ?? null,
     approverRoles: params.approverRoles,
@@ -48,6 +50,7 @@ export function policyState(policy: PolicySettings | undefined): Record<string, 
     max_total_per_currency: policy.maxTotalPerCurrency === null ? 'none' : plainDecimal(policy.maxTotalPerCurrency),
     priority: String(policy.priority),
     server_pattern: policy.serverPattern,
+    server_tags: [...policy.serverTags].sort().join(',') || 'any',
     group_masks: [...policy.groupMasks].join(',') || 'any',
     max_accounts: policy.maxAccounts === null ? 'any' : String(policy.maxAccounts),
     approver_roles: [...policy.approverRoles].join(',') || 'any',

@@ -12,6 +12,7 @@ import { ApprovalController } from './grpc/approval.controller';
 import { PolicyChangesHandler } from './policy-changes/policy-changes.handler';
 import { ExpirySweeper } from './requests/expiry-sweeper';
 import { PendingRequestsService } from './requests/pending-requests.service';
+import { RegistryEventsHandler } from './registry/registry-events.handler';
 import { ApprovalDecisionService } from './requests/approval-decision.service';
 import { OperationCancelledHandler, OperationEventsHandler } from './requests/operation-cancelled.handler';
 import { OperationSubmittedHandler } from './requests/operation-submitted.handler';
@@ -39,6 +40,8 @@ export class ApprovalModule {
             { name: 'submissions', topics: [Topics.operationEvents], handler: OperationEventsHandler },
             // Approved approval_policy.set / approval_policy.delete items (identity consumes the same topic in its own group).
             { name: 'policy-changes', topics: [Topics.platformChangeCommands], handler: PolicyChangesHandler },
+            // The servers' tags, for policies scoped by tag.
+            { name: 'registry', topics: [Topics.registryEvents], handler: RegistryEventsHandler },
           ],
         }),
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapApprovalError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
@@ -54,6 +57,7 @@ export class ApprovalModule {
         PendingRequestsService,
         DelegationService,
         ExpirySweeper,
+        RegistryEventsHandler,
         { provide: APPROVAL_SETTINGS, useValue: config.workflow },
         {
           provide: AuthorizationClient,

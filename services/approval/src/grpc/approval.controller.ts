@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { callerOf } from '@tradewarden/grpc';
-import { approvalV1, commonV1 } from '@tradewarden/proto';
+import { approvalV1, commonV1, operationV1 } from '@tradewarden/proto';
 import { ApprovalError } from '../approval-errors';
 import { DelegationService } from '../delegation/delegation.service';
 import { ApprovalPolicyRow } from '../policy/approval-policy.entity';
@@ -94,6 +94,7 @@ export class ApprovalController implements approvalV1.ApprovalServiceController 
         ...(row.maxTotalPerCurrency !== null ? { maxTotalPerCurrency: row.maxTotalPerCurrency } : {}),
         priority: row.priority,
         serverPattern: row.serverPattern,
+        serverTags: row.serverTags,
         groupMasks: row.groupMasks,
         ...(row.maxAccounts !== null ? { maxAccounts: row.maxAccounts } : {}),
         approverRoles: row.approverRoles,
@@ -133,6 +134,7 @@ export class ApprovalController implements approvalV1.ApprovalServiceController 
       submittedBy: row.submittedByUsername,
       approverRoles: row.approverRoles,
       reason: row.reason ?? '',
+      executionOptions: operationV1.OperationPlan.fromJSON(row.plan).executionOptions,
     };
   }
 }

@@ -149,8 +149,8 @@ describe('approval applies approval_policy.set / delete and admits admins to pla
   it('starts with the policies that make grant and policy changes a second administrator’s decision', async () => {
     const { policies } = await unaryCall(client, 'listPolicies', {}, bearerMetadata(tokens['admin']!));
     expect(policies.filter((policy) => policy.name.endsWith('-changes'))).toEqual([
-      { name: 'approval-policy-changes', operationTypePattern: 'approval_policy.*', mode: 'MANUAL', requiredApprovals: 1, priority: 50, serverPattern: '*', groupMasks: [], approverRoles: ['admin'] },
-      { name: 'grant-changes', operationTypePattern: 'grant.*', mode: 'MANUAL', requiredApprovals: 1, priority: 50, serverPattern: '*', groupMasks: [], approverRoles: ['admin'] },
+      { name: 'approval-policy-changes', operationTypePattern: 'approval_policy.*', mode: 'MANUAL', requiredApprovals: 1, priority: 50, serverPattern: '*', serverTags: [], groupMasks: [], approverRoles: ['admin'] },
+      { name: 'grant-changes', operationTypePattern: 'grant.*', mode: 'MANUAL', requiredApprovals: 1, priority: 50, serverPattern: '*', serverTags: [], groupMasks: [], approverRoles: ['admin'] },
     ]);
   });
 

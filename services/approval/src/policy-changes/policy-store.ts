@@ -26,12 +26,13 @@ export class NamedPolicyStore {
   /** The policy exists with exactly these settings. */
   async set(settings: PolicySettings): Promise<void> {
     await this.manager.query(
-      `INSERT INTO approval_policies (name, operation_type_pattern, mode, required_approvals, max_total_per_currency, priority, server_pattern, group_masks, max_accounts, approver_roles, ttl_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO approval_policies (name, operation_type_pattern, mode, required_approvals, max_total_per_currency, priority, server_pattern, group_masks, max_accounts, approver_roles, ttl_seconds, server_tags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (name) DO UPDATE SET operation_type_pattern = EXCLUDED.operation_type_pattern, mode = EXCLUDED.mode,
          required_approvals = EXCLUDED.required_approvals, max_total_per_currency = EXCLUDED.max_total_per_currency,
          priority = EXCLUDED.priority, server_pattern = EXCLUDED.server_pattern, group_masks = EXCLUDED.group_masks,
-         max_accounts = EXCLUDED.max_accounts, approver_roles = EXCLUDED.approver_roles, ttl_seconds = EXCLUDED.ttl_seconds`,
+         max_accounts = EXCLUDED.max_accounts, approver_roles = EXCLUDED.approver_roles, ttl_seconds = EXCLUDED.ttl_seconds,
+         server_tags = EXCLUDED.server_tags`,
       [
         this.name,
         settings.operationTypePattern,
@@ -44,6 +45,7 @@ export class NamedPolicyStore {
         settings.maxAccounts,
         [...settings.approverRoles],
         settings.ttlSeconds,
+        [...settings.serverTags],
       ],
     );
   }

@@ -29,6 +29,10 @@ export class ApprovalPolicyRow {
   @Column({ name: 'server_pattern', type: 'text', default: '*' })
   serverPattern!: string;
 
+  /** Registry tags; when set, every item's server must carry one of them. */
+  @Column({ name: 'server_tags', type: 'text', array: true, default: '{}' })
+  serverTags!: string[];
+
   /** MT group masks; when set, every item must touch a group matching one of them. */
   @Column({ name: 'group_masks', type: 'text', array: true, default: '{}' })
   groupMasks!: string[];

@@ -10,6 +10,7 @@ const policy = (overrides: Partial<ApprovalPolicy> & Pick<ApprovalPolicy, 'name'
   maxTotalPerCurrency: null,
   priority: 100,
   serverPattern: '*',
+  serverTags: [],
   groupMasks: [],
   maxAccounts: null,
   approverRoles: [],
@@ -78,6 +79,24 @@ describe('choosePolicy', () => {
   });
 });
 
+describe('policies by server tag', () => {
+  const tagged = [policy({ name: 'live-servers', serverTags: ['live', 'live-eu'], requiredApprovals: 2, priority: 1 }), policy({ name: 'others', priority: 2 })];
+  const tags = new Map([
+    ['mt5-live-1', ['live-eu']],
+    ['mt5-demo-1', ['demo']],
+  ]);
+
+  it('applies to a plan whose every server carries one of its tags', () => {
+    expect(choosePolicy(tagged, deposits(['1.00', 'USD', '1', 'real-usd', 'mt5-live-1']), '', tags).name).toBe('live-servers');
+    expect(choosePolicy(tagged, deposits(['1.00', 'USD', '1', 'real-usd', 'mt5-live-1'], ['1.00', 'USD', '2', 'real-usd', 'mt5-demo-1']), '', tags).name).toBe('others');
+  });
+
+  it('never covers a server whose tags it does not know', () => {
+    expect(policyMismatch(tagged[0]!, deposits(['1.00', 'USD', '1', 'real-usd', 'mt5-new-1']), tags)).toBe('covers servers tagged live,live-eu, not mt5-new-1');
+    expect(policyMismatch(tagged[0]!, deposits(['1.00', 'USD', '1', 'real-usd', 'mt5-live-1']))).toBe('covers servers tagged live,live-eu, not mt5-live-1');
+  });
+});
+
 describe('policyMismatch', () => {
   it('names what keeps a policy from applying', () => {
     expect(policyMismatch(policy({ name: 'p', operationTypePattern: 'group.*' }), deposits(['1.00', 'USD']))).toBe('covers group.*, not balance.deposit');
@@ -134,6 +153,7 @@ describe('planFacts', () => {
     );
     const facts = planFacts(plan);
     expect(facts.totals.get('USD')?.format(2)).toBe('350.60');
+    expect(Object.fromEntries(facts.totalDigits)).toEqual({ USD: 2, EUR: 2 });
     expect(facts.totals.get('EUR')?.format(2)).toBe('5.00');
     expect(facts).toMatchObject({ accounts: 3, items: 4, warnings: 1 });
     expect([...facts.serverIds].sort()).toEqual(['mt4-live-1', 'mt5-live-1']);

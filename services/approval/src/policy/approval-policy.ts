@@ -14,6 +14,8 @@ export interface ApprovalPolicy {
   priority: number;
   /** Server ids (glob) the policy covers: every item's server must match. */
   serverPattern: string;
+  /** Registry tags; when set, every item's server must carry one of them. */
+  serverTags: readonly string[];
   /** MT group masks (`*` wildcards, a leading `!` excludes); when set, every item's group must match. */
   groupMasks: readonly string[];
   /** The policy applies only while the plan touches at most this many accounts (null: any number). */
@@ -35,11 +37,18 @@ export function groupMatchesMasks(masks: readonly string[], group: string): bool
   return included.length === 0 || included.some((mask) => globMatches(mask, group));
 }
 
+/** The registry tags of each server, as the approval service learned them from the registry's events. */
+export type ServerTags = ReadonlyMap<string, readonly string[]>;
+
 /** Why a policy does not apply to a plan; undefined when it does. */
-export function policyMismatch(policy: ApprovalPolicy, facts: PlanFacts): string | undefined {
+export function policyMismatch(policy: ApprovalPolicy, facts: PlanFacts, serverTags: ServerTags = new Map()): string | undefined {
   if (!globMatches(policy.operationTypePattern, facts.operationType)) return `covers ${policy.operationTypePattern}, not ${facts.operationType}`;
   const outside = [...facts.serverIds].find((serverId) => !globMatches(policy.serverPattern, serverId));
   if (outside !== undefined) return `covers servers ${policy.serverPattern}, not ${outside}`;
+  if (policy.serverTags.length > 0) {
+    const untagged = [...facts.serverIds].find((serverId) => !(serverTags.get(serverId) ?? []).some((tag) => policy.serverTags.includes(tag)));
+    if (untagged !== undefined) return `covers servers tagged ${policy.serverTags.join(',')}, not ${untagged}`;
+  }
   if (policy.groupMasks.length > 0) {
     const group = [...facts.groups].find((candidate) => !candidate || !groupMatchesMasks(policy.groupMasks, candidate));
     if (group !== undefined) return `covers groups ${policy.groupMasks.join(',')}, not ${group || '(an item without a group)'}`;
@@ -61,6 +70,7 @@ const DEFAULT_MANUAL: ApprovalPolicy = {
   maxTotalPerCurrency: null,
   priority: Number.MAX_SAFE_INTEGER,
   serverPattern: '*',
+  serverTags: [],
   groupMasks: [],
   maxAccounts: null,
   approverRoles: [],
@@ -69,12 +79,12 @@ const DEFAULT_MANUAL: ApprovalPolicy = {
 
 /**
  * The policy in force for a plan: the one its template names if that policy applies to the plan, otherwise the first by
- * priority that applies (type, servers, groups, accounts, money). With no match the operation needs one manual
+ * priority that applies (type, servers by id or tag, groups, accounts, money). With no match the operation needs one manual
  * approval: nothing is auto-approved by default.
  */
-export function choosePolicy(policies: readonly ApprovalPolicy[], facts: PlanFacts, requestedPolicy = ''): ApprovalPolicy {
+export function choosePolicy(policies: readonly ApprovalPolicy[], facts: PlanFacts, requestedPolicy = '', serverTags: ServerTags = new Map()): ApprovalPolicy {
   const requested = policies.find((policy) => policy.name === requestedPolicy);
-  if (requested && !policyMismatch(requested, facts)) return requested;
+  if (requested && !policyMismatch(requested, facts, serverTags)) return requested;
   const candidates = [...policies].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
-  return candidates.find((policy) => !policyMismatch(policy, facts)) ?? DEFAULT_MANUAL;
+  return candidates.find((policy) => !policyMismatch(policy, facts, serverTags)) ?? DEFAULT_MANUAL;
 }

@@ -6,6 +6,8 @@ export interface PlanFacts {
   operationType: string;
   /** Money moved per currency (absolute amounts of the balance changes). */
   totals: ReadonlyMap<string, DecimalAmount>;
+  /** Per currency, the most fraction digits its items were written with (2 for "12.00"): how totals are shown. */
+  totalDigits: ReadonlyMap<string, number>;
   serverIds: ReadonlySet<string>;
   /** MT groups the items touch; an item that touches none (a symbol change) adds "". */
   groups: ReadonlySet<string>;
@@ -31,6 +33,7 @@ function changeTarget(change: operationV1.MtChange | undefined): { login?: strin
  */
 export class PlanFactsBuilder {
   private readonly totals = new Map<string, DecimalAmount>();
+  private readonly totalDigits = new Map<string, number>();
   private readonly serverIds = new Set<string>();
   private readonly groups = new Set<string>();
   private readonly accounts = new Set<string>();
@@ -52,13 +55,15 @@ export class PlanFactsBuilder {
         const signed = DecimalAmount.parse(balance.amount, 8);
         const amount = signed.isNegative() ? signed.negated() : signed;
         this.totals.set(balance.currency, (this.totals.get(balance.currency) ?? DecimalAmount.zero(8)).plus(amount));
+        const digits = balance.amount.split('.')[1]?.length ?? 0;
+        this.totalDigits.set(balance.currency, Math.max(digits, this.totalDigits.get(balance.currency) ?? 0));
       }
     }
     return this;
   }
 
   facts(operationType: string): PlanFacts {
-    return { operationType, totals: this.totals, serverIds: this.serverIds, groups: this.groups, accounts: this.accounts.size, items: this.items, warnings: this.warnings };
+    return { operationType, totals: this.totals, totalDigits: this.totalDigits, serverIds: this.serverIds, groups: this.groups, accounts: this.accounts.size, items: this.items, warnings: this.warnings };
   }
 }
 

@@ -5,8 +5,9 @@ import { operationV1, type eventsV1 } from '@tradewarden/proto';
 import { PlanDigestBuilder, planDigest } from '@tradewarden/plan-digest';
 import { APPROVAL_SETTINGS, type ApprovalSettings } from '../approval-settings';
 import { choosePolicy } from '../policy/approval-policy';
+import { serverTagsOf } from '../registry/registry-events.handler';
 import { ApprovalPolicyRow } from '../policy/approval-policy.entity';
-import { plainAmount, PlanFactsBuilder, type PlanFacts } from '../policy/plan-facts';
+import { PlanFactsBuilder, type PlanFacts } from '../policy/plan-facts';
 import { transition, type ApprovalState } from './approval-request';
 import { ApprovalRequestRow } from './approval-request.entity';
 import { PlanPageRow } from './plan-page.entity';
@@ -40,7 +41,7 @@ export class OperationSubmittedHandler implements ConsumedEventHandler {
     const policies = await manager.getRepository(ApprovalPolicyRow).find();
     const { digest, facts } =
       submitted.pageCount > 0 ? await this.pagedPlan(manager, submitted) : { digest: planDigest(plan), facts: new PlanFactsBuilder().add(plan.items).facts(plan.operationType) };
-    const policy = choosePolicy(policies, facts, submitted.approvalPolicy);
+    const policy = choosePolicy(policies, facts, submitted.approvalPolicy, await serverTagsOf(manager, facts.serverIds));
     const digestMatches = digest === plan.digest && facts.items === submitted.itemCount;
     let state: ApprovalState = 'PENDING';
     if (!digestMatches) state = transition(state, 'REJECTED');
@@ -64,7 +65,7 @@ export class OperationSubmittedHandler implements ConsumedEventHandler {
       serverIds: [...facts.serverIds].sort(),
       itemCount: facts.items,
       accountCount: facts.accounts,
-      totals: [...facts.totals].map(([currency, total]) => ({ amount: plainAmount(total), currency })).sort((a, b) => a.currency.localeCompare(b.currency)),
+      totals: [...facts.totals].map(([currency, total]) => ({ amount: total.format(facts.totalDigits.get(currency) ?? 2), currency })).sort((a, b) => a.currency.localeCompare(b.currency)),
       warningCount: facts.warnings,
       approverRoles: [...policy.approverRoles],
       reason: state === 'REJECTED' ? 'plan digest does not match the plan' : null,

@@ -81,7 +81,8 @@ export class PendingRequestsService {
         if (row.approverRoles.length > 0 && !row.approverRoles.some((role) => authority.roles.includes(role))) continue;
         if (authority.onBehalfOf?.subject === row.submittedBy) continue;
         rows.push(row);
-        if (rows.length === pageSize) return { rows, nextPageToken: encodeCursor(row) };
+        // One row past the page tells whether another page follows, so a full last page carries no token.
+        if (rows.length > pageSize) return { rows: rows.slice(0, pageSize), nextPageToken: encodeCursor(rows[pageSize - 1]!) };
       }
       if (batch.length < pageSize * 2) return { rows, nextPageToken: '' };
       cursor = { createdAt: batch.at(-1)!.createdAt.toISOString(), operationId: batch.at(-1)!.operationId };

@@ -75,6 +75,9 @@ export function policyIssues(params: catalogueV1.ApprovalPolicyParams, at: strin
   if (params.maxTotalPerCurrency !== undefined && !/^\d{1,22}(\.\d{1,8})?$/.test(params.maxTotalPerCurrency)) issues.push(issue(`${at}.max_total_per_currency`, 'FORMAT', 'a non-negative decimal'));
   if (!Number.isInteger(params.priority) || params.priority < 0 || params.priority > 1_000_000) issues.push(issue(`${at}.priority`, 'RANGE', '0-1,000,000 (lower is considered first)'));
   if (params.serverPattern !== '' && !SERVER_PATTERN.test(params.serverPattern)) issues.push(issue(`${at}.server_pattern`, 'FORMAT', 'a server registry id or glob ("" or "*": every server)'));
+  params.serverTags.forEach((tag, index) => {
+    if (!TAG.test(tag)) issues.push(issue(`${at}.server_tags[${index}]`, 'FORMAT', 'a registry tag (lower-case letters, digits, dashes)'));
+  });
   issues.push(...groupMaskIssues(params.groupMasks, `${at}.group_masks`));
   if (params.maxAccounts !== undefined && (params.maxAccounts < 1 || !Number.isInteger(params.maxAccounts))) issues.push(issue(`${at}.max_accounts`, 'RANGE', 'at least 1'));
   params.approverRoles.forEach((role, index) => {

@@ -141,6 +141,11 @@ export interface ApprovalRequest {
   approverRoles: string[];
   /** Why it is not pending any more (rejection reason, expiry, cancellation). */
   reason: string;
+  /**
+   * How the operation will run, which the plan digest binds too: the roll-out options as canonical JSON (canary,
+   * failure limits, notBefore for a scheduled run); empty for the defaults (everything at once, once approved).
+   */
+  executionOptions: string;
 }
 
 export interface ApproveRequest {
@@ -949,6 +954,7 @@ function createBaseApprovalRequest(): ApprovalRequest {
     submittedBy: "",
     approverRoles: [],
     reason: "",
+    executionOptions: "",
   };
 }
 
@@ -998,6 +1004,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(122).string(message.reason);
+    }
+    if (message.executionOptions !== "") {
+      writer.uint32(130).string(message.executionOptions);
     }
     return writer;
   },
@@ -1135,6 +1144,14 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.executionOptions = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1210,6 +1227,11 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
         ? object.approver_roles.map((e: any) => globalThis.String(e))
         : [],
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      executionOptions: isSet(object.executionOptions)
+        ? globalThis.String(object.executionOptions)
+        : isSet(object.execution_options)
+        ? globalThis.String(object.execution_options)
+        : "",
     };
   },
 
@@ -1260,6 +1282,9 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.executionOptions !== "") {
+      obj.executionOptions = message.executionOptions;
+    }
     return obj;
   },
 
@@ -1285,6 +1310,7 @@ export const ApprovalRequest: MessageFns<ApprovalRequest> = {
     message.submittedBy = object.submittedBy ?? "";
     message.approverRoles = object.approverRoles?.map((e) => e) || [];
     message.reason = object.reason ?? "";
+    message.executionOptions = object.executionOptions ?? "";
     return message;
   },
 };

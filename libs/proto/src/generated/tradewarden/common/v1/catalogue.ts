@@ -253,7 +253,11 @@ export interface ApprovalPolicyParams {
   groupMasks: string[];
   maxAccounts?: number | undefined;
   approverRoles: string[];
-  ttlSeconds?: number | undefined;
+  ttlSeconds?:
+    | number
+    | undefined;
+  /** Registry tags: when set, every item's server must carry one of them (the gateway's registry tags servers). */
+  serverTags: string[];
 }
 
 /** approval_policy.delete: no approval policy of this name exists afterwards. */
@@ -2617,6 +2621,7 @@ function createBaseApprovalPolicyParams(): ApprovalPolicyParams {
     serverPattern: "",
     groupMasks: [],
     approverRoles: [],
+    serverTags: [],
   };
 }
 
@@ -2654,6 +2659,9 @@ export const ApprovalPolicyParams: MessageFns<ApprovalPolicyParams> = {
     }
     if (message.ttlSeconds !== undefined) {
       writer.uint32(88).int32(message.ttlSeconds);
+    }
+    for (const v of message.serverTags) {
+      writer.uint32(98).string(v!);
     }
     return writer;
   },
@@ -2759,6 +2767,14 @@ export const ApprovalPolicyParams: MessageFns<ApprovalPolicyParams> = {
             message.ttlSeconds = reader.int32();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.serverTags.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2816,6 +2832,11 @@ export const ApprovalPolicyParams: MessageFns<ApprovalPolicyParams> = {
         : isSet(object.ttl_seconds)
         ? globalThis.Number(object.ttl_seconds)
         : undefined,
+      serverTags: globalThis.Array.isArray(object?.serverTags)
+        ? object.serverTags.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.server_tags)
+        ? object.server_tags.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -2854,6 +2875,9 @@ export const ApprovalPolicyParams: MessageFns<ApprovalPolicyParams> = {
     if (message.ttlSeconds !== undefined) {
       obj.ttlSeconds = Math.round(message.ttlSeconds);
     }
+    if (message.serverTags?.length) {
+      obj.serverTags = message.serverTags;
+    }
     return obj;
   },
 
@@ -2873,6 +2897,7 @@ export const ApprovalPolicyParams: MessageFns<ApprovalPolicyParams> = {
     message.maxAccounts = object.maxAccounts ?? undefined;
     message.approverRoles = object.approverRoles?.map((e) => e) || [];
     message.ttlSeconds = object.ttlSeconds ?? undefined;
+    message.serverTags = object.serverTags?.map((e) => e) || [];
     return message;
   },
 };
