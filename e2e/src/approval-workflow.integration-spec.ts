@@ -2,7 +2,7 @@ import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { approvalV1, intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
-import { eventually, userToken } from '@tradewarden/test-harness';
+import { eventually, shortLivedUserToken, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 import { approvalPending, failure, operationReaches } from './operation-steps';
 
@@ -203,7 +203,7 @@ describe('approval workflow end to end', () => {
     expect(account.balance - before).toBe(400n);
   });
 
-  it('refuses the attacks: a token signed with a foreign key, an approval of another plan, approvers without the permission', async () => {
+  it('refuses the attacks: a token signed with a foreign key, an expired token, an approval of another plan, approvers without the permission', async () => {
     const operation = await withdrawal('500002', '6.00');
     const request = await pendingRequest(operation.operationId);
 
@@ -214,6 +214,14 @@ describe('approval workflow end to end', () => {
     const forged = `${signed}.${createSign('RSA-SHA256').update(signed).sign(privateKey).toString('base64url')}`;
     const withForged = await failure(unaryCall(approval, 'approve', { operationId: operation.operationId, planDigest: request.planDigest, comment: '' }, bearerMetadata(forged)));
     expect(withForged.code).toBe(status.UNAUTHENTICATED);
+
+    // A real token of the realm, once it has expired (issued to live 2 seconds).
+    const shortLived = await shortLivedUserToken('supervisor', 2);
+    expect((await unaryCall(approval, 'getApprovalRequest', { operationId: operation.operationId }, bearerMetadata(shortLived))).approvalRequest!.operationId).toBe(operation.operationId);
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    const expired = await failure(unaryCall(approval, 'approve', { operationId: operation.operationId, planDigest: request.planDigest, comment: '' }, bearerMetadata(shortLived)));
+    expect(expired.code).toBe(status.UNAUTHENTICATED);
+    expect(expired.details).toMatch(/expired/i);
 
     // An approval carried over from another plan: the digest of an earlier operation.
     const earlier = await withdrawal('500003', '6.00');

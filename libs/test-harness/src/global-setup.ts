@@ -21,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
   requireJavaAndMaven();
   const runDir = join(workspaceRoot(), '.data', 'test-runs', `run-${Date.now()}-${process.pid}`);
   mkdirSync(runDir, { recursive: true });
+  // The throwaway Keycloak of one test run; tests use its admin API for what the realm file cannot give them.
+  const keycloakAdminPassword = 'test-keycloak-admin';
   const [pgPort, kafkaPort, controllerPort, keycloakPort, managementPort] = await Promise.all(
     Array.from({ length: 5 }, () => freePort()),
   );
@@ -32,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
         ? Promise.resolve({ adminUrl: externalDatabase, stop: async () => undefined })
         : startPostgres({ dataDir: join(runDir, 'postgres'), port: pgPort!, password: 'test-superuser-password' }),
       startKafka({ dataDir: join(runDir, 'kafka'), port: kafkaPort!, controllerPort: controllerPort! }),
-      startKeycloak({ dataDir: join(runDir, 'keycloak'), port: keycloakPort!, managementPort: managementPort!, adminPassword: 'test-keycloak-admin' }),
+      startKeycloak({ dataDir: join(runDir, 'keycloak'), port: keycloakPort!, managementPort: managementPort!, adminPassword: keycloakAdminPassword }),
     ].map((promise) => promise.then((server) => (started.push(server), server))) as [
       ReturnType<typeof startPostgres>,
       ReturnType<typeof startKafka>,
@@ -41,6 +43,7 @@ export default async function globalSetup(): Promise<void> {
     process.env[HARNESS_ENV.databaseAdminUrl] = postgres.adminUrl;
     process.env[HARNESS_ENV.kafkaBrokers] = kafka.bootstrap;
     process.env[HARNESS_ENV.keycloakUrl] = keycloak.url;
+    process.env[HARNESS_ENV.keycloakAdminPassword] = keycloakAdminPassword;
     process.env[HARNESS_ENV.runDir] = runDir;
   } catch (error) {
     await Promise.all(started.map((server) => server.stop()));

@@ -3,5 +3,6 @@ export const HARNESS_ENV = {
   databaseAdminUrl: 'TW_HARNESS_DATABASE_ADMIN_URL',
   kafkaBrokers: 'TW_HARNESS_KAFKA_BROKERS',
   keycloakUrl: 'TW_HARNESS_KEYCLOAK_URL',
+  keycloakAdminPassword: 'TW_HARNESS_KEYCLOAK_ADMIN_PASSWORD',
   runDir: 'TW_HARNESS_RUN_DIR',
 } as const;

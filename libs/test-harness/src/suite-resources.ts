@@ -67,6 +67,40 @@ export async function userToken(username: string): Promise<string> {
   }
 }
 
+/**
+ * A real Keycloak access token for a demo user that expires after `lifespanSeconds`, issued through a public client
+ * made for it with the admin API of the run's Keycloak (the realm's own clients live for minutes), with the audience the
+ * services require. For tests of expired tokens.
+ */
+export async function shortLivedUserToken(username: string, lifespanSeconds: number): Promise<string> {
+  const servers = harnessServers();
+  const adminPassword = process.env[HARNESS_ENV.keycloakAdminPassword];
+  if (!adminPassword) throw new Error(`${HARNESS_ENV.keycloakAdminPassword} is not set: integration tests must run through the jest "integration" project`);
+  const admin = await fetchPasswordGrantToken(servers.keycloakUrl, 'master', 'admin-cli', 'admin', adminPassword);
+  const clientId = `short-lived-${suffix()}`;
+  const created = await fetch(`${servers.keycloakUrl}/admin/realms/${servers.realm}/clients`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      clientId,
+      enabled: true,
+      publicClient: true,
+      directAccessGrantsEnabled: true,
+      attributes: { 'access.token.lifespan': String(lifespanSeconds) },
+      protocolMappers: [
+        {
+          name: 'audience-tradewarden-api',
+          protocol: 'openid-connect',
+          protocolMapper: 'oidc-audience-mapper',
+          config: { 'included.client.audience': 'tradewarden-api', 'access.token.claim': 'true', 'id.token.claim': 'false' },
+        },
+      ],
+    }),
+  });
+  if (created.status !== 201) throw new Error(`Keycloak refused to create client ${clientId} (${created.status}): ${await created.text()}`);
+  return fetchPasswordGrantToken(servers.keycloakUrl, servers.realm, clientId, username, demoRealm.userPassword(username));
+}
+
 /** Demo client credentials of one of Tradewarden's service clients (tradewarden-<service>). */
 export function serviceAccount(service: string): { clientId: string; clientSecret: string } {
   const clientId = `tradewarden-${service}`;
