@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { status } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { bearerMetadata, clientStreamCall, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { intakeV1, operationV1, type commonV1 } from '@tradewarden/proto';
 import { eventually, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 import { failure } from './operation-steps';
 
-type User = 'agent' | 'supervisor';
+type User = 'agent' | 'agent2' | 'supervisor';
 
 /**
  * Item-level permissions through intake with real Keycloak users: the scopes and limits of the demo grants
@@ -18,7 +18,7 @@ type User = 'agent' | 'supervisor';
 describe('operation permissions end to end', () => {
   let platform: InProcessPlatform;
   let intake: GrpcClient<typeof intakeV1.IntakeServiceService>;
-  const tokens: Record<User, string> = { agent: '', supervisor: '' };
+  const tokens: Record<User, string> = { agent: '', agent2: '', supervisor: '' };
 
   beforeAll(async () => {
     platform = await startInProcessPlatform('permissions', { generatedAccounts: 10 });
@@ -88,6 +88,16 @@ describe('operation permissions end to end', () => {
     const third = await failure(submit('agent', fourAccounts.map((login) => deposit(login, '240000.00'))));
     expect(third.code).toBe(status.PERMISSION_DENIED);
     expect(third.details).toContain('limit: at most 2000000.00 USD per user per day for balance.deposit (ops-agent)');
+  });
+
+  it('checks submissions made at the same moment against the day one after the other', async () => {
+    const fourAccounts = ['500001', '500002', '500004', '500005'];
+    // Three operations of 960,000 at once: two fit the 2,000,000 day, the third must be refused whatever the timing.
+    const outcomes = await Promise.allSettled([1, 2, 3].map(() => submit('agent2', fourAccounts.map((login) => deposit(login, '240000.00')))));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(2);
+    const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')!.reason as ServiceError;
+    expect(refused.code).toBe(status.PERMISSION_DENIED);
+    expect(refused.details).toContain('per user per day');
   });
 
   it('scopes a grant to servers by their registry tag', async () => {

@@ -15,7 +15,7 @@ import { itemStatusTotals } from '../persistence/item-status-totals';
 import { OperationItemRow } from '../persistence/operation-item.entity';
 import { OperationRow } from '../persistence/operation.entity';
 import { OperationWriter } from '../submission/operation-writer';
-import { authorizedItemsOf, deniedItems, submittedToday } from '../submission/item-authorization';
+import { authorizedItemsOf, deniedItems, lockSubmitterDay, submittedToday } from '../submission/item-authorization';
 import { planWithTemplate, templateRequestIssues } from '../templates/template-application';
 import { templateItemCountIssue, templateReference } from '../templates/template-rules';
 import { TemplateService } from '../templates/template.service';
@@ -131,7 +131,7 @@ export class BatchSubmissionService {
     let rows = 0;
     // Item permissions (scopes and limits) chunk by chunk; per-operation limits see the running total, which only
     // grows, so a batch that ends over a limit is refused whichever chunk passes it.
-    const today = await submittedToday(this.dataSource.manager, actor, header.operationType);
+    let today: Money[] = [];
     let runningTotals: Money[] = [];
     let itemDecisionId = '';
     let itemPolicyVersion = '';
@@ -145,6 +145,9 @@ export class BatchSubmissionService {
           false,
         );
         await writer.begin();
+        // As for SubmitOperation: the submitter's day, read under a lock held until the batch is stored.
+        await lockSubmitterDay(manager, actor, header.operationType);
+        today = await submittedToday(manager, actor, header.operationType);
         for await (const chunk of chunks) {
           hash.update(canonicalize(chunk.map((spec) => operationV1.OperationItemSpec.toJSON(spec))) ?? '');
           for (let start = 0; start < chunk.length; start += CHUNK_ITEMS) {

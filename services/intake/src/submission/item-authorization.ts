@@ -23,6 +23,14 @@ export function authorizedItemsOf(item: ItemOutcome): AuthorizedItem[] {
 }
 
 /**
+ * Serializes one submitter's submissions of one type until the caller's transaction ends: what they submitted today is
+ * then read and checked one submission after the other, never twice against the same total.
+ */
+export async function lockSubmitterDay(manager: EntityManager, actor: commonV1.Actor, operationType: string): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tradewarden.intake.submitter-day:${actor.subject}:${operationType}`]);
+}
+
+/**
  * Money the submitter already asked to move today (UTC) in operations of this type that may still run or ran: the
  * items not skipped and not refused by the server. Identity's per-user daily limits add the new operation to this.
  */

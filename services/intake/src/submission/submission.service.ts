@@ -17,7 +17,7 @@ import { OperationRow } from '../persistence/operation.entity';
 import { planWithTemplate, templateRequestIssues } from '../templates/template-application';
 import { templateReference } from '../templates/template-rules';
 import { TemplateService } from '../templates/template.service';
-import { deniedItems, submittedToday } from './item-authorization';
+import { deniedItems, lockSubmitterDay, submittedToday } from './item-authorization';
 import { OperationWriter } from './operation-writer';
 import { toOperationView } from './operation-view';
 
@@ -74,14 +74,17 @@ export class SubmissionService {
     const errors = [...planned.requestErrors, ...planned.items.flatMap((item) => item.errors)];
     if (planned.requestErrors.length > 0 || (errors.length > 0 && !skipInvalid)) throw IntakeError.validation(errors);
     if (planned.items.every((item) => item.errors.length > 0)) throw IntakeError.validation(errors);
-    // Item by item now that groups and amounts are known: the scopes and limits of the caller's grants.
-    const itemDecision = await deniedItems(this.authorization, actor, request.operationType, planned.items, {
-      today: await submittedToday(this.dataSource.manager, actor, request.operationType),
-    });
-    if (itemDecision.denied.size > 0) throw itemsDenied(itemDecision.denied, planned.items.length, itemDecision.decisionId);
     const operationId = randomUUID();
     try {
       await this.dataSource.transaction(async (manager) => {
+        // Item by item now that groups and amounts are known: the scopes and limits of the caller's grants. The
+        // submitter's day is read under a lock held until this operation is stored, so two submissions at once are
+        // checked one after the other against the day limits.
+        await lockSubmitterDay(manager, actor, request.operationType);
+        const itemDecision = await deniedItems(this.authorization, actor, request.operationType, planned.items, {
+          today: await submittedToday(manager, actor, request.operationType),
+        });
+        if (itemDecision.denied.size > 0) throw itemsDenied(itemDecision.denied, planned.items.length, itemDecision.decisionId);
         const writer = new OperationWriter(
           manager,
           this.outbox,
