@@ -1,7 +1,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import type { ServiceTokenProvider } from '@tradewarden/auth';
 import { injectTraceHeaders } from '@tradewarden/telemetry';
-import { createGrpcClient, unaryCall, type GrpcClient, type ServiceDefinitionOf } from './grpc-client';
+import { createGrpcClient, unaryCall, type GrpcClient, type ServiceDefinitionOf } from '@tradewarden/grpc-client';
 
 type RequestOf<S extends ServiceDefinitionOf, K extends keyof S> = Parameters<S[K]['requestSerialize']>[0];
 type ResponseOf<S extends ServiceDefinitionOf, K extends keyof S> = ReturnType<S[K]['responseDeserialize']>;

@@ -1,4 +1,4 @@
-import { unaryCall } from './grpc-calls';
+import { unaryCall } from '@tradewarden/grpc-client';
 import { approvalV1, intakeV1, operationV1 } from '@tradewarden/proto';
 import { integerFlag, parseArguments, timeFlag } from './cli-arguments';
 import { withSession, type CliEnvironment, type PlatformSession } from './cli-context';

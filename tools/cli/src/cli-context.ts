@@ -1,5 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { bearerMetadata, createGrpcClient, type GrpcClient } from './grpc-calls';
+import { bearerMetadata, createGrpcClient, type GrpcClient } from '@tradewarden/grpc-client';
 import type { PlatformEndpoints } from '@tradewarden/platform-runtime';
 import { approvalV1, gatewayV1, intakeV1 } from '@tradewarden/proto';
 import type { ParsedFlags, GLOBAL_FLAGS } from './cli-arguments';

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { status, type Metadata } from '@grpc/grpc-js';
-import { clientStreamCall, unaryCall } from './grpc-calls';
+import { clientStreamCall, unaryCall } from '@tradewarden/grpc-client';
 import { parseOperationCsv, type ParsedCsvRow } from '@tradewarden/operation-csv';
 import { intakeV1, operationV1 } from '@tradewarden/proto';
 import { integerFlag, parseArguments, timeFlag } from './cli-arguments';

@@ -1,4 +1,4 @@
-import { serverStreamCall, unaryCall } from './grpc-calls';
+import { serverStreamCall, unaryCall } from '@tradewarden/grpc-client';
 import { writeReportCsv } from '@tradewarden/operation-csv';
 import { intakeV1 } from '@tradewarden/proto';
 import { integerFlag, parseArguments } from './cli-arguments';

@@ -1,4 +1,4 @@
-import { unaryCall } from './grpc-calls';
+import { unaryCall } from '@tradewarden/grpc-client';
 import { intakeV1 } from '@tradewarden/proto';
 import { parseArguments } from './cli-arguments';
 import { withSession, type CliEnvironment } from './cli-context';
