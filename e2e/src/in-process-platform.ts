@@ -22,6 +22,8 @@ export interface InProcessPlatform {
   addresses: Record<'identity' | 'intake' | 'approval' | 'gateway' | 'audit', string>;
   /** Prefix of this suite's Kafka topics (topicName(topicPrefix, Topics.x)). */
   topicPrefix: string;
+  /** Superuser URL of this suite's database (each service has its own schema in it), for tests that tamper with it. */
+  databaseAdminUrl: string;
   /** The main MT5 server of the simulated cluster, registered as serverId. */
   simulator: RunningSimulator;
   serverId: string;
@@ -186,6 +188,7 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
   return {
     addresses,
     topicPrefix,
+    databaseAdminUrl: database,
     simulator,
     serverId,
     tradeServer,

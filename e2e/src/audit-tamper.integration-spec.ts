@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
+import { auditV1, intakeV1, operationV1 } from '@tradewarden/proto';
+import { eventually, userToken } from '@tradewarden/test-harness';
+import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
+import { operationReaches } from './operation-steps';
+
+/**
+ * Tampering with the audit trail directly in PostgreSQL, as someone with the database's superuser would (the
+ * append-only triggers switched off first): every edit, deletion, insertion, reordering and truncation is found by
+ * VerifyChain, which names the first bad sequence number. Each tamper is undone before the next.
+ */
+describe('audit trail tampering end to end', () => {
+  let platform: InProcessPlatform;
+  let intake: GrpcClient<typeof intakeV1.IntakeServiceService>;
+  let audit: GrpcClient<typeof auditV1.AuditServiceService>;
+  let database: Client;
+  let agent: string;
+  let compliance: string;
+
+  beforeAll(async () => {
+    platform = await startInProcessPlatform('audit-tamper', { generatedAccounts: 10 });
+    intake = createGrpcClient(intakeV1.IntakeServiceService, platform.addresses.intake, 'IntakeService');
+    audit = createGrpcClient(auditV1.AuditServiceService, platform.addresses.audit, 'AuditService');
+    agent = await userToken('agent');
+    compliance = await userToken('compliance');
+    database = new Client({ connectionString: platform.databaseAdminUrl });
+    await database.connect();
+    // Some history: three deposits, each a handful of records (submission, decisions, execution, results).
+    for (const amount of ['1.00', '2.00', '3.00']) {
+      const request = intakeV1.SubmitOperationRequest.fromPartial({
+        clientRequestId: randomUUID(),
+        operationType: 'balance.deposit',
+        items: [{ serverId: platform.serverId, balanceDeposit: { login: '500001', amount: { amount, currency: 'USD' }, comment: 'audit' } }],
+      });
+      const { operation } = await unaryCall(intake, 'submitOperation', request, bearerMetadata(agent), 60_000);
+      await operationReaches(intake, bearerMetadata(agent), operation!.operationId, operationV1.OperationStatus.OPERATION_STATUS_COMPLETED);
+    }
+    // Every event of that history recorded, and nothing more arriving (a record written between taking the copy and
+    // undoing a tamper would be lost by the undo).
+    await eventually(async () => expect(await recordCount()).toBeGreaterThanOrEqual(20));
+    let settled = -1;
+    await eventually(async () => {
+      const count = await recordCount();
+      const stable = count === settled;
+      settled = count;
+      expect(stable).toBe(true);
+    }, 60_000, 2_000);
+    await database.query('ALTER TABLE audit.audit_records DISABLE TRIGGER USER');
+  });
+
+  afterAll(async () => {
+    await database?.query('ALTER TABLE audit.audit_records ENABLE TRIGGER USER').catch(() => undefined);
+    await database?.end();
+    intake?.close();
+    audit?.close();
+    await platform?.stop();
+  });
+
+  async function recordCount(): Promise<number> {
+    const { rows } = await database.query<{ count: number }>('SELECT count(*)::int AS count FROM audit.audit_records');
+    return rows[0]!.count;
+  }
+
+  const verify = async () => unaryCall(audit, 'verifyChain', { fromSequence: '', toSequence: '' }, bearerMetadata(compliance));
+
+  /** Runs a tamper, checks what VerifyChain says, and puts the table back as it was. */
+  async function tampered(change: string, undo: string): Promise<auditV1.VerifyChainResponse> {
+    await database.query(change);
+    try {
+      return await verify();
+    } finally {
+      await database.query(undo);
+      expect(await verify()).toMatchObject({ valid: true });
+    }
+  }
+
+  it('verifies the untouched chain', async () => {
+    expect(await verify()).toMatchObject({ valid: true, firstBadSequence: '' });
+  });
+
+  it('names an edited record', async () => {
+    const verdict = await tampered(
+      `UPDATE audit.audit_records SET actor_username = 'somebody-else' WHERE sequence = 7`,
+      `UPDATE audit.audit_records SET actor_username = (SELECT actor_username FROM audit.audit_records_copy WHERE sequence = 7) WHERE sequence = 7`,
+    );
+    expect(verdict).toMatchObject({ valid: false, firstBadSequence: '7' });
+    expect(verdict.reason).toContain('altered');
+  });
+
+  it('names a deleted record', async () => {
+    const verdict = await tampered('DELETE FROM audit.audit_records WHERE sequence = 5', 'INSERT INTO audit.audit_records SELECT * FROM audit.audit_records_copy WHERE sequence = 5');
+    expect(verdict).toMatchObject({ valid: false, firstBadSequence: '5' });
+  });
+
+  it('names an inserted record', async () => {
+    // A record slipped in after 4: everything from 5 moves one up, and the copy of 4 placed at 5 does not link.
+    const verdict = await tampered(
+      `UPDATE audit.audit_records SET sequence = sequence + 1000000 WHERE sequence >= 5;
+       UPDATE audit.audit_records SET sequence = sequence - 999999 WHERE sequence >= 1000005;
+       INSERT INTO audit.audit_records SELECT 5, recorded_at, occurred_at, 'forged-' || event_id, event_type, source_topic, actor_subject, actor_username, actor_roles,
+         actor_client, operation_id, server_id, trace_id, details, previous_hash, hash FROM audit.audit_records_copy WHERE sequence = 4`,
+      `DELETE FROM audit.audit_records; INSERT INTO audit.audit_records SELECT * FROM audit.audit_records_copy`,
+    );
+    expect(verdict).toMatchObject({ valid: false, firstBadSequence: '5' });
+  });
+
+  it('names reordered records', async () => {
+    const verdict = await tampered(
+      `UPDATE audit.audit_records SET sequence = -1 WHERE sequence = 8;
+       UPDATE audit.audit_records SET sequence = 8 WHERE sequence = 9;
+       UPDATE audit.audit_records SET sequence = 9 WHERE sequence = -1`,
+      `DELETE FROM audit.audit_records; INSERT INTO audit.audit_records SELECT * FROM audit.audit_records_copy`,
+    );
+    expect(verdict).toMatchObject({ valid: false, firstBadSequence: '8' });
+  });
+
+  it('names the first missing record of a truncated chain', async () => {
+    const count = await recordCount();
+    const verdict = await tampered(`DELETE FROM audit.audit_records WHERE sequence > ${count - 3}`, `INSERT INTO audit.audit_records SELECT * FROM audit.audit_records_copy WHERE sequence > ${count - 3}`);
+    expect(verdict).toMatchObject({ valid: false, firstBadSequence: String(count - 2) });
+    expect(verdict.reason).toContain('missing');
+  });
+
+  beforeEach(async () => {
+    // A copy to undo each tamper from, taken when the chain is whole and (new records may have arrived) verified.
+    expect(await verify()).toMatchObject({ valid: true });
+    await database.query('DROP TABLE IF EXISTS audit.audit_records_copy');
+    await database.query('CREATE TABLE audit.audit_records_copy AS SELECT * FROM audit.audit_records');
+  });
+});
