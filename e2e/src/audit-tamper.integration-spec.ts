@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { auditV1, intakeV1, operationV1 } from '@tradewarden/proto';
-import { eventually, userToken } from '@tradewarden/test-harness';
+import { eventually, harnessServers, userToken } from '@tradewarden/test-harness';
+import { createKafka, decodeEnvelope, topicName, Topics } from '@tradewarden/messaging';
+import { GENESIS_HASH, recordHash, type AuditContent } from '../../services/audit/src/chain/hash-chain';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 import { operationReaches } from './operation-steps';
 
@@ -78,6 +80,49 @@ describe('audit trail tampering end to end', () => {
 
   it('verifies the untouched chain', async () => {
     expect(await verify()).toMatchObject({ valid: true, firstBadSequence: '' });
+  });
+
+  it('publishes every record on the compliance stream with all its hash covers: the chain verifies from the stream alone', async () => {
+    const count = await recordCount();
+    const kafka = createKafka(`compliance-reader-${randomUUID()}`, harnessServers().kafkaBrokers);
+    const consumer = kafka.consumer({ groupId: `compliance-reader-${randomUUID()}` });
+    const received = new Map<string, auditV1.AuditRecord>();
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: topicName(platform.topicPrefix, Topics.complianceRecords), fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const record = decodeEnvelope(message.value!).auditRecorded?.record;
+          if (record) received.set(record.sequence, record);
+        },
+      });
+      await eventually(async () => expect(received.size).toBeGreaterThanOrEqual(count), 60_000);
+    } finally {
+      await consumer.disconnect();
+    }
+    // Recomputed by someone who trusts only the stream: each record hashes to its hash and links to the one before.
+    let previousHash = GENESIS_HASH;
+    for (let sequence = 1; sequence <= count; sequence += 1) {
+      const record = received.get(String(sequence))!;
+      const content: AuditContent = {
+        sequence: record.sequence,
+        occurredAt: record.occurredAt!.toISOString(),
+        eventId: record.eventId,
+        eventType: record.eventType,
+        sourceTopic: record.sourceTopic,
+        actorSubject: record.actorSubject,
+        actorUsername: record.actorUsername,
+        actorRoles: record.actorRoles,
+        actorClient: record.actorClient,
+        operationId: record.operationId,
+        serverId: record.serverId,
+        traceId: record.traceId,
+        details: JSON.parse(record.detailsJson) as unknown,
+      };
+      expect(record.previousHash).toBe(previousHash);
+      expect(recordHash(previousHash, content)).toBe(record.hash);
+      previousHash = record.hash;
+    }
   });
 
   it('names an edited record', async () => {

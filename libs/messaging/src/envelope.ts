@@ -17,7 +17,8 @@ type PayloadKey =
   | 'approvalRequested'
   | 'templateSaved'
   | 'approvalExpired'
-  | 'approvalDelegationChanged';
+  | 'approvalDelegationChanged'
+  | 'auditRecorded';
 
 /** Exactly one payload of the envelope's oneof, e.g. `{ operationSubmitted: {...} }`. */
 export type EnvelopePayload = {
@@ -39,6 +40,7 @@ const eventTypeByKey: Record<PayloadKey, string> = {
   templateSaved: 'TemplateSaved',
   approvalExpired: 'ApprovalExpired',
   approvalDelegationChanged: 'ApprovalDelegationChanged',
+  auditRecorded: 'AuditRecorded',
 };
 
 export interface BuildEnvelopeOptions {

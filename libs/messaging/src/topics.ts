@@ -13,6 +13,7 @@ export const Topics = {
   templateEvents: 'tradewarden.intake.template-events.v1',
   delegationEvents: 'tradewarden.approval.delegation-events.v1',
   platformChangeCommands: 'tradewarden.platform.change-commands.v1',
+  complianceRecords: 'tradewarden.audit.compliance-records.v1',
 } as const;
 
 export type TopicBase = (typeof Topics)[keyof typeof Topics];

@@ -26,8 +26,9 @@ export class AuditModule {
           service: 'audit',
           brokers: config.kafka.brokers,
           topicPrefix: config.kafka.topicPrefix,
-          // Its own denials go to the access topic like everyone's, and come back to it as records.
-          produces: [Topics.accessEvents],
+          // Its own denials go to the access topic like everyone's, and come back to it as records; every record goes
+          // out on the compliance stream.
+          produces: [Topics.accessEvents, Topics.complianceRecords],
           consumers: [
             {
               name: 'trail',

@@ -8,6 +8,7 @@ import { auditV1 } from '@tradewarden/proto';
 import { AuditError } from '../audit-errors';
 import { GENESIS_HASH, verifyChain, type ChainedRecord } from '../chain/hash-chain';
 import { AuditRecordRow } from '../recording/audit-record.entity';
+import { auditRecordView } from '../recording/audit-record-view';
 
 const AUDIT_TRAIL = 'audit.trail';
 const VERIFY_PAGE = 5000;
@@ -55,22 +56,7 @@ export class AuditController implements auditV1.AuditServiceController {
     const rows = await query.getMany();
     const page = rows.slice(0, pageSize);
     return {
-      records: page.map((row) => ({
-        sequence: row.sequence,
-        recordedAt: row.recordedAt,
-        occurredAt: new Date(row.occurredAt),
-        eventId: row.eventId,
-        eventType: row.eventType,
-        sourceTopic: row.sourceTopic,
-        actorSubject: row.actorSubject,
-        actorUsername: row.actorUsername,
-        operationId: row.operationId,
-        serverId: row.serverId,
-        traceId: row.traceId,
-        detailsJson: JSON.stringify(row.details),
-        previousHash: row.previousHash,
-        hash: row.hash,
-      })),
+      records: page.map((row) => auditRecordView(toChained(row), row.recordedAt, row.previousHash, row.hash)),
       nextAfterSequence: rows.length > pageSize ? page.at(-1)!.sequence : '',
     };
   }

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { payloadCase, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
+import { buildEnvelope, OutboxWriter, payloadCase, Topics, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
 import { eventsV1 } from '@tradewarden/proto';
 import { recordHash, type AuditContent } from '../chain/hash-chain';
 import { AuditRecordRow } from './audit-record.entity';
+import { auditRecordView } from './audit-record-view';
+
+/** The compliance stream's key for records that concern no operation (denials, registry and template changes). */
+const NO_OPERATION_KEY = 'no-operation';
 
 /** The operation and server an event concerns, for querying; the full payload is kept in details. */
 function subjectOf(envelope: eventsV1.EventEnvelope): { operationId: string; serverId: string } {
@@ -26,6 +30,8 @@ function subjectOf(envelope: eventsV1.EventEnvelope): { operationId: string; ser
  */
 @Injectable()
 export class AuditEventHandler implements ConsumedEventHandler {
+  constructor(private readonly outbox: OutboxWriter) {}
+
   async handle({ envelope, topic }: ConsumedEvent, manager: EntityManager): Promise<void> {
     const [head] = (await manager.query('SELECT sequence, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE')) as { sequence: string; hash: string }[];
     if (!head) throw new Error('audit_chain_head is missing: migrations not applied?');
@@ -48,7 +54,15 @@ export class AuditEventHandler implements ConsumedEventHandler {
       details: payloadKey ? ((json[payloadKey] as object | undefined) ?? {}) : {},
     };
     const hash = recordHash(head.hash, content);
-    await manager.insert(AuditRecordRow, { ...content, recordedAt: new Date(), previousHash: head.hash, hash, details: content.details as object });
+    const recordedAt = new Date();
+    await manager.insert(AuditRecordRow, { ...content, recordedAt, previousHash: head.hash, hash, details: content.details as object });
+    // The compliance stream, in the same transaction: a record exists if and only if it is published.
+    await this.outbox.add(
+      manager,
+      Topics.complianceRecords,
+      content.operationId || NO_OPERATION_KEY,
+      buildEnvelope({ auditRecorded: { record: auditRecordView(content, recordedAt, head.hash, hash) } }, { actor: envelope.actor, producer: 'audit', aggregateId: sequence }),
+    );
     await manager.query('UPDATE audit_chain_head SET sequence = $1, hash = $2 WHERE id = 1', [sequence, hash]);
   }
 }

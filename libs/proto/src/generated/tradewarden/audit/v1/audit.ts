@@ -38,6 +38,13 @@ export interface AuditRecord {
   detailsJson: string;
   previousHash: string;
   hash: string;
+  /**
+   * With the fields above, everything the hash covers: anyone can recompute the chain from the records alone
+   * (SHA-256 over previous_hash ++ RFC 8785 JSON of sequence, occurredAt (ISO 8601), eventId, eventType, sourceTopic,
+   * actorSubject, actorUsername, actorRoles, actorClient, operationId, serverId, traceId, details; docs/audit.md).
+   */
+  actorRoles: string[];
+  actorClient: string;
 }
 
 export interface ListRecordsResponse {
@@ -198,6 +205,8 @@ function createBaseAuditRecord(): AuditRecord {
     detailsJson: "",
     previousHash: "",
     hash: "",
+    actorRoles: [],
+    actorClient: "",
   };
 }
 
@@ -244,6 +253,12 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     }
     if (message.hash !== "") {
       writer.uint32(114).string(message.hash);
+    }
+    for (const v of message.actorRoles) {
+      writer.uint32(122).string(v!);
+    }
+    if (message.actorClient !== "") {
+      writer.uint32(130).string(message.actorClient);
     }
     return writer;
   },
@@ -373,6 +388,22 @@ export const AuditRecord: MessageFns<AuditRecord> = {
             message.hash = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.actorRoles.push(reader.string());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.actorClient = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -449,6 +480,16 @@ export const AuditRecord: MessageFns<AuditRecord> = {
         ? globalThis.String(object.previous_hash)
         : "",
       hash: isSet(object.hash) ? globalThis.String(object.hash) : "",
+      actorRoles: globalThis.Array.isArray(object?.actorRoles)
+        ? object.actorRoles.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.actor_roles)
+        ? object.actor_roles.map((e: any) => globalThis.String(e))
+        : [],
+      actorClient: isSet(object.actorClient)
+        ? globalThis.String(object.actorClient)
+        : isSet(object.actor_client)
+        ? globalThis.String(object.actor_client)
+        : "",
     };
   },
 
@@ -496,6 +537,12 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     if (message.hash !== "") {
       obj.hash = message.hash;
     }
+    if (message.actorRoles?.length) {
+      obj.actorRoles = message.actorRoles;
+    }
+    if (message.actorClient !== "") {
+      obj.actorClient = message.actorClient;
+    }
     return obj;
   },
 
@@ -518,6 +565,8 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     message.detailsJson = object.detailsJson ?? "";
     message.previousHash = object.previousHash ?? "";
     message.hash = object.hash ?? "";
+    message.actorRoles = object.actorRoles?.map((e) => e) || [];
+    message.actorClient = object.actorClient ?? "";
     return message;
   },
 };

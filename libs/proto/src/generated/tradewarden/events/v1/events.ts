@@ -8,6 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { wrappers } from "protobufjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { AuditRecord } from "../../audit/v1/audit";
 import { Actor } from "../../common/v1/common";
 import {
   ItemPlan,
@@ -37,6 +38,8 @@ import { OperationTemplate } from "../../intake/v1/intake";
  *   tradewarden.identity.access-events.v1       key subject        AccessDenied
  *   tradewarden.gateway.registry-events.v1      key server_id      ServerRegistryChanged
  *   tradewarden.intake.template-events.v1       key template name  TemplateSaved
+ *   tradewarden.audit.compliance-records.v1     key operation_id   AuditRecorded: every audit record, in chain order
+ *                                                                  per key ("no-operation" for records of none)
  *
  * Consumers de-duplicate by event_id: a redelivered message must not change state twice.
  */
@@ -74,6 +77,7 @@ export interface EventEnvelope {
   templateSaved?: TemplateSaved | undefined;
   approvalExpired?: ApprovalExpired | undefined;
   approvalDelegationChanged?: ApprovalDelegationChanged | undefined;
+  auditRecorded?: AuditRecorded | undefined;
 }
 
 /**
@@ -258,6 +262,14 @@ export interface ApprovalDelegationChanged {
   reason: string;
 }
 
+/**
+ * One record of the audit trail, published in the transaction that wrote it (the compliance stream). The record holds
+ * everything its hash covers, so a consumer can verify the chain without trusting Tradewarden's servers.
+ */
+export interface AuditRecorded {
+  record: AuditRecord | undefined;
+}
+
 wrappers[".google.protobuf.Timestamp"] = {
   fromObject(value: Date) {
     return { seconds: value.getTime() / 1000, nanos: (value.getTime() % 1000) * 1e6 };
@@ -347,6 +359,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     }
     if (message.approvalDelegationChanged !== undefined) {
       ApprovalDelegationChanged.encode(message.approvalDelegationChanged, writer.uint32(266).fork()).join();
+    }
+    if (message.auditRecorded !== undefined) {
+      AuditRecorded.encode(message.auditRecorded, writer.uint32(274).fork()).join();
     }
     return writer;
   },
@@ -540,6 +555,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.approvalDelegationChanged = ApprovalDelegationChanged.decode(reader, reader.uint32());
             continue;
           }
+          case 34: {
+            if (tag !== 274) {
+              break;
+            }
+
+            message.auditRecorded = AuditRecorded.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -652,6 +675,11 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         : isSet(object.approval_delegation_changed)
         ? ApprovalDelegationChanged.fromJSON(object.approval_delegation_changed)
         : undefined,
+      auditRecorded: isSet(object.auditRecorded)
+        ? AuditRecorded.fromJSON(object.auditRecorded)
+        : isSet(object.audit_recorded)
+        ? AuditRecorded.fromJSON(object.audit_recorded)
+        : undefined,
     };
   },
 
@@ -723,6 +751,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.approvalDelegationChanged !== undefined) {
       obj.approvalDelegationChanged = ApprovalDelegationChanged.toJSON(message.approvalDelegationChanged);
     }
+    if (message.auditRecorded !== undefined) {
+      obj.auditRecorded = AuditRecorded.toJSON(message.auditRecorded);
+    }
     return obj;
   },
 
@@ -784,6 +815,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       (object.approvalDelegationChanged !== undefined && object.approvalDelegationChanged !== null)
         ? ApprovalDelegationChanged.fromPartial(object.approvalDelegationChanged)
         : undefined;
+    message.auditRecorded = (object.auditRecorded !== undefined && object.auditRecorded !== null)
+      ? AuditRecorded.fromPartial(object.auditRecorded)
+      : undefined;
     return message;
   },
 };
@@ -3306,6 +3340,75 @@ export const ApprovalDelegationChanged: MessageFns<ApprovalDelegationChanged> = 
     message.validFrom = object.validFrom ?? undefined;
     message.validUntil = object.validUntil ?? undefined;
     message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseAuditRecorded(): AuditRecorded {
+  return { record: undefined };
+}
+
+export const AuditRecorded: MessageFns<AuditRecorded> = {
+  encode(message: AuditRecorded, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.record !== undefined) {
+      AuditRecord.encode(message.record, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditRecorded {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditRecorded();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.record = AuditRecord.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditRecorded {
+    return { record: isSet(object.record) ? AuditRecord.fromJSON(object.record) : undefined };
+  },
+
+  toJSON(message: AuditRecorded): unknown {
+    const obj: any = {};
+    if (message.record !== undefined) {
+      obj.record = AuditRecord.toJSON(message.record);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditRecorded>, I>>(base?: I): AuditRecorded {
+    return AuditRecorded.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditRecorded>, I>>(object: I): AuditRecorded {
+    const message = createBaseAuditRecorded();
+    message.record = (object.record !== undefined && object.record !== null)
+      ? AuditRecord.fromPartial(object.record)
+      : undefined;
     return message;
   },
 };
