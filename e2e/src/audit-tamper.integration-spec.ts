@@ -4,6 +4,7 @@ import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@t
 import { auditV1, intakeV1, operationV1 } from '@tradewarden/proto';
 import { eventually, harnessServers, userToken } from '@tradewarden/test-harness';
 import { createKafka, decodeEnvelope, topicName, Topics } from '@tradewarden/messaging';
+import { checkpointVerifies } from '../../services/audit/src/chain/checkpoint';
 import { GENESIS_HASH, recordHash, type AuditContent } from '../../services/audit/src/chain/hash-chain';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 import { operationReaches } from './operation-steps';
@@ -22,7 +23,7 @@ describe('audit trail tampering end to end', () => {
   let compliance: string;
 
   beforeAll(async () => {
-    platform = await startInProcessPlatform('audit-tamper', { generatedAccounts: 10 });
+    platform = await startInProcessPlatform('audit-tamper', { generatedAccounts: 10, auditEnv: { AUDIT_CHECKPOINT_EVERY_RECORDS: '5', AUDIT_CHECKPOINT_EVERY_SECONDS: '1' } });
     intake = createGrpcClient(intakeV1.IntakeServiceService, platform.addresses.intake, 'IntakeService');
     audit = createGrpcClient(auditV1.AuditServiceService, platform.addresses.audit, 'AuditService');
     agent = await userToken('agent');
@@ -87,16 +88,22 @@ describe('audit trail tampering end to end', () => {
     const kafka = createKafka(`compliance-reader-${randomUUID()}`, harnessServers().kafkaBrokers);
     const consumer = kafka.consumer({ groupId: `compliance-reader-${randomUUID()}` });
     const received = new Map<string, auditV1.AuditRecord>();
+    const checkpointed: auditV1.AuditCheckpoint[] = [];
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: topicName(platform.topicPrefix, Topics.complianceRecords), fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) => {
-          const record = decodeEnvelope(message.value!).auditRecorded?.record;
+          const envelope = decodeEnvelope(message.value!);
+          const record = envelope.auditRecorded?.record;
           if (record) received.set(record.sequence, record);
+          if (envelope.auditCheckpointed?.checkpoint) checkpointed.push(envelope.auditCheckpointed.checkpoint);
         },
       });
-      await eventually(async () => expect(received.size).toBeGreaterThanOrEqual(count), 60_000);
+      await eventually(async () => {
+        expect(received.size).toBeGreaterThanOrEqual(count);
+        expect(checkpointed.map((checkpoint) => checkpoint.sequence)).toContain(String(count));
+      }, 60_000);
     } finally {
       await consumer.disconnect();
     }
@@ -123,6 +130,18 @@ describe('audit trail tampering end to end', () => {
       expect(recordHash(previousHash, content)).toBe(record.hash);
       previousHash = record.hash;
     }
+
+    // Signed checkpoints, on the stream and through the API: each verifies with the public key alone and names the hash
+    // the chain had at its sequence; the last one covers the whole chain.
+    const { checkpoints, publicKeyPem } = await unaryCall(audit, 'listCheckpoints', { afterSequence: '', pageSize: 1000 }, bearerMetadata(compliance));
+    expect(checkpoints.length).toBeGreaterThanOrEqual(2);
+    expect(checkpointed.map((checkpoint) => checkpoint.sequence)).toEqual(checkpoints.map((checkpoint) => checkpoint.sequence).slice(0, checkpointed.length));
+    for (const checkpoint of checkpoints) {
+      expect(checkpointVerifies(checkpoint, publicKeyPem)).toBe(true);
+      expect(checkpoint.headHash).toBe(received.get(checkpoint.sequence)!.hash);
+      expect(checkpointVerifies({ ...checkpoint, headHash: GENESIS_HASH }, publicKeyPem)).toBe(false);
+    }
+    expect(checkpoints.at(-1)!.sequence).toBe(String(count));
   });
 
   it('names an edited record', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,8 @@ export interface PlatformOptions {
   tradeServer?: boolean;
   /** Extra environment of the approval service (e.g. a short APPROVAL_DEFAULT_TTL_HOURS to see requests expire). */
   approvalEnv?: Record<string, string>;
+  /** Extra environment of the audit service (e.g. AUDIT_CHECKPOINT_EVERY_RECORDS). */
+  auditEnv?: Record<string, string>;
 }
 
 /**
@@ -177,7 +179,17 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
     else started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));
     started.push(await startApprovalService(loadApprovalConfig(await envFor('approval', options.approvalEnv ?? {}))));
     started.push(await startIntakeService(loadIntakeConfig(await envFor('intake'))));
-    started.push(await startAuditService(loadAuditConfig(await envFor('audit'))));
+    started.push(
+      await startAuditService(
+        loadAuditConfig(
+          await envFor('audit', {
+            // Made per run, as an operator would provision one.
+            AUDIT_CHECKPOINT_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+            ...(options.auditEnv ?? {}),
+          }),
+        ),
+      ),
+    );
   } catch (error) {
     for (const service of started.reverse()) await service.close();
     for (const child of processes) await child.kill();

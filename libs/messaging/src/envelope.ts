@@ -18,7 +18,8 @@ type PayloadKey =
   | 'templateSaved'
   | 'approvalExpired'
   | 'approvalDelegationChanged'
-  | 'auditRecorded';
+  | 'auditRecorded'
+  | 'auditCheckpointed';
 
 /** Exactly one payload of the envelope's oneof, e.g. `{ operationSubmitted: {...} }`. */
 export type EnvelopePayload = {
@@ -41,6 +42,7 @@ const eventTypeByKey: Record<PayloadKey, string> = {
   approvalExpired: 'ApprovalExpired',
   approvalDelegationChanged: 'ApprovalDelegationChanged',
   auditRecorded: 'AuditRecorded',
+  auditCheckpointed: 'AuditCheckpointed',
 };
 
 export interface BuildEnvelopeOptions {

@@ -1,7 +1,9 @@
 import { CreateMessagingTables1764201600000, messagingEntities } from '@tradewarden/messaging';
 import { CreateAuditRecords1764202100000 } from './migrations/1764202100000-create-audit-records';
+import { AuditCheckpointRow } from './chain/checkpoint.entity';
+import { CreateAuditCheckpoints1764203400000 } from './migrations/1764203400000-create-audit-checkpoints';
 import { AuditRecordRow } from './recording/audit-record.entity';
 
 /** The audit service's tables: its entities, and the migrations that create them (in order). */
-export const AUDIT_ENTITIES = [AuditRecordRow, ...messagingEntities];
-export const AUDIT_MIGRATIONS = [CreateMessagingTables1764201600000, CreateAuditRecords1764202100000];
+export const AUDIT_ENTITIES = [AuditRecordRow, AuditCheckpointRow, ...messagingEntities];
+export const AUDIT_MIGRATIONS = [CreateMessagingTables1764201600000, CreateAuditRecords1764202100000, CreateAuditCheckpoints1764203400000];

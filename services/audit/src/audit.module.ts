@@ -5,6 +5,8 @@ import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { mapAuditError } from './audit-errors';
 import type { AuditConfig } from './config';
+import { checkpointKeyFromPem } from './chain/checkpoint';
+import { Checkpointer, CHECKPOINT_SETTINGS, type CheckpointSettings } from './chain/checkpointer.service';
 import { AuditController } from './grpc/audit.controller';
 import { AuditEventHandler } from './recording/audit-event.handler';
 import { AUDIT_ENTITIES, AUDIT_MIGRATIONS } from './audit-schema';
@@ -43,6 +45,11 @@ export class AuditModule {
       controllers: [AuditController],
       providers: [
         AuditEventHandler,
+        Checkpointer,
+        {
+          provide: CHECKPOINT_SETTINGS,
+          useFactory: (): CheckpointSettings => ({ key: checkpointKeyFromPem(config.checkpoints.keyPem), everyRecords: config.checkpoints.everyRecords, everySeconds: config.checkpoints.everySeconds }),
+        },
         { provide: AuthorizationClient, useFactory: () => new AuthorizationClient(config.identityAddress, config.keycloak, config.serviceAccount) },
       ],
     };

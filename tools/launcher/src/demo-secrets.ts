@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -13,6 +13,8 @@ export interface DemoSecrets {
   databaseRoles: Record<string, string>;
   /** The gateway's key for sealing generated passwords (32 bytes, base64). */
   gatewayCredentialsKey: string;
+  /** The audit service's Ed25519 key for signing checkpoints (PKCS#8 PEM). */
+  auditCheckpointKey: string;
 }
 
 const generate = () => randomBytes(18).toString('base64url');
@@ -24,6 +26,7 @@ export function loadOrCreateDemoSecrets(path: string, services: readonly string[
     keycloakAdmin: existing.keycloakAdmin ?? generate(),
     databaseRoles: Object.fromEntries(services.map((service) => [service, existing.databaseRoles?.[service] ?? generate()])),
     gatewayCredentialsKey: existing.gatewayCredentialsKey ?? randomBytes(32).toString('base64'),
+    auditCheckpointKey: existing.auditCheckpointKey ?? generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });

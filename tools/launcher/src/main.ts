@@ -186,6 +186,7 @@ async function main(config: LauncherConfig): Promise<void> {
       LOG_LEVEL: config.LOG_LEVEL,
       ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     };
+    if (service === 'audit') env['AUDIT_CHECKPOINT_KEY'] = secrets.auditCheckpointKey;
     if (service === 'gateway') {
       env['TW_MT5_DEMO_1_PASSWORD'] = SIMULATOR_MANAGER_PASSWORD;
       env['GATEWAY_CREDENTIALS_KEY'] = secrets.gatewayCredentialsKey;

@@ -7,6 +7,8 @@ import { callerOf } from '@tradewarden/grpc';
 import { auditV1 } from '@tradewarden/proto';
 import { AuditError } from '../audit-errors';
 import { GENESIS_HASH, verifyChain, type ChainedRecord } from '../chain/hash-chain';
+import { AuditCheckpointRow } from '../chain/checkpoint.entity';
+import { CHECKPOINT_SETTINGS, type CheckpointSettings } from '../chain/checkpointer.service';
 import { AuditRecordRow } from '../recording/audit-record.entity';
 import { auditRecordView } from '../recording/audit-record-view';
 
@@ -39,6 +41,7 @@ export class AuditController implements auditV1.AuditServiceController {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly authorization: AuthorizationClient,
+    @Inject(CHECKPOINT_SETTINGS) private readonly checkpoints: CheckpointSettings,
   ) {}
 
   async listRecords(request: auditV1.ListRecordsRequest, metadata?: Metadata): Promise<auditV1.ListRecordsResponse> {
@@ -58,6 +61,26 @@ export class AuditController implements auditV1.AuditServiceController {
     return {
       records: page.map((row) => auditRecordView(toChained(row), row.recordedAt, row.previousHash, row.hash)),
       nextAfterSequence: rows.length > pageSize ? page.at(-1)!.sequence : '',
+    };
+  }
+
+  async listCheckpoints(request: auditV1.ListCheckpointsRequest, metadata?: Metadata): Promise<auditV1.ListCheckpointsResponse> {
+    await this.authorization.require(callerOf(metadata).actor, { action: 'view', operationType: AUDIT_TRAIL });
+    const pageSize = request.pageSize === 0 ? 100 : request.pageSize;
+    if (pageSize < 1 || pageSize > 1000) throw new AuditError('INVALID_ARGUMENT', 'page_size must be 1-1000');
+    if (request.afterSequence && !/^\d{1,19}$/.test(request.afterSequence)) throw new AuditError('INVALID_ARGUMENT', 'after_sequence must be a sequence number');
+    const rows = await this.dataSource
+      .getRepository(AuditCheckpointRow)
+      .createQueryBuilder('checkpoint')
+      .where('checkpoint.sequence > :after', { after: request.afterSequence || '0' })
+      .orderBy('checkpoint.sequence', 'ASC')
+      .limit(pageSize + 1)
+      .getMany();
+    const page = rows.slice(0, pageSize);
+    return {
+      checkpoints: page.map((row) => ({ sequence: row.sequence, headHash: row.headHash, signedAt: row.signedAt, keyId: row.keyId, signature: row.signature })),
+      nextAfterSequence: rows.length > pageSize ? page.at(-1)!.sequence : '',
+      publicKeyPem: this.checkpoints.key.publicKeyPem,
     };
   }
 

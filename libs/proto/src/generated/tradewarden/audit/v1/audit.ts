@@ -12,6 +12,39 @@ import { wrappers } from "protobufjs";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 
+/**
+ * The chain up to `sequence` ends in `head_hash`, as of `signed_at`: Ed25519 over the RFC 8785 JSON of
+ * {"headHash", "sequence", "signedAt"} (sequence as a decimal string). Anyone with the public key can check it, and keep
+ * it to prove later that the trail was not cut short or rewritten before that sequence.
+ */
+export interface AuditCheckpoint {
+  sequence: string;
+  headHash: string;
+  /** ISO 8601 with milliseconds, UTC, exactly as signed. */
+  signedAt: string;
+  /** First 16 hex digits of the SHA-256 of the public key (DER, SPKI). */
+  keyId: string;
+  /** Base64. */
+  signature: string;
+}
+
+export interface ListCheckpointsRequest {
+  /** Checkpoints with a sequence above this one (cursor). */
+  afterSequence: string;
+  /** 1-1000; default 100. */
+  pageSize: number;
+}
+
+export interface ListCheckpointsResponse {
+  checkpoints: AuditCheckpoint[];
+  nextAfterSequence: string;
+  /**
+   * The public key of the checkpoints (PEM, SPKI), for convenience: trust it only as far as it matches the key the
+   * broker published out of band.
+   */
+  publicKeyPem: string;
+}
+
 export interface ListRecordsRequest {
   /** Only records of this operation when set. */
   operationId: string;
@@ -75,6 +108,355 @@ wrappers[".google.protobuf.Timestamp"] = {
     return new Date(message.seconds * 1000 + message.nanos / 1e6);
   },
 } as any;
+
+function createBaseAuditCheckpoint(): AuditCheckpoint {
+  return { sequence: "", headHash: "", signedAt: "", keyId: "", signature: "" };
+}
+
+export const AuditCheckpoint: MessageFns<AuditCheckpoint> = {
+  encode(message: AuditCheckpoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== "") {
+      writer.uint32(10).string(message.sequence);
+    }
+    if (message.headHash !== "") {
+      writer.uint32(18).string(message.headHash);
+    }
+    if (message.signedAt !== "") {
+      writer.uint32(26).string(message.signedAt);
+    }
+    if (message.keyId !== "") {
+      writer.uint32(34).string(message.keyId);
+    }
+    if (message.signature !== "") {
+      writer.uint32(42).string(message.signature);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditCheckpoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditCheckpoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sequence = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.headHash = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signedAt = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditCheckpoint {
+    return {
+      sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "",
+      headHash: isSet(object.headHash)
+        ? globalThis.String(object.headHash)
+        : isSet(object.head_hash)
+        ? globalThis.String(object.head_hash)
+        : "",
+      signedAt: isSet(object.signedAt)
+        ? globalThis.String(object.signedAt)
+        : isSet(object.signed_at)
+        ? globalThis.String(object.signed_at)
+        : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+    };
+  },
+
+  toJSON(message: AuditCheckpoint): unknown {
+    const obj: any = {};
+    if (message.sequence !== "") {
+      obj.sequence = message.sequence;
+    }
+    if (message.headHash !== "") {
+      obj.headHash = message.headHash;
+    }
+    if (message.signedAt !== "") {
+      obj.signedAt = message.signedAt;
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.signature !== "") {
+      obj.signature = message.signature;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditCheckpoint>, I>>(base?: I): AuditCheckpoint {
+    return AuditCheckpoint.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditCheckpoint>, I>>(object: I): AuditCheckpoint {
+    const message = createBaseAuditCheckpoint();
+    message.sequence = object.sequence ?? "";
+    message.headHash = object.headHash ?? "";
+    message.signedAt = object.signedAt ?? "";
+    message.keyId = object.keyId ?? "";
+    message.signature = object.signature ?? "";
+    return message;
+  },
+};
+
+function createBaseListCheckpointsRequest(): ListCheckpointsRequest {
+  return { afterSequence: "", pageSize: 0 };
+}
+
+export const ListCheckpointsRequest: MessageFns<ListCheckpointsRequest> = {
+  encode(message: ListCheckpointsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.afterSequence !== "") {
+      writer.uint32(10).string(message.afterSequence);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCheckpointsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCheckpointsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.afterSequence = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCheckpointsRequest {
+    return {
+      afterSequence: isSet(object.afterSequence)
+        ? globalThis.String(object.afterSequence)
+        : isSet(object.after_sequence)
+        ? globalThis.String(object.after_sequence)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: ListCheckpointsRequest): unknown {
+    const obj: any = {};
+    if (message.afterSequence !== "") {
+      obj.afterSequence = message.afterSequence;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCheckpointsRequest>, I>>(base?: I): ListCheckpointsRequest {
+    return ListCheckpointsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCheckpointsRequest>, I>>(object: I): ListCheckpointsRequest {
+    const message = createBaseListCheckpointsRequest();
+    message.afterSequence = object.afterSequence ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseListCheckpointsResponse(): ListCheckpointsResponse {
+  return { checkpoints: [], nextAfterSequence: "", publicKeyPem: "" };
+}
+
+export const ListCheckpointsResponse: MessageFns<ListCheckpointsResponse> = {
+  encode(message: ListCheckpointsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.checkpoints) {
+      AuditCheckpoint.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextAfterSequence !== "") {
+      writer.uint32(18).string(message.nextAfterSequence);
+    }
+    if (message.publicKeyPem !== "") {
+      writer.uint32(26).string(message.publicKeyPem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCheckpointsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCheckpointsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.checkpoints.push(AuditCheckpoint.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextAfterSequence = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.publicKeyPem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCheckpointsResponse {
+    return {
+      checkpoints: globalThis.Array.isArray(object?.checkpoints)
+        ? object.checkpoints.map((e: any) => AuditCheckpoint.fromJSON(e))
+        : [],
+      nextAfterSequence: isSet(object.nextAfterSequence)
+        ? globalThis.String(object.nextAfterSequence)
+        : isSet(object.next_after_sequence)
+        ? globalThis.String(object.next_after_sequence)
+        : "",
+      publicKeyPem: isSet(object.publicKeyPem)
+        ? globalThis.String(object.publicKeyPem)
+        : isSet(object.public_key_pem)
+        ? globalThis.String(object.public_key_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: ListCheckpointsResponse): unknown {
+    const obj: any = {};
+    if (message.checkpoints?.length) {
+      obj.checkpoints = message.checkpoints.map((e) => AuditCheckpoint.toJSON(e));
+    }
+    if (message.nextAfterSequence !== "") {
+      obj.nextAfterSequence = message.nextAfterSequence;
+    }
+    if (message.publicKeyPem !== "") {
+      obj.publicKeyPem = message.publicKeyPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCheckpointsResponse>, I>>(base?: I): ListCheckpointsResponse {
+    return ListCheckpointsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCheckpointsResponse>, I>>(object: I): ListCheckpointsResponse {
+    const message = createBaseListCheckpointsResponse();
+    message.checkpoints = object.checkpoints?.map((e) => AuditCheckpoint.fromPartial(e)) || [];
+    message.nextAfterSequence = object.nextAfterSequence ?? "";
+    message.publicKeyPem = object.publicKeyPem ?? "";
+    return message;
+  },
+};
 
 function createBaseListRecordsRequest(): ListRecordsRequest {
   return { operationId: "", afterSequence: "", pageSize: 0 };
@@ -886,6 +1268,10 @@ export interface AuditServiceClient {
   /** Recomputes the hash chain between two sequence numbers and reports the first record that does not verify. */
 
   verifyChain(request: VerifyChainRequest, metadata?: Metadata): Observable<VerifyChainResponse>;
+
+  /** Signed checkpoints, oldest first: each vouches that the chain up to its sequence ends in its head hash. */
+
+  listCheckpoints(request: ListCheckpointsRequest, metadata?: Metadata): Observable<ListCheckpointsResponse>;
 }
 
 /** Read access to the hash-chained audit trail. */
@@ -902,11 +1288,18 @@ export interface AuditServiceController {
     request: VerifyChainRequest,
     metadata?: Metadata,
   ): Promise<VerifyChainResponse> | Observable<VerifyChainResponse> | VerifyChainResponse;
+
+  /** Signed checkpoints, oldest first: each vouches that the chain up to its sequence ends in its head hash. */
+
+  listCheckpoints(
+    request: ListCheckpointsRequest,
+    metadata?: Metadata,
+  ): Promise<ListCheckpointsResponse> | Observable<ListCheckpointsResponse> | ListCheckpointsResponse;
 }
 
 export function AuditServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["listRecords", "verifyChain"];
+    const grpcMethods: string[] = ["listRecords", "verifyChain", "listCheckpoints"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("AuditService", method)(constructor.prototype[method], method, descriptor);
@@ -945,12 +1338,26 @@ export const AuditServiceService = {
     responseSerialize: (value: VerifyChainResponse): Buffer => Buffer.from(VerifyChainResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): VerifyChainResponse => VerifyChainResponse.decode(value),
   },
+  /** Signed checkpoints, oldest first: each vouches that the chain up to its sequence ends in its head hash. */
+  listCheckpoints: {
+    path: "/tradewarden.audit.v1.AuditService/ListCheckpoints" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCheckpointsRequest): Buffer =>
+      Buffer.from(ListCheckpointsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCheckpointsRequest => ListCheckpointsRequest.decode(value),
+    responseSerialize: (value: ListCheckpointsResponse): Buffer =>
+      Buffer.from(ListCheckpointsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCheckpointsResponse => ListCheckpointsResponse.decode(value),
+  },
 } as const;
 
 export interface AuditServiceServer extends UntypedServiceImplementation {
   listRecords: handleUnaryCall<ListRecordsRequest, ListRecordsResponse>;
   /** Recomputes the hash chain between two sequence numbers and reports the first record that does not verify. */
   verifyChain: handleUnaryCall<VerifyChainRequest, VerifyChainResponse>;
+  /** Signed checkpoints, oldest first: each vouches that the chain up to its sequence ends in its head hash. */
+  listCheckpoints: handleUnaryCall<ListCheckpointsRequest, ListCheckpointsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

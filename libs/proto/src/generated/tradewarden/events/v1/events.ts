@@ -8,7 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { wrappers } from "protobufjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { AuditRecord } from "../../audit/v1/audit";
+import { AuditCheckpoint, AuditRecord } from "../../audit/v1/audit";
 import { Actor } from "../../common/v1/common";
 import {
   ItemPlan,
@@ -39,7 +39,8 @@ import { OperationTemplate } from "../../intake/v1/intake";
  *   tradewarden.gateway.registry-events.v1      key server_id      ServerRegistryChanged
  *   tradewarden.intake.template-events.v1       key template name  TemplateSaved
  *   tradewarden.audit.compliance-records.v1     key operation_id   AuditRecorded: every audit record, in chain order
- *                                                                  per key ("no-operation" for records of none)
+ *                                                                  per key ("no-operation" for records of none);
+ *                                  key "checkpoints"  AuditCheckpointed: each signed checkpoint
  *
  * Consumers de-duplicate by event_id: a redelivered message must not change state twice.
  */
@@ -78,6 +79,7 @@ export interface EventEnvelope {
   approvalExpired?: ApprovalExpired | undefined;
   approvalDelegationChanged?: ApprovalDelegationChanged | undefined;
   auditRecorded?: AuditRecorded | undefined;
+  auditCheckpointed?: AuditCheckpointed | undefined;
 }
 
 /**
@@ -270,6 +272,11 @@ export interface AuditRecorded {
   record: AuditRecord | undefined;
 }
 
+/** A signed checkpoint of the audit chain (docs/audit.md), for outside parties to keep. */
+export interface AuditCheckpointed {
+  checkpoint: AuditCheckpoint | undefined;
+}
+
 wrappers[".google.protobuf.Timestamp"] = {
   fromObject(value: Date) {
     return { seconds: value.getTime() / 1000, nanos: (value.getTime() % 1000) * 1e6 };
@@ -362,6 +369,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     }
     if (message.auditRecorded !== undefined) {
       AuditRecorded.encode(message.auditRecorded, writer.uint32(274).fork()).join();
+    }
+    if (message.auditCheckpointed !== undefined) {
+      AuditCheckpointed.encode(message.auditCheckpointed, writer.uint32(282).fork()).join();
     }
     return writer;
   },
@@ -563,6 +573,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.auditRecorded = AuditRecorded.decode(reader, reader.uint32());
             continue;
           }
+          case 35: {
+            if (tag !== 282) {
+              break;
+            }
+
+            message.auditCheckpointed = AuditCheckpointed.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -680,6 +698,11 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         : isSet(object.audit_recorded)
         ? AuditRecorded.fromJSON(object.audit_recorded)
         : undefined,
+      auditCheckpointed: isSet(object.auditCheckpointed)
+        ? AuditCheckpointed.fromJSON(object.auditCheckpointed)
+        : isSet(object.audit_checkpointed)
+        ? AuditCheckpointed.fromJSON(object.audit_checkpointed)
+        : undefined,
     };
   },
 
@@ -754,6 +777,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
     if (message.auditRecorded !== undefined) {
       obj.auditRecorded = AuditRecorded.toJSON(message.auditRecorded);
     }
+    if (message.auditCheckpointed !== undefined) {
+      obj.auditCheckpointed = AuditCheckpointed.toJSON(message.auditCheckpointed);
+    }
     return obj;
   },
 
@@ -817,6 +843,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         : undefined;
     message.auditRecorded = (object.auditRecorded !== undefined && object.auditRecorded !== null)
       ? AuditRecorded.fromPartial(object.auditRecorded)
+      : undefined;
+    message.auditCheckpointed = (object.auditCheckpointed !== undefined && object.auditCheckpointed !== null)
+      ? AuditCheckpointed.fromPartial(object.auditCheckpointed)
       : undefined;
     return message;
   },
@@ -3408,6 +3437,75 @@ export const AuditRecorded: MessageFns<AuditRecorded> = {
     const message = createBaseAuditRecorded();
     message.record = (object.record !== undefined && object.record !== null)
       ? AuditRecord.fromPartial(object.record)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAuditCheckpointed(): AuditCheckpointed {
+  return { checkpoint: undefined };
+}
+
+export const AuditCheckpointed: MessageFns<AuditCheckpointed> = {
+  encode(message: AuditCheckpointed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.checkpoint !== undefined) {
+      AuditCheckpoint.encode(message.checkpoint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditCheckpointed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditCheckpointed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.checkpoint = AuditCheckpoint.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditCheckpointed {
+    return { checkpoint: isSet(object.checkpoint) ? AuditCheckpoint.fromJSON(object.checkpoint) : undefined };
+  },
+
+  toJSON(message: AuditCheckpointed): unknown {
+    const obj: any = {};
+    if (message.checkpoint !== undefined) {
+      obj.checkpoint = AuditCheckpoint.toJSON(message.checkpoint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditCheckpointed>, I>>(base?: I): AuditCheckpointed {
+    return AuditCheckpointed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditCheckpointed>, I>>(object: I): AuditCheckpointed {
+    const message = createBaseAuditCheckpointed();
+    message.checkpoint = (object.checkpoint !== undefined && object.checkpoint !== null)
+      ? AuditCheckpoint.fromPartial(object.checkpoint)
       : undefined;
     return message;
   },
