@@ -83,6 +83,25 @@ describe('audit trail tampering end to end', () => {
     expect(await verify()).toMatchObject({ valid: true, firstBadSequence: '' });
   });
 
+  it('finds records by actor, event type, result, server and time', async () => {
+    const list = async (filters: Partial<auditV1.ListRecordsRequest>) =>
+      (await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ pageSize: 1000, ...filters }), bearerMetadata(compliance))).records;
+    const all = await list({});
+    const submitted = await list({ actor: 'agent', eventType: 'OperationSubmitted' });
+    expect(submitted).toHaveLength(3);
+    expect(submitted.every((record) => record.actorUsername === 'agent' && record.eventType === 'OperationSubmitted')).toBe(true);
+    const applied = await list({ eventType: 'ItemExecuted', result: 'APPLIED', serverId: platform.serverId });
+    expect(applied).toHaveLength(3);
+    expect(await list({ result: 'DRIFTED' })).toEqual([]);
+    const middle = all[Math.floor(all.length / 2)]!.occurredAt!;
+    const before = await list({ occurredTo: middle });
+    const after = await list({ occurredFrom: middle });
+    expect(before.length + after.length).toBe(all.length);
+    expect(before.every((record) => record.occurredAt!.getTime() < middle.getTime())).toBe(true);
+    const refused = await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ result: 'applied; drop' }), bearerMetadata(compliance)).catch((error: unknown) => error);
+    expect((refused as { code: number }).code).toBe(3);
+  });
+
   it('publishes every record on the compliance stream with all its hash covers: the chain verifies from the stream alone', async () => {
     const count = await recordCount();
     const kafka = createKafka(`compliance-reader-${randomUUID()}`, harnessServers().kafkaBrokers);

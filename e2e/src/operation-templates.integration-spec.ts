@@ -70,7 +70,7 @@ describe('operation templates', () => {
 
     // Each saved version is in the audit trail, whole, with who saved it.
     const saves = await eventually(async () => {
-      const { records } = await unaryCall(audit, 'listRecords', { operationId: '', afterSequence: '', pageSize: 1000 }, as('compliance'));
+      const { records } = await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ operationId: '', afterSequence: '', pageSize: 1000 }), as('compliance'));
       const found = records.filter((record) => record.eventType === 'TemplateSaved');
       expect(found).toHaveLength(2);
       return found;

@@ -78,7 +78,7 @@ describe('walking skeleton: a deposit from submission to audit', () => {
 
     const complianceToken = await userToken('compliance');
     const records = await eventually(async () => {
-      const reply = await unaryCall(audit, 'listRecords', { operationId: operation.operationId, afterSequence: '', pageSize: 100 }, bearerMetadata(complianceToken));
+      const reply = await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ operationId: operation.operationId, afterSequence: '', pageSize: 100 }), bearerMetadata(complianceToken));
       const types = reply.records.map((record) => record.eventType);
       expect(types).toEqual(expect.arrayContaining(['OperationSubmitted', 'OperationApproved', 'ExecutionRequested', 'ItemExecuted']));
       expect(types.filter((type) => type === 'OperationStatusChanged')).toHaveLength(3);
@@ -164,10 +164,10 @@ describe('walking skeleton: a deposit from submission to audit', () => {
     const denied = await callError(unaryCall(intake, 'submitOperation', deposit('compliance-try', '1.00'), bearerMetadata(complianceToken)));
     expect(denied.code).toBe(status.PERMISSION_DENIED);
     expect(denied.details).toContain('missing permission "submit" for "balance.deposit" on server mt5-demo-1');
-    const agentAudit = await callError(unaryCall(audit, 'listRecords', { operationId: '', afterSequence: '', pageSize: 10 }, bearerMetadata(agentToken)));
+    const agentAudit = await callError(unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ operationId: '', afterSequence: '', pageSize: 10 }), bearerMetadata(agentToken)));
     expect(agentAudit.code).toBe(status.PERMISSION_DENIED);
     await eventually(async () => {
-      const reply = await unaryCall(audit, 'listRecords', { operationId: '', afterSequence: '', pageSize: 1000 }, bearerMetadata(complianceToken));
+      const reply = await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ operationId: '', afterSequence: '', pageSize: 1000 }), bearerMetadata(complianceToken));
       const denials = reply.records.filter((record) => record.eventType === 'AccessDenied').map((record) => JSON.parse(record.detailsJson) as { code: string; reason: string });
       expect(denials).toEqual(
         expect.arrayContaining([
@@ -231,7 +231,7 @@ describe('walking skeleton: a deposit from submission to audit', () => {
 
       const complianceToken = await userToken('compliance');
       await eventually(async () => {
-        const reply = await unaryCall(audit, 'listRecords', { operationId: '', afterSequence: '', pageSize: 1000 }, bearerMetadata(complianceToken));
+        const reply = await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ operationId: '', afterSequence: '', pageSize: 1000 }), bearerMetadata(complianceToken));
         // The configured servers were recorded when the gateway first applied its configuration, then the admin's changes.
         const changes = reply.records.filter((record) => record.eventType === 'ServerRegistryChanged');
         const details = (record: (typeof changes)[number]) => JSON.parse(record.detailsJson) as { serverId: string; change: string };

@@ -44,7 +44,9 @@ export class AuditController implements auditV1.AuditServiceController {
     @Inject(CHECKPOINT_SETTINGS) private readonly checkpoints: CheckpointSettings,
   ) {}
 
-  async listRecords(request: auditV1.ListRecordsRequest, metadata?: Metadata): Promise<auditV1.ListRecordsResponse> {
+  async listRecords(received: auditV1.ListRecordsRequest, metadata?: Metadata): Promise<auditV1.ListRecordsResponse> {
+    // proto-loader gives absent messages as null; ts-proto's helpers normalize them.
+    const request = auditV1.ListRecordsRequest.fromPartial(received);
     await this.authorization.require(callerOf(metadata).actor, { action: 'view', operationType: AUDIT_TRAIL });
     const pageSize = request.pageSize === 0 ? 100 : request.pageSize;
     if (pageSize < 1 || pageSize > 1000) throw new AuditError('INVALID_ARGUMENT', 'page_size must be 1-1000');
@@ -56,6 +58,16 @@ export class AuditController implements auditV1.AuditServiceController {
       .orderBy('record.sequence', 'ASC')
       .limit(pageSize + 1);
     if (request.operationId) query.andWhere('record.operation_id = :operationId', { operationId: request.operationId });
+    if (request.actor) query.andWhere('(record.actor_username = :actor OR record.actor_subject = :actor)', { actor: request.actor });
+    if (request.serverId) query.andWhere('record.server_id = :serverId', { serverId: request.serverId });
+    if (request.eventType) query.andWhere('record.event_type = :eventType', { eventType: request.eventType });
+    if (request.result) {
+      if (!/^[A-Z_]{1,40}$/.test(request.result)) throw new AuditError('INVALID_ARGUMENT', 'result must be an item status, e.g. APPLIED');
+      query.andWhere("record.details->>'status' = :status", { status: `ITEM_STATUS_${request.result.replace(/^ITEM_STATUS_/, '')}` });
+    }
+    // occurred_at holds ISO 8601 text in one format, so text order is time order.
+    if (request.occurredFrom) query.andWhere('record.occurred_at >= :from', { from: new Date(request.occurredFrom).toISOString() });
+    if (request.occurredTo) query.andWhere('record.occurred_at < :to', { to: new Date(request.occurredTo).toISOString() });
     const rows = await query.getMany();
     const page = rows.slice(0, pageSize);
     return {

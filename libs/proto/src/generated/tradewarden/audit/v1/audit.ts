@@ -45,6 +45,7 @@ export interface ListCheckpointsResponse {
   publicKeyPem: string;
 }
 
+/** Filters combine (AND); empty ones do not filter. */
 export interface ListRecordsRequest {
   /** Only records of this operation when set. */
   operationId: string;
@@ -52,6 +53,16 @@ export interface ListRecordsRequest {
   afterSequence: string;
   /** 1-1000; default 100. */
   pageSize: number;
+  /** The actor, by username or Keycloak subject. */
+  actor: string;
+  serverId: string;
+  /** The kind of event, e.g. "OperationApproved", "ItemExecuted", "AccessDenied". */
+  eventType: string;
+  /** An execution result's item status, e.g. "APPLIED", "DRIFTED", "REJECTED" (ItemExecuted records). */
+  result: string;
+  /** When the event occurred, from (inclusive) to (exclusive). */
+  occurredFrom: Date | undefined;
+  occurredTo: Date | undefined;
 }
 
 export interface AuditRecord {
@@ -459,7 +470,17 @@ export const ListCheckpointsResponse: MessageFns<ListCheckpointsResponse> = {
 };
 
 function createBaseListRecordsRequest(): ListRecordsRequest {
-  return { operationId: "", afterSequence: "", pageSize: 0 };
+  return {
+    operationId: "",
+    afterSequence: "",
+    pageSize: 0,
+    actor: "",
+    serverId: "",
+    eventType: "",
+    result: "",
+    occurredFrom: undefined,
+    occurredTo: undefined,
+  };
 }
 
 export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
@@ -472,6 +493,24 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
     }
     if (message.pageSize !== 0) {
       writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    if (message.serverId !== "") {
+      writer.uint32(42).string(message.serverId);
+    }
+    if (message.eventType !== "") {
+      writer.uint32(50).string(message.eventType);
+    }
+    if (message.result !== "") {
+      writer.uint32(58).string(message.result);
+    }
+    if (message.occurredFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredFrom), writer.uint32(66).fork()).join();
+    }
+    if (message.occurredTo !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredTo), writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -513,6 +552,54 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
             message.pageSize = reader.int32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.serverId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.eventType = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.result = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.occurredFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.occurredTo = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -542,6 +629,28 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
         : isSet(object.page_size)
         ? globalThis.Number(object.page_size)
         : 0,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+      serverId: isSet(object.serverId)
+        ? globalThis.String(object.serverId)
+        : isSet(object.server_id)
+        ? globalThis.String(object.server_id)
+        : "",
+      eventType: isSet(object.eventType)
+        ? globalThis.String(object.eventType)
+        : isSet(object.event_type)
+        ? globalThis.String(object.event_type)
+        : "",
+      result: isSet(object.result) ? globalThis.String(object.result) : "",
+      occurredFrom: isSet(object.occurredFrom)
+        ? fromJsonTimestamp(object.occurredFrom)
+        : isSet(object.occurred_from)
+        ? fromJsonTimestamp(object.occurred_from)
+        : undefined,
+      occurredTo: isSet(object.occurredTo)
+        ? fromJsonTimestamp(object.occurredTo)
+        : isSet(object.occurred_to)
+        ? fromJsonTimestamp(object.occurred_to)
+        : undefined,
     };
   },
 
@@ -556,6 +665,24 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
     if (message.pageSize !== 0) {
       obj.pageSize = Math.round(message.pageSize);
     }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    if (message.serverId !== "") {
+      obj.serverId = message.serverId;
+    }
+    if (message.eventType !== "") {
+      obj.eventType = message.eventType;
+    }
+    if (message.result !== "") {
+      obj.result = message.result;
+    }
+    if (message.occurredFrom !== undefined) {
+      obj.occurredFrom = message.occurredFrom.toISOString();
+    }
+    if (message.occurredTo !== undefined) {
+      obj.occurredTo = message.occurredTo.toISOString();
+    }
     return obj;
   },
 
@@ -567,6 +694,12 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
     message.operationId = object.operationId ?? "";
     message.afterSequence = object.afterSequence ?? "";
     message.pageSize = object.pageSize ?? 0;
+    message.actor = object.actor ?? "";
+    message.serverId = object.serverId ?? "";
+    message.eventType = object.eventType ?? "";
+    message.result = object.result ?? "";
+    message.occurredFrom = object.occurredFrom ?? undefined;
+    message.occurredTo = object.occurredTo ?? undefined;
     return message;
   },
 };
