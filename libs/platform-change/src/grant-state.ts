@@ -1,3 +1,4 @@
+import { canonicalDecimal } from '@tradewarden/mt-change';
 import type { catalogueV1 } from '@tradewarden/proto';
 
 /** What identifies a grant: everything but its limits. Two grants with the same scope are the same grant. */
@@ -33,16 +34,9 @@ export function grantScopeKey(scope: GrantScope): string {
   return JSON.stringify([scope.role, scope.action, scope.operationTypePattern, scope.serverPattern, [...scope.serverTags].sort(), [...scope.groupMasks].sort()]);
 }
 
-/** "250000.0000" -> "250000", "0.50" -> "0.5": one text per amount, so a database's scale is no difference. */
-function plainDecimal(value: string): string {
-  const [whole = '0', fraction = ''] = value.trim().split('.');
-  const trimmed = fraction.replace(/0+$/, '');
-  const integer = whole.replace(/^(-?)0+(?=\d)/, '$1');
-  return trimmed ? `${integer}.${trimmed}` : integer;
-}
-
 function limitText(limit: GrantLimitState): string {
-  const bound = (name: string, value: string | null | undefined) => (value === undefined || value === null || value === '' ? [] : [`${plainDecimal(value)} per ${name}`]);
+  // One text per amount ("250000.0000" -> "250000"), so a database's scale makes no difference between states.
+  const bound = (name: string, value: string | null | undefined) => (value === undefined || value === null || value === '' ? [] : [`${canonicalDecimal(value)} per ${name}`]);
   const bounds = [...bound('item', limit.maxPerItem), ...bound('operation', limit.maxPerOperation), ...bound('user per day', limit.maxPerUserDay)];
   return `${limit.currency} ${bounds.length > 0 ? bounds.join(', ') : 'unlimited'}`;
 }

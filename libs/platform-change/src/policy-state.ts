@@ -1,3 +1,4 @@
+import { canonicalDecimal } from '@tradewarden/mt-change';
 import type { catalogueV1 } from '@tradewarden/proto';
 
 /** An approval policy's settings as stored (the approval service's row, or what an approval_policy.set asks for). */
@@ -33,12 +34,6 @@ export function policySettingsOf(params: catalogueV1.ApprovalPolicyParams): Poli
   };
 }
 
-const plainDecimal = (value: string) => {
-  const [whole = '0', fraction = ''] = value.split('.');
-  const trimmed = fraction.replace(/0+$/, '');
-  return trimmed ? `${whole}.${trimmed}` : whole;
-};
-
 /** The state of the policy of one name as approvers see it and as drift is checked: absent, or each setting as text. */
 export function policyState(policy: PolicySettings | undefined): Record<string, string> {
   if (!policy) return { policy: 'absent' };
@@ -47,7 +42,7 @@ export function policyState(policy: PolicySettings | undefined): Record<string, 
     operation_type_pattern: policy.operationTypePattern,
     mode: policy.mode,
     required_approvals: String(policy.requiredApprovals),
-    max_total_per_currency: policy.maxTotalPerCurrency === null ? 'none' : plainDecimal(policy.maxTotalPerCurrency),
+    max_total_per_currency: policy.maxTotalPerCurrency === null ? 'none' : canonicalDecimal(policy.maxTotalPerCurrency),
     priority: String(policy.priority),
     server_pattern: policy.serverPattern,
     server_tags: [...policy.serverTags].sort().join(',') || 'any',

@@ -1,8 +1,7 @@
+import { globMatches } from '../policy/approval-policy';
+
 export const MAX_DELEGATION_DAYS = 30;
 const MAX_REASON = 500;
-
-const globMatches = (pattern: string, value: string) =>
-  new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
 
 /** Whether a delegation for this operation-type pattern ("balance.*", "*") covers an operation type. */
 export function operationTypeMatches(pattern: string, operationType: string): boolean {

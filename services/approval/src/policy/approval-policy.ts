@@ -26,7 +26,8 @@ export interface ApprovalPolicy {
   ttlSeconds: number | null;
 }
 
-const globMatches = (pattern: string, value: string) =>
+/** `*` matches any run of characters; everything else matches itself. */
+export const globMatches = (pattern: string, value: string) =>
   new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
 
 /** MT's group mask rule: some positive mask matches and no "!" mask does; with only exclusions, everything else matches. */

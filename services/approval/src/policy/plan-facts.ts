@@ -1,3 +1,4 @@
+import { canonicalDecimal } from '@tradewarden/mt-change';
 import { DecimalAmount } from '@tradewarden/money';
 import type { operationV1 } from '@tradewarden/proto';
 
@@ -18,7 +19,7 @@ export interface PlanFacts {
 
 /** An amount without the trailing zeros of its 8-digit working scale ("10.01000000" -> "10.01", "100.00000000" -> "100"). */
 export function plainAmount(amount: DecimalAmount): string {
-  return amount.toString().replace(/(\.\d*?[1-9])0+$|\.0+$/, '$1');
+  return canonicalDecimal(amount.toString());
 }
 
 /** The record a change is about, whatever its kind: every MT change names a login, a group or a symbol. */
