@@ -4,8 +4,8 @@ import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@t
 import { auditV1, intakeV1, operationV1 } from '@tradewarden/proto';
 import { eventually, harnessServers, userToken } from '@tradewarden/test-harness';
 import { createKafka, decodeEnvelope, topicName, Topics } from '@tradewarden/messaging';
-import { checkpointVerifies } from '../../services/audit/src/chain/checkpoint';
-import { GENESIS_HASH, recordHash, type AuditContent } from '../../services/audit/src/chain/hash-chain';
+import { checkpointVerifies } from '@tradewarden/audit-chain';
+import { GENESIS_HASH, recordHash, type AuditContent } from '@tradewarden/audit-chain';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 import { operationReaches } from './operation-steps';
 

@@ -5,7 +5,7 @@ import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
 import { mapAuditError } from './audit-errors';
 import type { AuditConfig } from './config';
-import { checkpointKeyFromPem } from './chain/checkpoint';
+import { checkpointKeyFromPem } from '@tradewarden/audit-chain';
 import { Checkpointer, CHECKPOINT_SETTINGS, type CheckpointSettings } from './chain/checkpointer.service';
 import { AuditController } from './grpc/audit.controller';
 import { AuditEventHandler } from './recording/audit-event.handler';

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { PeriodicTask } from '@tradewarden/periodic-task';
-import { checkpointDue, signCheckpoint, type CheckpointKey } from './checkpoint';
+import { checkpointDue, signCheckpoint, type CheckpointKey } from '@tradewarden/audit-chain';
 import { AuditCheckpointRow } from './checkpoint.entity';
 
 export const CHECKPOINT_SETTINGS = Symbol('CHECKPOINT_SETTINGS');

@@ -6,7 +6,7 @@ import { DATA_SOURCE } from '@tradewarden/database';
 import { callerOf } from '@tradewarden/grpc';
 import { auditV1 } from '@tradewarden/proto';
 import { AuditError } from '../audit-errors';
-import { GENESIS_HASH, verifyChain, type ChainedRecord } from '../chain/hash-chain';
+import { GENESIS_HASH, verifyChain, type ChainedRecord } from '@tradewarden/audit-chain';
 import { AuditCheckpointRow } from '../chain/checkpoint.entity';
 import { CHECKPOINT_SETTINGS, type CheckpointSettings } from '../chain/checkpointer.service';
 import { AuditRecordRow } from '../recording/audit-record.entity';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { buildEnvelope, OutboxWriter, payloadCase, Topics, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
 import { eventsV1 } from '@tradewarden/proto';
-import { recordHash, type AuditContent } from '../chain/hash-chain';
+import { recordHash, type AuditContent } from '@tradewarden/audit-chain';
 import { AuditRecordRow } from './audit-record.entity';
 import { auditRecordView } from './audit-record-view';
 

@@ -1,5 +1,5 @@
 import type { auditV1 } from '@tradewarden/proto';
-import type { AuditContent } from '../chain/hash-chain';
+import type { AuditContent } from '@tradewarden/audit-chain';
 
 /** A record as the API and the compliance stream show it: everything its hash covers, and the hashes. */
 export function auditRecordView(content: AuditContent, recordedAt: Date, previousHash: string, hash: string): auditV1.AuditRecord {
