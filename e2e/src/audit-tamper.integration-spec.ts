@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
+import { bearerMetadata, createGrpcClient, serverStreamCall, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { auditV1, intakeV1, operationV1 } from '@tradewarden/proto';
 import { eventually, harnessServers, userToken } from '@tradewarden/test-harness';
 import { createKafka, decodeEnvelope, topicName, Topics } from '@tradewarden/messaging';
-import { checkpointVerifies } from '@tradewarden/audit-chain';
-import { GENESIS_HASH, recordHash, type AuditContent } from '@tradewarden/audit-chain';
+import { checkpointVerifies, GENESIS_HASH, recordHash, type AuditContent } from '@tradewarden/audit-chain';
+import { verifyExport } from '@tradewarden/audit-export';
+import { eventsV1 } from '@tradewarden/proto';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 import { operationReaches } from './operation-steps';
 
@@ -102,17 +103,39 @@ describe('audit trail tampering end to end', () => {
     expect((refused as { code: number }).code).toBe(3);
   });
 
+  it('finds every record that names an account', async () => {
+    const list = async (filters: Partial<auditV1.ListRecordsRequest>) =>
+      (await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ pageSize: 1000, ...filters }), bearerMetadata(compliance))).records;
+    const account = await list({ account: '500001' });
+    expect(account.every((record) => record.accounts.includes('500001'))).toBe(true);
+    expect(account.filter((record) => record.eventType === 'OperationSubmitted')).toHaveLength(3);
+    expect(account.filter((record) => record.eventType === 'ItemExecuted')).toHaveLength(3);
+    expect(await list({ account: '500002' })).toEqual([]);
+    expect(await list({ account: '500001', eventType: 'ItemExecuted', result: 'APPLIED' })).toHaveLength(3);
+    const refused = await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ account: "500001' OR 1=1" }), bearerMetadata(compliance)).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 3, details: expect.stringContaining('account') as unknown });
+  });
+
   it('publishes every record on the compliance stream with all its hash covers: the chain verifies from the stream alone', async () => {
     const count = await recordCount();
     const kafka = createKafka(`compliance-reader-${randomUUID()}`, harnessServers().kafkaBrokers);
     const consumer = kafka.consumer({ groupId: `compliance-reader-${randomUUID()}` });
     const received = new Map<string, auditV1.AuditRecord>();
+    const receivedAsJson = new Map<string, auditV1.AuditRecord>();
     const checkpointed: auditV1.AuditCheckpoint[] = [];
+    const jsonTopic = topicName(platform.topicPrefix, Topics.complianceRecordsJson);
     await consumer.connect();
     try {
-      await consumer.subscribe({ topic: topicName(platform.topicPrefix, Topics.complianceRecords), fromBeginning: true });
+      await consumer.subscribe({ topics: [topicName(platform.topicPrefix, Topics.complianceRecords), jsonTopic], fromBeginning: true });
       await consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: async ({ topic, message }) => {
+          if (topic === jsonTopic) {
+            // The JSON copy: the same envelope in the proto3 JSON mapping, readable without protobuf.
+            expect(message.headers?.['content-type']?.toString()).toBe('application/json');
+            const record = eventsV1.EventEnvelope.fromJSON(JSON.parse(message.value!.toString('utf8'))).auditRecorded?.record;
+            if (record) receivedAsJson.set(record.sequence, record);
+            return;
+          }
           const envelope = decodeEnvelope(message.value!);
           const record = envelope.auditRecorded?.record;
           if (record) received.set(record.sequence, record);
@@ -121,8 +144,10 @@ describe('audit trail tampering end to end', () => {
       });
       await eventually(async () => {
         expect(received.size).toBeGreaterThanOrEqual(count);
+        expect(receivedAsJson.size).toBeGreaterThanOrEqual(count);
         expect(checkpointed.map((checkpoint) => checkpoint.sequence)).toContain(String(count));
       }, 60_000);
+      for (const [sequence, record] of received) expect(receivedAsJson.get(sequence)).toEqual(record);
     } finally {
       await consumer.disconnect();
     }
@@ -161,6 +186,52 @@ describe('audit trail tampering end to end', () => {
       expect(checkpointVerifies({ ...checkpoint, headHash: GENESIS_HASH }, publicKeyPem)).toBe(false);
     }
     expect(checkpoints.at(-1)!.sequence).toBe(String(count));
+  });
+
+  it('exports the trail as JSON lines that verify offline with the public key alone, and as CSV, CEF and syslog', async () => {
+    const count = await recordCount();
+    const exported = async (request: Partial<auditV1.ExportRecordsRequest>) => {
+      let text = '';
+      for await (const chunk of serverStreamCall(audit, 'exportRecords', auditV1.ExportRecordsRequest.fromPartial(request), bearerMetadata(compliance))) text += chunk.text;
+      return text.split(/\r?\n/).filter((line) => line !== '');
+    };
+    const { publicKeyPem } = await unaryCall(audit, 'listCheckpoints', { afterSequence: '', pageSize: 1 }, bearerMetadata(compliance));
+    // Everything: a checkpoint is signed at the head first, so the key vouches for every record in the file.
+    const everything = await verifyExport(await exported({}), publicKeyPem);
+    expect(everything).toMatchObject({ valid: true, complete: true, records: count, firstSequence: '1', lastSequence: String(count), lastSignedSequence: String(count), unsignedTail: 0 });
+    // One account's records: each verifies, consecutive ones link, and the verdict says completeness is not proven.
+    const filtered = await verifyExport(await exported({ filter: auditV1.ListRecordsRequest.fromPartial({ account: '500001' }) }), publicKeyPem);
+    expect(filtered).toMatchObject({ valid: true, complete: false });
+    expect(filtered.records).toBeGreaterThanOrEqual(6);
+    expect(filtered.records).toBeLessThan(count);
+    // An edited line is caught offline, naming its sequence.
+    const lines = await exported({ fromSequence: '3', toSequence: '9' });
+    const edited = lines.map((line) => (line.includes('"sequence":"6"') && line.includes('"kind":"record"') ? line.replace(/"actorUsername":"[^"]*"/, '"actorUsername":"somebody-else"') : line));
+    expect(await verifyExport(lines, publicKeyPem)).toMatchObject({ valid: true, records: 7 });
+    expect(await verifyExport(edited, publicKeyPem)).toMatchObject({ valid: false, firstBadSequence: '6' });
+
+    const csv = await exported({ format: auditV1.ExportFormat.EXPORT_FORMAT_CSV, toSequence: '5' });
+    expect(csv[0]).toMatch(/^sequence,recorded_at,occurred_at,event_id,event_type/);
+    expect(csv.slice(1).map((row) => row.split(',')[0])).toEqual(['1', '2', '3', '4', '5']);
+    // A SIEM gets the checkpoints as events too, so it can keep them.
+    const cef = await exported({ format: auditV1.ExportFormat.EXPORT_FORMAT_CEF, filter: auditV1.ListRecordsRequest.fromPartial({ eventType: 'ItemExecuted' }) });
+    expect(cef.every((line) => line.startsWith('CEF:0|Tradewarden|Tradewarden Audit|'))).toBe(true);
+    const executions = cef.filter((line) => line.includes('|ItemExecuted|'));
+    expect(executions).toHaveLength(3);
+    expect(executions.every((line) => line.includes('outcome=APPLIED') && line.includes('cs5Label=accounts cs5=500001'))).toBe(true);
+    expect(cef.filter((line) => line.includes('|AuditCheckpoint|')).length).toBeGreaterThanOrEqual(1);
+    const syslog = await exported({ format: auditV1.ExportFormat.EXPORT_FORMAT_SYSLOG_CEF, filter: auditV1.ListRecordsRequest.fromPartial({ eventType: 'ItemExecuted' }) });
+    expect(syslog).toHaveLength(cef.length);
+    expect(syslog.every((line) => /^<\d{1,3}>1 \d{4}-\d{2}-\d{2}T\S+ \S+ tradewarden-audit - \S+ - CEF:0\|/.test(line))).toBe(true);
+
+    const refused = serverStreamCall(audit, 'exportRecords', auditV1.ExportRecordsRequest.fromPartial({ fromSequence: '9', toSequence: '3' }), bearerMetadata(compliance));
+    await expect(refused.next()).rejects.toMatchObject({ code: 3 });
+    const agentExport = serverStreamCall(audit, 'exportRecords', auditV1.ExportRecordsRequest.fromPartial({}), bearerMetadata(agent));
+    await expect(agentExport.next()).rejects.toMatchObject({ code: 7 });
+    // The refusal is itself recorded; waiting for it keeps the tamper tests' copies whole.
+    await eventually(async () => expect(await recordCount()).toBe(count + 1));
+    const [denial] = (await unaryCall(audit, 'listRecords', auditV1.ListRecordsRequest.fromPartial({ afterSequence: String(count) }), bearerMetadata(compliance))).records;
+    expect(denial).toMatchObject({ eventType: 'AccessDenied', actorUsername: 'agent' });
   });
 
   it('names an edited record', async () => {

@@ -108,13 +108,15 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
     audit: `127.0.0.1:${ports.audit}`,
   };
   const envFor = async (service: keyof typeof ports, extra: Record<string, string> = {}) => {
-    const db = await provisionServiceDatabase(database, service);
+    // The audit service runs as a role that may only read and append to the trail; its schema's owner migrates.
+    const db = await provisionServiceDatabase(database, service, { separateRuntimeRole: service === 'audit' });
     const account = serviceAccount(service);
     return {
       GRPC_HOST: '127.0.0.1',
       GRPC_PORT: String(ports[service]),
       DATABASE_URL: db.url,
       DATABASE_SCHEMA: db.schema,
+      ...(db.migrationUrl ? { DATABASE_MIGRATION_URL: db.migrationUrl } : {}),
       KAFKA_BROKERS: servers.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: topicPrefix,
       KEYCLOAK_URL: servers.keycloakUrl,

@@ -1,2 +1,3 @@
 export * from './hash-chain';
 export * from './checkpoint';
+export { accountsNamedIn } from './accounts-named';

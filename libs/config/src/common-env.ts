@@ -32,6 +32,9 @@ export const databaseEnv = z.object({
     .string({ required_error: 'is required (postgres://user:password@host:port/database)' })
     .url('must be a postgres:// URL'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier'),
+  // The schema owner, used only at boot to run migrations and grant DATABASE_URL's role what it needs; when unset,
+  // DATABASE_URL's role owns the schema and migrates it itself.
+  DATABASE_MIGRATION_URL: z.string().url('must be a postgres:// URL').optional(),
 });
 
 export const keycloakEnv = z.object({
@@ -79,7 +82,7 @@ export const serviceBaseEnv = kafkaEnv.merge(databaseEnv).merge(keycloakEnv).mer
 export function toServiceBaseConfig(env: z.infer<typeof serviceBaseEnv>) {
   return {
     grpc: { host: env.GRPC_HOST, port: env.GRPC_PORT },
-    database: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
+    database: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, migrationUrl: env.DATABASE_MIGRATION_URL },
     kafka: { brokers: env.KAFKA_BROKERS, topicPrefix: env.KAFKA_TOPIC_PREFIX } satisfies KafkaConfig,
     keycloak: { url: env.KEYCLOAK_URL, realm: env.KEYCLOAK_REALM, audience: env.KEYCLOAK_AUDIENCE } satisfies KeycloakConfig,
   };

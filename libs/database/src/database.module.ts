@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createServiceDataSource, runMigrationsExclusively, type ServiceDataSourceOptions } from './service-data-source';
+import { openServiceDataSource } from './open-data-source';
+import type { ServiceDataSourceOptions } from './service-data-source';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 
@@ -23,12 +24,7 @@ export class DatabaseModule {
       providers: [
         {
           provide: DATA_SOURCE,
-          useFactory: async () => {
-            const dataSource = createServiceDataSource(options);
-            await dataSource.initialize();
-            await runMigrationsExclusively(dataSource, options.schema);
-            return dataSource;
-          },
+          useFactory: () => openServiceDataSource(options),
         },
         DataSourceCloser,
       ],

@@ -1,4 +1,4 @@
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type EntityManager, type MixedList, type EntitySchema } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -9,6 +9,10 @@ export interface ServiceDataSourceOptions {
   migrations: MixedList<Function | string>;
   poolSize?: number;
   applicationName: string;
+  /** The schema owner's URL, for migrations only; `url`'s role is then granted access (grantRuntimeAccess). */
+  migrationUrl?: string;
+  /** Tables the running service may only read and append to; it refuses to start if its role could change them. */
+  appendOnlyTables?: readonly string[];
 }
 
 /**
@@ -41,13 +45,15 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
  * Runs pending migrations while holding a session advisory lock keyed by the schema, so that several instances of a
  * service starting together do not apply the same migration twice.
  */
-export async function runMigrationsExclusively(dataSource: DataSource, schema: string): Promise<void> {
+export async function runMigrationsExclusively(dataSource: DataSource, schema: string, afterMigrations?: (manager: EntityManager) => Promise<void>): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`tradewarden:migrations:${schema}`]);
     try {
       await dataSource.runMigrations({ transaction: 'each' });
+      // Under the same lock: concurrent GRANTs on one table can fail with "tuple concurrently updated".
+      if (afterMigrations) await runner.manager.transaction(afterMigrations);
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`tradewarden:migrations:${schema}`]);
     }

@@ -77,6 +77,11 @@ export function encodeEnvelope(envelope: Envelope): Buffer {
   return Buffer.from(eventsV1.EventEnvelope.encode(envelope).finish());
 }
 
+/** The envelope in the proto3 JSON mapping (camelCase names, RFC 3339 times, enum names, 64-bit numbers as strings). */
+export function encodeEnvelopeJson(envelope: Envelope): Buffer {
+  return Buffer.from(JSON.stringify(eventsV1.EventEnvelope.toJSON(envelope)), 'utf8');
+}
+
 export function decodeEnvelope(bytes: Buffer): Envelope {
   const envelope = eventsV1.EventEnvelope.decode(bytes);
   if (!envelope.eventId) throw new Error('event has no event_id');

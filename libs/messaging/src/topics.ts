@@ -14,6 +14,9 @@ export const Topics = {
   delegationEvents: 'tradewarden.approval.delegation-events.v1',
   platformChangeCommands: 'tradewarden.platform.change-commands.v1',
   complianceRecords: 'tradewarden.audit.compliance-records.v1',
+  // The same records and checkpoints as complianceRecords, each envelope in the proto3 JSON mapping, for consumers
+  // without protobuf.
+  complianceRecordsJson: 'tradewarden.audit.compliance-records-json.v1',
 } as const;
 
 export type TopicBase = (typeof Topics)[keyof typeof Topics];

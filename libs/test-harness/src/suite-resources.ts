@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ensureDatabase, provisionServiceSchema } from '@tradewarden/database';
+import { ensureDatabase, provisionRuntimeRole, provisionServiceSchema } from '@tradewarden/database';
 import { fetchPasswordGrantToken } from '@tradewarden/auth';
 import { demoRealm } from '@tradewarden/local-infra';
 import { HARNESS_ENV } from './harness-env';
@@ -36,15 +36,30 @@ export async function createSuiteDatabase(suite: string): Promise<string> {
   return adminUrl.toString();
 }
 
-/** Provisions a service's role and schema in a suite database, as the launcher does; returns the service's own URL. */
-export async function provisionServiceDatabase(suiteDatabaseAdminUrl: string, service: string): Promise<{ url: string; schema: string }> {
+/**
+ * Provisions a service's role and schema in a suite database, as the launcher does; returns the service's own URL. With
+ * separateRuntimeRole (the audit service) the service runs as a second role that owns nothing, and migrationUrl is the
+ * owner's.
+ */
+export async function provisionServiceDatabase(
+  suiteDatabaseAdminUrl: string,
+  service: string,
+  options: { separateRuntimeRole?: boolean } = {},
+): Promise<{ url: string; schema: string; migrationUrl?: string }> {
   const role = `tw_${service}`;
   const password = `test-${service}-password`;
   await provisionServiceSchema(suiteDatabaseAdminUrl, { role, password, schema: service });
-  const url = new URL(suiteDatabaseAdminUrl);
-  url.username = role;
-  url.password = password;
-  return { url: url.toString(), schema: service };
+  const urlOf = (login: string, secret: string) => {
+    const url = new URL(suiteDatabaseAdminUrl);
+    url.username = login;
+    url.password = secret;
+    return url.toString();
+  };
+  if (!options.separateRuntimeRole) return { url: urlOf(role, password), schema: service };
+  const runtimeRole = `${role}_writer`;
+  const runtimePassword = `test-${service}-writer-password`;
+  await provisionRuntimeRole(suiteDatabaseAdminUrl, { role: runtimeRole, password: runtimePassword, schema: service });
+  return { url: urlOf(runtimeRole, runtimePassword), schema: service, migrationUrl: urlOf(role, password) };
 }
 
 /** A topic prefix no other suite (or earlier run) uses. */

@@ -27,6 +27,7 @@ export class ApprovalModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
+          migrationUrl: config.database.migrationUrl,
           entities: APPROVAL_ENTITIES,
           migrations: APPROVAL_MIGRATIONS,
           applicationName: 'tradewarden-approval',

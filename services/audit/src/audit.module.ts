@@ -9,7 +9,8 @@ import { checkpointKeyFromPem } from '@tradewarden/audit-chain';
 import { Checkpointer, CHECKPOINT_SETTINGS, type CheckpointSettings } from './chain/checkpointer.service';
 import { AuditController } from './grpc/audit.controller';
 import { AuditEventHandler } from './recording/audit-event.handler';
-import { AUDIT_ENTITIES, AUDIT_MIGRATIONS } from './audit-schema';
+import { AuditTrailService } from './trail/audit-trail.service';
+import { AUDIT_APPEND_ONLY_TABLES, AUDIT_ENTITIES, AUDIT_MIGRATIONS } from './audit-schema';
 
 @Module({})
 export class AuditModule {
@@ -20,6 +21,8 @@ export class AuditModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
+          migrationUrl: config.database.migrationUrl,
+          appendOnlyTables: AUDIT_APPEND_ONLY_TABLES,
           entities: AUDIT_ENTITIES,
           migrations: AUDIT_MIGRATIONS,
           applicationName: 'tradewarden-audit',
@@ -30,7 +33,7 @@ export class AuditModule {
           topicPrefix: config.kafka.topicPrefix,
           // Its own denials go to the access topic like everyone's, and come back to it as records; every record goes
           // out on the compliance stream.
-          produces: [Topics.accessEvents, Topics.complianceRecords],
+          produces: [Topics.accessEvents, Topics.complianceRecords, Topics.complianceRecordsJson],
           consumers: [
             {
               name: 'trail',
@@ -45,6 +48,7 @@ export class AuditModule {
       controllers: [AuditController],
       providers: [
         AuditEventHandler,
+        AuditTrailService,
         Checkpointer,
         {
           provide: CHECKPOINT_SETTINGS,

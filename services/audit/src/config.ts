@@ -3,6 +3,10 @@ import { hostPort, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccou
 
 const auditEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
   IDENTITY_GRPC_ADDRESS: hostPort,
+  // Required here: the trail's owner migrates, while DATABASE_URL's role may only read the trail and append to it.
+  DATABASE_MIGRATION_URL: z
+    .string({ required_error: 'is required: the audit schema owner (migrations only); DATABASE_URL must be a role that may only append to the trail' })
+    .url('must be a postgres:// URL'),
   // Ed25519 private key (PKCS#8 PEM) that signs the chain's checkpoints. Required, never defaulted: a broker makes one
   // (e.g. `openssl genpkey -algorithm ed25519`) and publishes its public key to whoever keeps the checkpoints.
   AUDIT_CHECKPOINT_KEY: z.string().min(1, 'an Ed25519 private key in PKCS#8 PEM (openssl genpkey -algorithm ed25519)'),

@@ -21,6 +21,7 @@ export class GatewayModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
+          migrationUrl: config.database.migrationUrl,
           entities: GATEWAY_ENTITIES,
           migrations: GATEWAY_MIGRATIONS,
           applicationName: 'tradewarden-gateway',

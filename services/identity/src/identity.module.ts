@@ -21,6 +21,7 @@ export class IdentityModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
+          migrationUrl: config.database.migrationUrl,
           entities: IDENTITY_ENTITIES,
           migrations: IDENTITY_MIGRATIONS,
           applicationName: 'tradewarden-identity',

@@ -30,6 +30,7 @@ export class IntakeModule {
         DatabaseModule.forService({
           url: config.database.url,
           schema: config.database.schema,
+          migrationUrl: config.database.migrationUrl,
           entities: INTAKE_ENTITIES,
           migrations: INTAKE_MIGRATIONS,
           applicationName: 'tradewarden-intake',

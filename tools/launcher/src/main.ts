@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDatabase, provisionServiceSchema } from '@tradewarden/database';
+import { ensureDatabase, provisionRuntimeRole, provisionServiceSchema } from '@tradewarden/database';
 import { checkHealth } from '@tradewarden/grpc';
 import {
   assertPortFree,
@@ -27,6 +27,8 @@ const SIMULATOR_MANAGER_PASSWORD = 'Mt5-sim-demo-1000';
 const MT4_SERVER_ID = 'mt4-demo-1';
 const MT4_BRIDGE_KEY = 'Mt4-bridge-demo-key';
 const DATABASE_NAME = 'tradewarden';
+/** The login role the audit service runs as (tw_audit_writer): it may only read the trail and append to it. */
+const AUDIT_RUNTIME_ROLE = 'audit_writer';
 // The order services start in: each one's dependencies first.
 const START_ORDER: ServiceName[] = ['identity', 'gateway', 'approval', 'intake', 'audit'];
 
@@ -93,7 +95,7 @@ async function main(config: LauncherConfig): Promise<void> {
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   requireJavaAndMaven();
-  const secrets = loadOrCreateDemoSecrets(join(dataDir, 'demo-secrets.json'), SERVICE_NAMES);
+  const secrets = loadOrCreateDemoSecrets(join(dataDir, 'demo-secrets.json'), [...SERVICE_NAMES, AUDIT_RUNTIME_ROLE]);
   const servicePorts: Record<ServiceName, number> = {
     identity: config.IDENTITY_GRPC_PORT,
     intake: config.INTAKE_GRPC_PORT,
@@ -134,15 +136,17 @@ async function main(config: LauncherConfig): Promise<void> {
   await ensureDatabase(postgres.adminUrl, DATABASE_NAME);
   const databaseAdminUrl = new URL(postgres.adminUrl);
   databaseAdminUrl.pathname = `/${DATABASE_NAME}`;
-  const serviceDatabaseUrl = (service: ServiceName) => {
+  const databaseUrlOf = (role: string) => {
     const url = new URL(databaseAdminUrl.toString());
-    url.username = `tw_${service}`;
-    url.password = secrets.databaseRoles[service]!;
+    url.username = `tw_${role}`;
+    url.password = secrets.databaseRoles[role]!;
     return url.toString();
   };
   for (const service of SERVICE_NAMES) {
     await provisionServiceSchema(databaseAdminUrl.toString(), { role: `tw_${service}`, password: secrets.databaseRoles[service]!, schema: service });
   }
+  // The audit service runs as a role that may only read and append to the trail; its schema's owner only migrates.
+  await provisionRuntimeRole(databaseAdminUrl.toString(), { role: `tw_${AUDIT_RUNTIME_ROLE}`, password: secrets.databaseRoles[AUDIT_RUNTIME_ROLE]!, schema: 'audit' });
 
   const simulatorTlsDir = join(dataDir, 'simulator-tls');
   const simulator = startNodeProcess(
@@ -173,7 +177,7 @@ async function main(config: LauncherConfig): Promise<void> {
     const env: NodeJS.ProcessEnv = {
       GRPC_HOST: '127.0.0.1',
       GRPC_PORT: String(servicePorts[service]),
-      DATABASE_URL: serviceDatabaseUrl(service),
+      DATABASE_URL: databaseUrlOf(service === 'audit' ? AUDIT_RUNTIME_ROLE : service),
       DATABASE_SCHEMA: service,
       KAFKA_BROKERS: kafka.bootstrap,
       KEYCLOAK_URL: keycloak.url,
@@ -186,7 +190,10 @@ async function main(config: LauncherConfig): Promise<void> {
       LOG_LEVEL: config.LOG_LEVEL,
       ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     };
-    if (service === 'audit') env['AUDIT_CHECKPOINT_KEY'] = secrets.auditCheckpointKey;
+    if (service === 'audit') {
+      env['AUDIT_CHECKPOINT_KEY'] = secrets.auditCheckpointKey;
+      env['DATABASE_MIGRATION_URL'] = databaseUrlOf('audit');
+    }
     if (service === 'gateway') {
       env['TW_MT5_DEMO_1_PASSWORD'] = SIMULATOR_MANAGER_PASSWORD;
       env['GATEWAY_CREDENTIALS_KEY'] = secrets.gatewayCredentialsKey;

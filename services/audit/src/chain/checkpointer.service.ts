@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
-import { buildEnvelope, MessagingRuntime, OutboxWriter, Topics } from '@tradewarden/messaging';
+import { buildEnvelope, MessagingRuntime, OutboxWriter } from '@tradewarden/messaging';
 import { PeriodicTask } from '@tradewarden/periodic-task';
 import { checkpointDue, signCheckpoint, type CheckpointKey } from '@tradewarden/audit-chain';
+import { publishOnComplianceStream } from '../recording/compliance-stream';
 import { AuditCheckpointRow } from './checkpoint.entity';
 
 export const CHECKPOINT_SETTINGS = Symbol('CHECKPOINT_SETTINGS');
@@ -40,8 +41,11 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
     await this.task.stop();
   }
 
-  /** Signs one checkpoint if one is due; returns its sequence, or undefined. */
-  async checkpointIfDue(now = new Date()): Promise<string | undefined> {
+  /**
+   * Signs one checkpoint if one is due (with `atHead`, whenever records came after the last one); returns its sequence,
+   * or undefined.
+   */
+  async checkpointIfDue(now = new Date(), atHead = false): Promise<string | undefined> {
     const sequence = await this.dataSource.transaction(async (manager) => {
       const [lock] = (await manager.query("SELECT pg_try_advisory_xact_lock(hashtext('tradewarden:audit:checkpoint')) AS acquired")) as { acquired: boolean }[];
       if (!lock?.acquired) return undefined;
@@ -49,10 +53,11 @@ export class Checkpointer implements OnApplicationBootstrap, OnApplicationShutdo
       if (!head) return undefined;
       const last = await manager.getRepository(AuditCheckpointRow).findOne({ where: {}, order: { sequence: 'DESC' } });
       const lastState = last ? { sequence: BigInt(last.sequence), signedAt: new Date(last.signedAt) } : undefined;
-      if (!checkpointDue(BigInt(head.sequence), lastState, now, { records: this.settings.everyRecords, seconds: this.settings.everySeconds })) return undefined;
+      const every = atHead ? { records: 1, seconds: 0 } : { records: this.settings.everyRecords, seconds: this.settings.everySeconds };
+      if (!checkpointDue(BigInt(head.sequence), lastState, now, every)) return undefined;
       const signed = signCheckpoint({ sequence: head.sequence, headHash: head.hash, signedAt: now.toISOString() }, this.settings.key);
       await manager.insert(AuditCheckpointRow, signed);
-      await this.outbox.add(manager, Topics.complianceRecords, 'checkpoints', buildEnvelope({ auditCheckpointed: { checkpoint: signed } }, { actor: undefined, producer: 'audit', aggregateId: signed.sequence }));
+      await publishOnComplianceStream(this.outbox, manager, 'checkpoints', buildEnvelope({ auditCheckpointed: { checkpoint: signed } }, { actor: undefined, producer: 'audit', aggregateId: signed.sequence }));
       return signed.sequence;
     });
     if (sequence) this.messaging.publishSoon();

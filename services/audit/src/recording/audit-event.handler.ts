@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { buildEnvelope, OutboxWriter, payloadCase, Topics, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
+import { buildEnvelope, OutboxWriter, payloadCase, type ConsumedEvent, type ConsumedEventHandler } from '@tradewarden/messaging';
 import { eventsV1 } from '@tradewarden/proto';
-import { recordHash, type AuditContent } from '@tradewarden/audit-chain';
+import { accountsNamedIn, recordHash, type AuditContent } from '@tradewarden/audit-chain';
 import { AuditRecordRow } from './audit-record.entity';
 import { auditRecordView } from './audit-record-view';
+import { publishOnComplianceStream } from './compliance-stream';
 
 /** The compliance stream's key for records that concern no operation (denials, registry and template changes). */
 const NO_OPERATION_KEY = 'no-operation';
@@ -55,13 +56,14 @@ export class AuditEventHandler implements ConsumedEventHandler {
     };
     const hash = recordHash(head.hash, content);
     const recordedAt = new Date();
-    await manager.insert(AuditRecordRow, { ...content, recordedAt, previousHash: head.hash, hash, details: content.details as object });
+    const accounts = accountsNamedIn(content.details);
+    await manager.insert(AuditRecordRow, { ...content, recordedAt, previousHash: head.hash, hash, details: content.details as object, accounts });
     // The compliance stream, in the same transaction: a record exists if and only if it is published.
-    await this.outbox.add(
+    await publishOnComplianceStream(
+      this.outbox,
       manager,
-      Topics.complianceRecords,
       content.operationId || NO_OPERATION_KEY,
-      buildEnvelope({ auditRecorded: { record: auditRecordView(content, recordedAt, head.hash, hash) } }, { actor: envelope.actor, producer: 'audit', aggregateId: sequence }),
+      buildEnvelope({ auditRecorded: { record: auditRecordView(content, recordedAt, head.hash, hash, accounts) } }, { actor: envelope.actor, producer: 'audit', aggregateId: sequence }),
     );
     await manager.query('UPDATE audit_chain_head SET sequence = $1, hash = $2 WHERE id = 1', [sequence, hash]);
   }

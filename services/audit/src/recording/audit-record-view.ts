@@ -1,8 +1,9 @@
 import type { auditV1 } from '@tradewarden/proto';
-import type { AuditContent } from '@tradewarden/audit-chain';
+import type { AuditContent, ChainedRecord } from '@tradewarden/audit-chain';
+import type { AuditRecordRow } from './audit-record.entity';
 
 /** A record as the API and the compliance stream show it: everything its hash covers, and the hashes. */
-export function auditRecordView(content: AuditContent, recordedAt: Date, previousHash: string, hash: string): auditV1.AuditRecord {
+export function auditRecordView(content: AuditContent, recordedAt: Date, previousHash: string, hash: string, accounts: string[]): auditV1.AuditRecord {
   return {
     sequence: content.sequence,
     recordedAt,
@@ -20,5 +21,31 @@ export function auditRecordView(content: AuditContent, recordedAt: Date, previou
     detailsJson: JSON.stringify(content.details),
     previousHash,
     hash,
+    accounts,
   };
+}
+
+/** A stored record as the chain covers it. */
+export function chainedRecordOf(row: AuditRecordRow): ChainedRecord {
+  return {
+    sequence: row.sequence,
+    occurredAt: row.occurredAt,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    sourceTopic: row.sourceTopic,
+    actorSubject: row.actorSubject,
+    actorUsername: row.actorUsername,
+    actorRoles: row.actorRoles,
+    actorClient: row.actorClient,
+    operationId: row.operationId,
+    serverId: row.serverId,
+    traceId: row.traceId,
+    details: row.details,
+    previousHash: row.previousHash,
+    hash: row.hash,
+  };
+}
+
+export function auditRecordViewOfRow(row: AuditRecordRow): auditV1.AuditRecord {
+  return auditRecordView(chainedRecordOf(row), row.recordedAt, row.previousHash, row.hash, row.accounts);
 }

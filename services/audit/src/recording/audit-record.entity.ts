@@ -48,6 +48,11 @@ export class AuditRecordRow {
   @Column({ type: 'jsonb' })
   details!: object;
 
+  /** The MT account logins the details name (accountsNamedIn), for querying; derived, so outside the hash. */
+  @Index('audit_records_accounts_idx', { synchronize: false })
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  accounts!: string[];
+
   @Column({ name: 'previous_hash', type: 'text' })
   previousHash!: string;
 

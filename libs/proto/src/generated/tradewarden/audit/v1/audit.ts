@@ -6,11 +6,69 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, Metadata, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { handleServerStreamingCall, handleUnaryCall, Metadata, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { wrappers } from "protobufjs";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+
+export enum ExportFormat {
+  EXPORT_FORMAT_UNSPECIFIED = 0,
+  /**
+   * EXPORT_FORMAT_JSON_LINES - One JSON object per line: a header, then records ("kind": "record") with the checkpoints ("kind": "checkpoint")
+   * after the record they sign. Verifiable offline with `npx tradewarden audit verify --file`.
+   */
+  EXPORT_FORMAT_JSON_LINES = 1,
+  /** EXPORT_FORMAT_CSV - RFC 4180, one header row, one row per record (details as JSON in one column). */
+  EXPORT_FORMAT_CSV = 2,
+  /** EXPORT_FORMAT_CEF - ArcSight Common Event Format, one event per line. */
+  EXPORT_FORMAT_CEF = 3,
+  /** EXPORT_FORMAT_SYSLOG_CEF - CEF events framed as RFC 5424 syslog messages, for a SIEM's syslog input. */
+  EXPORT_FORMAT_SYSLOG_CEF = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function exportFormatFromJSON(object: any): ExportFormat {
+  switch (object) {
+    case 0:
+    case "EXPORT_FORMAT_UNSPECIFIED":
+      return ExportFormat.EXPORT_FORMAT_UNSPECIFIED;
+    case 1:
+    case "EXPORT_FORMAT_JSON_LINES":
+      return ExportFormat.EXPORT_FORMAT_JSON_LINES;
+    case 2:
+    case "EXPORT_FORMAT_CSV":
+      return ExportFormat.EXPORT_FORMAT_CSV;
+    case 3:
+    case "EXPORT_FORMAT_CEF":
+      return ExportFormat.EXPORT_FORMAT_CEF;
+    case 4:
+    case "EXPORT_FORMAT_SYSLOG_CEF":
+      return ExportFormat.EXPORT_FORMAT_SYSLOG_CEF;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ExportFormat.UNRECOGNIZED;
+  }
+}
+
+export function exportFormatToJSON(object: ExportFormat): string {
+  switch (object) {
+    case ExportFormat.EXPORT_FORMAT_UNSPECIFIED:
+      return "EXPORT_FORMAT_UNSPECIFIED";
+    case ExportFormat.EXPORT_FORMAT_JSON_LINES:
+      return "EXPORT_FORMAT_JSON_LINES";
+    case ExportFormat.EXPORT_FORMAT_CSV:
+      return "EXPORT_FORMAT_CSV";
+    case ExportFormat.EXPORT_FORMAT_CEF:
+      return "EXPORT_FORMAT_CEF";
+    case ExportFormat.EXPORT_FORMAT_SYSLOG_CEF:
+      return "EXPORT_FORMAT_SYSLOG_CEF";
+    case ExportFormat.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /**
  * The chain up to `sequence` ends in `head_hash`, as of `signed_at`: Ed25519 over the RFC 8785 JSON of
@@ -62,7 +120,11 @@ export interface ListRecordsRequest {
   result: string;
   /** When the event occurred, from (inclusive) to (exclusive). */
   occurredFrom: Date | undefined;
-  occurredTo: Date | undefined;
+  occurredTo:
+    | Date
+    | undefined;
+  /** An MT account login: records whose details name it (submissions and plans, execution commands and results). */
+  account: string;
 }
 
 export interface AuditRecord {
@@ -89,6 +151,8 @@ export interface AuditRecord {
    */
   actorRoles: string[];
   actorClient: string;
+  /** The MT account logins the details name, for querying. Derived from details, so not hashed separately. */
+  accounts: string[];
 }
 
 export interface ListRecordsResponse {
@@ -109,6 +173,22 @@ export interface VerifyChainResponse {
   /** First sequence number that does not verify; empty when valid. */
   firstBadSequence: string;
   reason: string;
+}
+
+export interface ExportRecordsRequest {
+  /** The same filters as ListRecords (its page_size and after_sequence are ignored; use from/to_sequence). */
+  filter: ListRecordsRequest | undefined;
+  format: ExportFormat;
+  /** Inclusive range of sequence numbers; empty means from the first, up to the newest at the start of the export. */
+  fromSequence: string;
+  toSequence: string;
+}
+
+export interface ExportRecordsResponse {
+  /** Whole lines, each ending in a newline, UTF-8. */
+  text: string;
+  /** Records in this chunk. */
+  records: number;
 }
 
 wrappers[".google.protobuf.Timestamp"] = {
@@ -480,6 +560,7 @@ function createBaseListRecordsRequest(): ListRecordsRequest {
     result: "",
     occurredFrom: undefined,
     occurredTo: undefined,
+    account: "",
   };
 }
 
@@ -511,6 +592,9 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
     }
     if (message.occurredTo !== undefined) {
       Timestamp.encode(toTimestamp(message.occurredTo), writer.uint32(74).fork()).join();
+    }
+    if (message.account !== "") {
+      writer.uint32(82).string(message.account);
     }
     return writer;
   },
@@ -600,6 +684,14 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
             message.occurredTo = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -651,6 +743,7 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
         : isSet(object.occurred_to)
         ? fromJsonTimestamp(object.occurred_to)
         : undefined,
+      account: isSet(object.account) ? globalThis.String(object.account) : "",
     };
   },
 
@@ -683,6 +776,9 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
     if (message.occurredTo !== undefined) {
       obj.occurredTo = message.occurredTo.toISOString();
     }
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
     return obj;
   },
 
@@ -700,6 +796,7 @@ export const ListRecordsRequest: MessageFns<ListRecordsRequest> = {
     message.result = object.result ?? "";
     message.occurredFrom = object.occurredFrom ?? undefined;
     message.occurredTo = object.occurredTo ?? undefined;
+    message.account = object.account ?? "";
     return message;
   },
 };
@@ -722,6 +819,7 @@ function createBaseAuditRecord(): AuditRecord {
     hash: "",
     actorRoles: [],
     actorClient: "",
+    accounts: [],
   };
 }
 
@@ -774,6 +872,9 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     }
     if (message.actorClient !== "") {
       writer.uint32(130).string(message.actorClient);
+    }
+    for (const v of message.accounts) {
+      writer.uint32(138).string(v!);
     }
     return writer;
   },
@@ -919,6 +1020,14 @@ export const AuditRecord: MessageFns<AuditRecord> = {
             message.actorClient = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.accounts.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1005,6 +1114,9 @@ export const AuditRecord: MessageFns<AuditRecord> = {
         : isSet(object.actor_client)
         ? globalThis.String(object.actor_client)
         : "",
+      accounts: globalThis.Array.isArray(object?.accounts)
+        ? object.accounts.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1058,6 +1170,9 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     if (message.actorClient !== "") {
       obj.actorClient = message.actorClient;
     }
+    if (message.accounts?.length) {
+      obj.accounts = message.accounts;
+    }
     return obj;
   },
 
@@ -1082,6 +1197,7 @@ export const AuditRecord: MessageFns<AuditRecord> = {
     message.hash = object.hash ?? "";
     message.actorRoles = object.actorRoles?.map((e) => e) || [];
     message.actorClient = object.actorClient ?? "";
+    message.accounts = object.accounts?.map((e) => e) || [];
     return message;
   },
 };
@@ -1393,6 +1509,218 @@ export const VerifyChainResponse: MessageFns<VerifyChainResponse> = {
   },
 };
 
+function createBaseExportRecordsRequest(): ExportRecordsRequest {
+  return { filter: undefined, format: 0, fromSequence: "", toSequence: "" };
+}
+
+export const ExportRecordsRequest: MessageFns<ExportRecordsRequest> = {
+  encode(message: ExportRecordsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      ListRecordsRequest.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    if (message.format !== 0) {
+      writer.uint32(16).int32(message.format);
+    }
+    if (message.fromSequence !== "") {
+      writer.uint32(26).string(message.fromSequence);
+    }
+    if (message.toSequence !== "") {
+      writer.uint32(34).string(message.toSequence);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportRecordsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportRecordsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = ListRecordsRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fromSequence = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.toSequence = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportRecordsRequest {
+    return {
+      filter: isSet(object.filter) ? ListRecordsRequest.fromJSON(object.filter) : undefined,
+      format: isSet(object.format) ? exportFormatFromJSON(object.format) : 0,
+      fromSequence: isSet(object.fromSequence)
+        ? globalThis.String(object.fromSequence)
+        : isSet(object.from_sequence)
+        ? globalThis.String(object.from_sequence)
+        : "",
+      toSequence: isSet(object.toSequence)
+        ? globalThis.String(object.toSequence)
+        : isSet(object.to_sequence)
+        ? globalThis.String(object.to_sequence)
+        : "",
+    };
+  },
+
+  toJSON(message: ExportRecordsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = ListRecordsRequest.toJSON(message.filter);
+    }
+    if (message.format !== 0) {
+      obj.format = exportFormatToJSON(message.format);
+    }
+    if (message.fromSequence !== "") {
+      obj.fromSequence = message.fromSequence;
+    }
+    if (message.toSequence !== "") {
+      obj.toSequence = message.toSequence;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportRecordsRequest>, I>>(base?: I): ExportRecordsRequest {
+    return ExportRecordsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportRecordsRequest>, I>>(object: I): ExportRecordsRequest {
+    const message = createBaseExportRecordsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? ListRecordsRequest.fromPartial(object.filter)
+      : undefined;
+    message.format = object.format ?? 0;
+    message.fromSequence = object.fromSequence ?? "";
+    message.toSequence = object.toSequence ?? "";
+    return message;
+  },
+};
+
+function createBaseExportRecordsResponse(): ExportRecordsResponse {
+  return { text: "", records: 0 };
+}
+
+export const ExportRecordsResponse: MessageFns<ExportRecordsResponse> = {
+  encode(message: ExportRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    if (message.records !== 0) {
+      writer.uint32(16).int32(message.records);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportRecordsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportRecordsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.records = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportRecordsResponse {
+    return {
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      records: isSet(object.records) ? globalThis.Number(object.records) : 0,
+    };
+  },
+
+  toJSON(message: ExportRecordsResponse): unknown {
+    const obj: any = {};
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.records !== 0) {
+      obj.records = Math.round(message.records);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportRecordsResponse>, I>>(base?: I): ExportRecordsResponse {
+    return ExportRecordsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportRecordsResponse>, I>>(object: I): ExportRecordsResponse {
+    const message = createBaseExportRecordsResponse();
+    message.text = object.text ?? "";
+    message.records = object.records ?? 0;
+    return message;
+  },
+};
+
 /** Read access to the hash-chained audit trail. */
 
 export interface AuditServiceClient {
@@ -1405,6 +1733,13 @@ export interface AuditServiceClient {
   /** Signed checkpoints, oldest first: each vouches that the chain up to its sequence ends in its head hash. */
 
   listCheckpoints(request: ListCheckpointsRequest, metadata?: Metadata): Observable<ListCheckpointsResponse>;
+
+  /**
+   * The records the filters select, in chain order, as text in the chosen format (JSON lines with the checkpoints
+   * between them, CSV, CEF or syslog-framed CEF), in chunks of whole lines. docs/audit.md describes each format.
+   */
+
+  exportRecords(request: ExportRecordsRequest, metadata?: Metadata): Observable<ExportRecordsResponse>;
 }
 
 /** Read access to the hash-chained audit trail. */
@@ -1428,11 +1763,18 @@ export interface AuditServiceController {
     request: ListCheckpointsRequest,
     metadata?: Metadata,
   ): Promise<ListCheckpointsResponse> | Observable<ListCheckpointsResponse> | ListCheckpointsResponse;
+
+  /**
+   * The records the filters select, in chain order, as text in the chosen format (JSON lines with the checkpoints
+   * between them, CSV, CEF or syslog-framed CEF), in chunks of whole lines. docs/audit.md describes each format.
+   */
+
+  exportRecords(request: ExportRecordsRequest, metadata?: Metadata): Observable<ExportRecordsResponse>;
 }
 
 export function AuditServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["listRecords", "verifyChain", "listCheckpoints"];
+    const grpcMethods: string[] = ["listRecords", "verifyChain", "listCheckpoints", "exportRecords"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("AuditService", method)(constructor.prototype[method], method, descriptor);
@@ -1483,6 +1825,20 @@ export const AuditServiceService = {
       Buffer.from(ListCheckpointsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListCheckpointsResponse => ListCheckpointsResponse.decode(value),
   },
+  /**
+   * The records the filters select, in chain order, as text in the chosen format (JSON lines with the checkpoints
+   * between them, CSV, CEF or syslog-framed CEF), in chunks of whole lines. docs/audit.md describes each format.
+   */
+  exportRecords: {
+    path: "/tradewarden.audit.v1.AuditService/ExportRecords" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExportRecordsRequest): Buffer => Buffer.from(ExportRecordsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportRecordsRequest => ExportRecordsRequest.decode(value),
+    responseSerialize: (value: ExportRecordsResponse): Buffer =>
+      Buffer.from(ExportRecordsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExportRecordsResponse => ExportRecordsResponse.decode(value),
+  },
 } as const;
 
 export interface AuditServiceServer extends UntypedServiceImplementation {
@@ -1491,6 +1847,11 @@ export interface AuditServiceServer extends UntypedServiceImplementation {
   verifyChain: handleUnaryCall<VerifyChainRequest, VerifyChainResponse>;
   /** Signed checkpoints, oldest first: each vouches that the chain up to its sequence ends in its head hash. */
   listCheckpoints: handleUnaryCall<ListCheckpointsRequest, ListCheckpointsResponse>;
+  /**
+   * The records the filters select, in chain order, as text in the chosen format (JSON lines with the checkpoints
+   * between them, CSV, CEF or syslog-framed CEF), in chunks of whole lines. docs/audit.md describes each format.
+   */
+  exportRecords: handleServerStreamingCall<ExportRecordsRequest, ExportRecordsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
