@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import { demoRealm } from '@tradewarden/local-infra';
 import { webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
-import { intakeV1 } from '@tradewarden/proto';
+import { auditV1, intakeV1 } from '@tradewarden/proto';
 import { eventually, harnessServers, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
 
@@ -123,6 +124,7 @@ describe('tradewarden CLI end to end', () => {
         TRADEWARDEN_INTAKE: addresses.intake,
         TRADEWARDEN_APPROVAL: addresses.approval,
         TRADEWARDEN_GATEWAY: addresses.gateway,
+        TRADEWARDEN_AUDIT: addresses.audit,
         TRADEWARDEN_KEYCLOAK: harnessServers().keycloakUrl,
         TRADEWARDEN_REALM: harnessServers().realm,
         ...extraEnv,
@@ -741,6 +743,60 @@ describe('tradewarden CLI end to end', () => {
       expect(claimed.stderr).toContain('warning: these passwords are shown this once');
       const again = await agent.expect(['credentials', 'claim', operationId, item!.itemId], EXIT.failed);
       expect(again.stderr).toContain('already collected');
+    });
+  });
+
+  describe('audit', () => {
+    it('queries the trail, exports it, and verifies it online and offline with the public key alone', async () => {
+      const [agent, compliance] = await Promise.all([loggedIn('agent'), loggedIn('compliance')]);
+      const deposit = (await agent.json<{ operation: OperationJson }>(['submit', 'balance.deposit', ...depositArgs(500005, '4.25')])).operation;
+      expect((await watch(agent, deposit.operationId, EXIT.ok)).at(-1)!.status).toBe('OPERATION_STATUS_COMPLETED');
+      // The execution result reaches the trail through Kafka.
+      const executed = await eventually(async () => {
+        const page = await compliance.json<{ records: { sequence: string; eventType: string; accounts: string[]; operationId: string }[] }>(['audit', 'query', '--account', '500005', '--event', 'ItemExecuted', '--result', 'applied']);
+        const record = page.records.find((candidate) => candidate.operationId === deposit.operationId);
+        expect(record).toBeDefined();
+        return record!;
+      });
+      expect(executed.accounts).toEqual(['500005']);
+      const table = await compliance.expect(['audit', 'query', '--operation', deposit.operationId], EXIT.ok);
+      expect(lines(table.stdout)[0]).toMatch(/^seq\s+occurred\s+event/);
+      expect(table.stdout).toMatch(/ItemExecuted\s+service:gateway\s+\S+\s+mt5-demo-1\s+500005\s+APPLIED/);
+
+      const keyFile = join(compliance.home, 'broker-audit-key.pem');
+      const { publicKeyPem } = await unaryCall(createGrpcClient(auditV1.AuditServiceService, started_().addresses.audit, 'AuditService'), 'listCheckpoints', { afterSequence: '', pageSize: 1 }, bearerMetadata(await userToken('compliance')));
+      writeFileSync(keyFile, publicKeyPem);
+      const online = await compliance.expect(['audit', 'verify', '--public-key', keyFile], EXIT.ok);
+      expect(online.stdout).toMatch(/^chain valid: \d+ records recomputed$/m);
+
+      const exportFile = join(compliance.home, 'trail.jsonl');
+      const exported = await compliance.expect(['audit', 'export', '--out', exportFile], EXIT.ok);
+      expect(exported.stderr).toMatch(/^[\d,]+ records exported to .*trail\.jsonl \(jsonl\)$/m);
+      const offline = await compliance.json<{ valid: boolean; complete: boolean; records: number; unsignedTail: number }>(['audit', 'verify', '--file', exportFile, '--public-key', keyFile]);
+      expect(offline).toMatchObject({ valid: true, complete: true, unsignedTail: 0 });
+      expect(offline.records).toBeGreaterThan(0);
+      // Someone edits the file: offline verification names the record and fails with exit 1.
+      const forged = join(compliance.home, 'forged.jsonl');
+      const original = readFileSync(exportFile, 'utf8').split('\n');
+      const victim = original.findIndex((line) => line.includes(`"sequence":"${executed.sequence}"`) && line.includes('"kind":"record"'));
+      original[victim] = original[victim]!.replace('service:gateway', 'service:someone');
+      writeFileSync(forged, original.join('\n'));
+      const caught = await compliance.expect(['audit', 'verify', '--file', forged, '--public-key', keyFile], EXIT.failed);
+      expect(caught.stdout).toContain(`export INVALID at sequence ${executed.sequence}`);
+      // Another key than the broker's: refused, not trusted.
+      const otherKey = join(compliance.home, 'other.pem');
+      writeFileSync(otherKey, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
+      expect((await compliance.expect(['audit', 'verify', '--file', exportFile, '--public-key', otherKey], EXIT.failed)).stdout).toContain('INVALID');
+
+      const csvFile = join(compliance.home, 'account.csv');
+      await compliance.expect(['audit', 'export', '--out', csvFile, '--format', 'csv', '--account', '500005'], EXIT.ok);
+      expect(lines(readFileSync(csvFile, 'utf8'))[0]).toMatch(/^sequence,recorded_at,occurred_at/);
+      expect((await compliance.expect(['audit', 'export', '--out', csvFile], EXIT.failed)).stderr).toContain('exports never overwrite');
+
+      expect((await compliance.expect(['audit', 'query', '--account', 'abc'], EXIT.usage)).stderr).toContain('--account');
+      expect((await compliance.expect(['audit', 'export', '--out', '-', '--format', 'xml'], EXIT.usage)).stderr).toContain('--format');
+      expect((await compliance.expect(['audit', 'verify', '--file', exportFile], EXIT.usage)).stderr).toContain('--public-key');
+      expect((await agent.expect(['audit', 'query'], EXIT.notAuthenticated)).stderr).toContain('PERMISSION_DENIED');
     });
   });
 

@@ -12,6 +12,7 @@ export const GLOBAL_FLAGS = {
   intake: 'string',
   approval: 'string',
   gateway: 'string',
+  audit: 'string',
   keycloak: 'string',
   realm: 'string',
 } as const satisfies FlagSpec;

@@ -1,7 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { bearerMetadata, createGrpcClient, type GrpcClient } from '@tradewarden/grpc-client';
 import type { PlatformEndpoints } from '@tradewarden/platform-runtime';
-import { approvalV1, gatewayV1, intakeV1 } from '@tradewarden/proto';
+import { approvalV1, auditV1, gatewayV1, intakeV1 } from '@tradewarden/proto';
 import type { ParsedFlags, GLOBAL_FLAGS } from './cli-arguments';
 import { CliError, cliErrorFrom, ExitCode } from './exit-codes';
 import { clientCredentialsLogin, refreshSession, type StoredSession } from './keycloak-tokens';
@@ -58,6 +58,10 @@ export class PlatformSession {
 
   gateway(): GrpcClient<typeof gatewayV1.GatewayServiceService> {
     return this.track(createGrpcClient(gatewayV1.GatewayServiceService, requireAddress(this.addresses, 'gateway'), 'GatewayService'));
+  }
+
+  audit(): GrpcClient<typeof auditV1.AuditServiceService> {
+    return this.track(createGrpcClient(auditV1.AuditServiceService, requireAddress(this.addresses, 'audit'), 'AuditService'));
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { readRuntimeFile } from '@tradewarden/platform-runtime';
 import { APPROVALS_USAGE, approvalsCommand } from './approval-commands';
+import { AUDIT_USAGE, auditCommand } from './audit-commands';
 import { AUTH_USAGE, loginCommand, logoutCommand } from './auth-commands';
 import type { CliEnvironment, CliOutput } from './cli-context';
 import { CREDENTIALS_USAGE, credentialsCommand } from './credentials-commands';
@@ -22,9 +23,10 @@ ${OPS_USAGE}
 ${APPROVALS_USAGE}
 ${CREDENTIALS_USAGE}
 ${TEMPLATES_USAGE}
+${AUDIT_USAGE}
 ${SIMULATOR_USAGE}
 
-every platform command takes --json (output for scripts) and --intake/--approval/--gateway host:port,
+every platform command takes --json (output for scripts) and --intake/--approval/--gateway/--audit host:port,
 --keycloak URL, --realm name (default: the local platform, see tradewarden status --json; or TRADEWARDEN_* variables)
 exit codes: 0 ok, 1 failed or refused, 2 usage error, 3 not authenticated or permission denied, 4 unavailable
 `;
@@ -78,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
       return credentialsCommand(environment, rest);
     case 'templates':
       return templatesCommand(environment, rest);
+    case 'audit':
+      return auditCommand(environment, rest);
     case undefined:
     case 'help':
     case '--help':

@@ -5,6 +5,7 @@ export interface PlatformAddresses {
   intake: string;
   approval: string;
   gateway: string;
+  audit: string;
   keycloakUrl: string;
   realm: string;
 }
@@ -13,6 +14,7 @@ export interface AddressOverrides {
   intake?: string;
   approval?: string;
   gateway?: string;
+  audit?: string;
   keycloak?: string;
   realm?: string;
 }
@@ -21,6 +23,7 @@ const ENVIRONMENT: Record<keyof AddressOverrides, string> = {
   intake: 'TRADEWARDEN_INTAKE',
   approval: 'TRADEWARDEN_APPROVAL',
   gateway: 'TRADEWARDEN_GATEWAY',
+  audit: 'TRADEWARDEN_AUDIT',
   keycloak: 'TRADEWARDEN_KEYCLOAK',
   realm: 'TRADEWARDEN_REALM',
 };
@@ -37,6 +40,7 @@ export function resolveAddresses(flags: AddressOverrides, environment: NodeJS.Pr
     intake: pick('intake', runtime?.services.intake.grpc),
     approval: pick('approval', runtime?.services.approval.grpc),
     gateway: pick('gateway', runtime?.services.gateway.grpc),
+    audit: pick('audit', runtime?.services.audit.grpc),
     keycloakUrl: pick('keycloak', runtime?.keycloak.url).replace(/\/$/, ''),
     realm: pick('realm', runtime?.keycloak.realm) || DEFAULT_REALM,
   };
