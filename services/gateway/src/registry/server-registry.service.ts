@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
+import { ConnectionSlots } from '../coordination/connection-slots';
 import type { MtConnector } from '../mt/mt-connector';
 import { Mt4BridgeConnector } from '../mt4/mt4-bridge-connector';
 import { Mt5Connector } from '../mt5/mt5-connector';
@@ -37,7 +38,18 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly outbox: OutboxWriter,
     private readonly messaging: MessagingRuntime,
-  ) {}
+    private readonly slots: ConnectionSlots,
+  ) {
+    // The slots were lost with the lock session: connections that stood for them must not stay open.
+    slots.onLost(() => {
+      const lost = [...this.opened.entries()];
+      this.opened.clear();
+      this.connectors.clear();
+      for (const [serverId, connector] of lost) {
+        connector.abort().catch((error: unknown) => this.logger.warn(`closing ${serverId} after losing its slots: ${String(error)}`));
+      }
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     // Servers named in configuration are (re)applied at every boot; an administrator's decision to disable one stands.
@@ -98,6 +110,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
           tls: server.address.startsWith('grpcs://') ? tls : undefined,
         },
         settings,
+        this.slots,
       );
       this.opened.set(serverId, bridge);
       return bridge;
@@ -112,6 +125,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
         tls,
       },
       settings,
+      this.slots,
     );
     pool.start();
     const connector = new Mt5Connector(pool);
@@ -132,7 +146,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
       return { row: saved, created: !existing };
     });
     this.messaging.publishSoon();
-    await this.close(entry.id);
+    await this.closeServer(entry.id);
     return { row, created };
   }
 
@@ -148,7 +162,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
       return saved;
     });
     this.messaging.publishSoon();
-    await this.close(serverId);
+    await this.closeServer(serverId);
     return row;
   }
 
@@ -171,8 +185,11 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     );
   }
 
-  /** Drains and forgets a server's open connector (after its settings changed or it was disabled). */
-  private async close(serverId: string): Promise<void> {
+  /**
+   * Drains and forgets a server's open connector (after its settings changed or it was disabled, or this instance no
+   * longer executes for it); its connections close and their slots are given back. The next use opens a new one.
+   */
+  async closeServer(serverId: string): Promise<void> {
     const connector = this.opened.get(serverId);
     this.opened.delete(serverId);
     this.connectors.delete(serverId);
@@ -185,9 +202,15 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.opened.values()].map((connector) => connector.drain()));
+    await this.closeAll();
+  }
+
+  /** Drains every open connector (shutdown): their connections close and give their slots back. */
+  async closeAll(): Promise<void> {
+    const open = [...this.opened.values()];
     this.opened.clear();
     this.connectors.clear();
+    await Promise.all(open.map((connector) => connector.drain()));
   }
 }
 
