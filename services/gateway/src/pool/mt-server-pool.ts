@@ -42,6 +42,9 @@ export const isConnectionFailure = (error: unknown) => error instanceof MtTransp
 // Idle sessions are closed before the server's 180 s idle drop, and pinged when borrowed after 20 s of silence.
 const IDLE_CLOSE_MS = 150_000;
 const PING_AFTER_IDLE_MS = 20_000;
+// A server counts a connection until it has processed its close, which lags the client's close (and a killed
+// instance's closes) by a moment: a slot just freed elsewhere is given that moment before it becomes a new connection.
+const SLOT_SETTLE_MS = 150;
 
 /**
  * The connections of one MT server: a cap that is never exceeded (generic-pool), warm idle sessions, a health ping
@@ -85,6 +88,7 @@ export class MtServerPool {
           // The slot first: the cap counts connections across the deployment, and a connection exists only with one.
           const lease = await this.slots.acquire(this.serverId, settings.maxConnections, settings.acquireTimeoutMs);
           try {
+            if (lease.slot >= 0) await new Promise((resolve) => setTimeout(resolve, SLOT_SETTLE_MS));
             const created = await this.connect.execute(async ({ attempt }) => {
               if (attempt > 0) this.counters.reconnects += 1;
               const opening = new Mt5WebApiSession(this.session);

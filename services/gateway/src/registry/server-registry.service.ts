@@ -32,6 +32,8 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   // Promises, so that concurrent first uses of a server share one pool instead of racing to open two.
   private readonly connectors = new Map<string, Promise<MtConnector>>();
   private readonly opened = new Map<string, MtConnector>();
+  /** The registry row's updated_at each open connector was built from. */
+  private readonly versions = new Map<string, number>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -45,6 +47,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
       const lost = [...this.opened.entries()];
       this.opened.clear();
       this.connectors.clear();
+      this.versions.clear();
       for (const [serverId, connector] of lost) {
         connector.abort().catch((error: unknown) => this.logger.warn(`closing ${serverId} after losing its slots: ${String(error)}`));
       }
@@ -73,7 +76,21 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     return this.dataSource.getRepository(MtServerRow).find({ order: { id: 'ASC' } });
   }
 
-  connector(serverId: string): Promise<MtConnector> {
+  /**
+   * The connector of an enabled server. Every use checks the registry row first, because another gateway instance may
+   * have disabled the server or changed its settings (it closes only its own pools): a disabled server is refused and
+   * its pool here closed, a changed one is reopened with the new settings.
+   */
+  async connector(serverId: string): Promise<MtConnector> {
+    const row = await this.dataSource.getRepository(MtServerRow).findOne({ where: { id: serverId }, select: { id: true, enabled: true, disabledReason: true, updatedAt: true } });
+    if (!row) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
+    const known = this.versions.get(serverId);
+    if (!row.enabled || (known !== undefined && known !== row.updatedAt.getTime())) await this.closeServer(serverId);
+    if (!row.enabled) throw new GatewayError('SERVER_DISABLED', `server "${serverId}" is out of service: ${row.disabledReason ?? 'disabled'}`);
+    return this.openConnector(serverId);
+  }
+
+  private openConnector(serverId: string): Promise<MtConnector> {
     let connector = this.connectors.get(serverId);
     if (!connector) {
       connector = this.open(serverId);
@@ -88,6 +105,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     const server = await this.dataSource.getRepository(MtServerRow).findOneBy({ id: serverId });
     if (!server) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
     if (!server.enabled) throw new GatewayError('SERVER_DISABLED', `server "${serverId}" is out of service: ${server.disabledReason ?? 'disabled'}`);
+    this.versions.set(serverId, server.updatedAt.getTime());
     const settings = {
       maxConnections: server.maxConnections,
       minIdle: server.minIdle,
@@ -193,6 +211,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     const connector = this.opened.get(serverId);
     this.opened.delete(serverId);
     this.connectors.delete(serverId);
+    this.versions.delete(serverId);
     await connector?.drain();
   }
 
@@ -210,6 +229,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     const open = [...this.opened.values()];
     this.opened.clear();
     this.connectors.clear();
+    this.versions.clear();
     await Promise.all(open.map((connector) => connector.drain()));
   }
 }
