@@ -133,8 +133,14 @@ describe('several gateway instances share the servers', () => {
       1000,
     );
 
+    const figures = servers.map(
+      (server) => `${server.serverId}: peak ${server.state.peakConnections}/${server.cap} connections (${server.state.counters.refusedConnections} refused), ${tokenDeals(server).length} deals`,
+    );
+    process.stdout.write(
+      `gateway scale-out: ${items.length} deposits, ${appliedAtKill} applied when pid ${victim.child.pid} was killed; owners then ${owners.join(', ')}; ` +
+        `${platform.serverId} taken over by pid ${successor.child.pid}; ${figures.join('; ')}\n`,
+    );
     expect(operation.items.filter((item) => item.status === operationV1.ItemStatus.ITEM_STATUS_APPLIED)).toHaveLength(items.length);
-    const figures: string[] = [];
     for (const server of servers) {
       const expected = new Set(operation.items.filter((item) => item.spec?.serverId === server.serverId).map((item) => tokenOf(item.itemId)));
       const deals = tokenDeals(server);
@@ -148,15 +154,10 @@ describe('several gateway instances share the servers', () => {
       // The cap holds across every instance (executions and reads alike); the simulator counted the connections.
       expect(server.state.peakConnections).toBeLessThanOrEqual(server.cap);
       expect(server.state.counters.refusedConnections).toBe(0);
-      figures.push(`${server.serverId}: peak ${server.state.peakConnections}/${server.cap} connections, ${deals.length} deals`);
     }
     // The ledger recorded the partition each command arrived on, the one the producers' partitioner picks.
     const { rows } = await db.query<{ server_id: string; kafka_partition: number }>('SELECT DISTINCT server_id, kafka_partition FROM gateway.execution_items');
     for (const row of rows) expect(row.kafka_partition).toBe(partitionOfServer(row.server_id, EXECUTION_PARTITIONS));
     expect(platform.simulator.state.counters.lostAnswers + platform.tradeServer!.state.counters.lostAnswers).toBeGreaterThan(0);
-    process.stdout.write(
-      `gateway scale-out: ${items.length} deposits, ${appliedAtKill} applied when pid ${victim.child.pid} was killed; owners then ${owners.join(', ')}; ` +
-        `${platform.serverId} taken over by pid ${successor.child.pid}; ${figures.join('; ')}\n`,
-    );
   }, 900_000);
 });

@@ -43,6 +43,23 @@ describe('ConnectionSlots', () => {
     await other.release();
   });
 
+  it('hands no slot out twice to concurrent acquires of one instance (advisory locks are re-entrant)', async () => {
+    const a = instance('concurrent-a');
+    const b = instance('concurrent-b');
+    const blocker = await b.slots.acquire('mt5-c', 3, 1000);
+    // Each acquire lists the slots to try when it starts; while one waits on a slot that another instance holds, the
+    // others move on to the same free slots, which only the instance's own bookkeeping keeps apart.
+    for (let round = 0; round < 5; round += 1) {
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => a.slots.acquire('mt5-c', 3, 400)));
+      const leases = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      expect(leases).toHaveLength(2);
+      expect(new Set(leases.map((lease) => lease.slot)).size).toBe(2);
+      expect(leases.map((lease) => lease.slot)).not.toContain(blocker.slot);
+      for (const lease of leases) await lease.release();
+    }
+    await blocker.release();
+  });
+
   it('frees the slots of an instance whose PostgreSQL session dies (a SIGKILLed gateway)', async () => {
     const doomed = instance('doomed');
     const survivor = instance('survivor');

@@ -76,6 +76,9 @@ export class ConnectionSlots implements SlotSource {
       this.taken.set(serverId, taken);
     }
     for (const slot of slotsToTry(cap, taken)) {
+      // Another acquire of this instance may have started on this slot since the list was made: a second
+      // pg_try_advisory_lock on it would succeed again (re-entrant) and hand one slot out twice.
+      if (taken.has(slot)) continue;
       taken.add(slot);
       let result: { locked: boolean; generation: number };
       try {

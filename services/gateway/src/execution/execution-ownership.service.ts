@@ -162,6 +162,21 @@ export class ExecutionOwnership {
       await this.locks.unlock(this.namespace, partition, generation);
       return;
     }
+    let resumed: number;
+    try {
+      resumed = await this.resume(partition);
+    } catch (error) {
+      // Not held after all: a lock kept here would be taken again on the next try (re-entrant) and never fully let go.
+      await this.locks.unlock(this.namespace, partition, generation);
+      throw error;
+    }
+    if (generation !== this.locks.generation) return;
+    this.held.set(partition, generation);
+    this.logger.log(`took execution partition ${partition}${resumed ? `, resuming ${resumed} item(s) left in progress` : ''}`);
+    for (const listener of this.gainedListeners) listener();
+  }
+
+  private async resume(partition: number): Promise<number> {
     await this.adoptLegacyItems(partition);
     // Whoever held it before is gone or let go after its items finished: what is still IN_PROGRESS was cut off mid-call.
     // The grace lets a call still on the wire land before the deal history is read.
@@ -172,10 +187,7 @@ export class ExecutionOwnership {
         WHERE status = 'IN_PROGRESS' AND kafka_partition = $1`,
       [partition, this.config.execution.takeoverGraceMs],
     )) as [unknown, number];
-    if (generation !== this.locks.generation) return;
-    this.held.set(partition, generation);
-    this.logger.log(`took execution partition ${partition}${resumed ? `, resuming ${resumed} item(s) left in progress` : ''}`);
-    for (const listener of this.gainedListeners) listener();
+    return resumed;
   }
 
   /** Ledger rows written before the ledger recorded partitions get the one their server's commands use. */
