@@ -122,22 +122,22 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     const claim = await this.ownership.withClaim(async (partitions) => {
       if (partitions.length === 0) return undefined;
       const [rows] = (await this.dataSource.query(
-      `WITH candidate AS (
-         SELECT i.item_id FROM execution_items i
-          WHERE i.status = 'PENDING' AND (i.not_before IS NULL OR i.not_before <= now())
-            AND i.kafka_partition = ANY($1::int[])
-            AND NOT EXISTS (
-              SELECT 1 FROM execution_items e
-               WHERE e.server_id = i.server_id AND e.account_key = i.account_key AND e.seq < i.seq
-                 AND e.status IN ('PENDING', 'IN_PROGRESS'))
-          ORDER BY i.seq
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED)
-       UPDATE execution_items SET status = 'IN_PROGRESS', attempts = attempts + 1, updated_at = now()
-        WHERE item_id = (SELECT item_id FROM candidate)
-        RETURNING item_id, kafka_partition, server_id`,
-      [partitions],
-    )) as [{ item_id: string; kafka_partition: number; server_id: string }[], number];
+        `WITH candidate AS (
+           SELECT i.item_id FROM execution_items i
+            WHERE i.status = 'PENDING' AND (i.not_before IS NULL OR i.not_before <= now())
+              AND i.kafka_partition = ANY($1::int[])
+              AND NOT EXISTS (
+                SELECT 1 FROM execution_items e
+                 WHERE e.server_id = i.server_id AND e.account_key = i.account_key AND e.seq < i.seq
+                   AND e.status IN ('PENDING', 'IN_PROGRESS'))
+            ORDER BY i.seq
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED)
+         UPDATE execution_items SET status = 'IN_PROGRESS', attempts = attempts + 1, updated_at = now()
+          WHERE item_id = (SELECT item_id FROM candidate)
+          RETURNING item_id, kafka_partition, server_id`,
+        [partitions],
+      )) as [{ item_id: string; kafka_partition: number; server_id: string }[], number];
       const row = rows[0];
       return row ? { itemId: row.item_id, done: this.ownership.track(row.kafka_partition, row.server_id) } : undefined;
     });
