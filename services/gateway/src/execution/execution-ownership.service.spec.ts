@@ -41,7 +41,7 @@ function instance() {
     { query } as unknown as DataSource,
     config,
     locks as unknown as LockSession,
-    { closeServer } as unknown as ServerRegistryService,
+    { closeServer, keepWarmWhere: () => undefined } as unknown as ServerRegistryService,
   );
   return { ownership, locks, query, closeServer };
 }

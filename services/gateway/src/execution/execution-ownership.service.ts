@@ -44,6 +44,8 @@ export class ExecutionOwnership {
     private readonly locks: LockSession,
     private readonly registry: ServerRegistryService,
   ) {
+    // A server's pool keeps warm sessions only where the server is executed (it was claimed in a partition held here).
+    registry.keepWarmWhere((serverId) => [...this.held.keys()].some((partition) => this.serversOf.get(partition)?.has(serverId) === true));
     locks.onLost(() => {
       // Every partition lock went with the session: claim nothing more until they are taken again.
       this.logger.error(`execution partitions ${[...this.held.keys()].join(', ') || '(none)'} lost with the lock session`);

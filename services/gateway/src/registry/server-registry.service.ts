@@ -34,6 +34,8 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   private readonly opened = new Map<string, MtConnector>();
   /** The registry row's updated_at each open connector was built from. */
   private readonly versions = new Map<string, number>();
+  /** Whether this instance executes a server (only then are its idle sessions kept warm); see keepWarmWhere. */
+  private executes: (serverId: string) => boolean = () => true;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -72,6 +74,15 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     this.logger.log(`registry holds ${await this.dataSource.getRepository(MtServerRow).count()} server(s)`);
   }
 
+  /**
+   * Keeps `minIdle` sessions open only for servers this instance executes. A pool opened for reads on an instance that
+   * does not execute the server opens sessions on demand and lets them close when idle, so that it does not hold
+   * connection slots the executing instance needs (the cap counts across instances).
+   */
+  keepWarmWhere(executes: (serverId: string) => boolean): void {
+    this.executes = executes;
+  }
+
   async list(): Promise<MtServerRow[]> {
     return this.dataSource.getRepository(MtServerRow).find({ order: { id: 'ASC' } });
   }
@@ -108,7 +119,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     this.versions.set(serverId, server.updatedAt.getTime());
     const settings = {
       maxConnections: server.maxConnections,
-      minIdle: server.minIdle,
+      minIdle: this.executes(server.id) ? server.minIdle : 0,
       acquireTimeoutMs: server.acquireTimeoutMs,
       requestsPerSecond: server.requestsPerSecond,
       breakerThreshold: 5,
