@@ -13,7 +13,7 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { EventConsumer, type ConsumedEvent } from './event-consumer';
-import { createKafka, ensureTopics } from './kafka-client';
+import { createKafka, ensureTopics, type KafkaClientSecurity } from './kafka-client';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
 import { topicName, type TopicBase } from './topics';
@@ -36,6 +36,8 @@ export interface ConsumerRegistration {
 export interface MessagingOptions {
   service: string;
   brokers: string[];
+  /** TLS/SASL to the brokers; plaintext when absent. */
+  security?: KafkaClientSecurity;
   topicPrefix: string;
   produces: TopicBase[];
   consumers: ConsumerRegistration[];
@@ -109,7 +111,7 @@ export class MessagingModule {
       global: true,
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
-        { provide: KAFKA, useFactory: () => createKafka(`tradewarden-${options.service}`, options.brokers) },
+        { provide: KAFKA, useFactory: () => createKafka(`tradewarden-${options.service}`, options.brokers, options.security) },
         { provide: OutboxWriter, useFactory: () => new OutboxWriter(options.topicPrefix) },
         MessagingRuntime,
       ],

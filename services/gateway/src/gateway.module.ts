@@ -29,6 +29,7 @@ export class GatewayModule {
         MessagingModule.forService({
           service: 'gateway',
           brokers: config.kafka.brokers,
+          security: config.kafka.security,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.executionResults, Topics.accessEvents, Topics.registryEvents],
           consumers: [{ name: 'execution', topics: [Topics.executionCommands], handler: ExecutionCommandHandler }],

@@ -38,6 +38,7 @@ export class IntakeModule {
         MessagingModule.forService({
           service: 'intake',
           brokers: config.kafka.brokers,
+          security: config.kafka.security,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.operationEvents, Topics.executionCommands, Topics.platformChangeCommands, Topics.accessEvents, Topics.templateEvents],
           consumers: [
