@@ -51,6 +51,8 @@ export interface PlatformOptions {
   tradeServer?: boolean;
   /** Extra environment of the approval service (e.g. a short APPROVAL_DEFAULT_TTL_HOURS to see requests expire). */
   approvalEnv?: Record<string, string>;
+  /** Extra environment of the gateway (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for a gateway process). */
+  gatewayEnv?: Record<string, string>;
   /** Extra environment of the audit service (e.g. AUDIT_CHECKPOINT_EVERY_RECORDS). */
   auditEnv?: Record<string, string>;
 }
@@ -176,6 +178,7 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
       GATEWAY_EXECUTION_POLL_MS: '50',
       // Made per run, as an operator would provision one: it seals the passwords the gateway generates.
       GATEWAY_CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+      ...(options.gatewayEnv ?? {}),
     });
     if (options.gateway === 'process') gatewayProcess = await startGatewayProcess();
     else started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));

@@ -13,6 +13,7 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { EventConsumer, type ConsumedEvent } from './event-consumer';
+import { tradewardenMeter } from '@tradewarden/telemetry';
 import { createKafka, ensureTopics, type KafkaClientSecurity } from './kafka-client';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
@@ -89,7 +90,29 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
       await consumer.start();
       this.consumers.push(consumer);
     }
+    this.observeMetrics();
     this.logger.log(`relay ${this.relay ? 'running' : 'not needed'}, ${this.consumers.length} consumer(s) running`);
+  }
+
+  /** Consumer lag per partition, and the outbox rows not yet published: the two queues an operator watches. */
+  private observeMetrics(): void {
+    const meter = tradewardenMeter();
+    const lag = meter.createObservableGauge('tradewarden.kafka.consumer.lag', { description: 'Messages between the committed position and the end of a partition, per consumer group', unit: '{message}' });
+    const backlog = meter.createObservableGauge('tradewarden.outbox.backlog', { description: 'Outbox events written but not yet published to Kafka', unit: '{event}' });
+    meter.addBatchObservableCallback(
+      async (observer) => {
+        for (const consumer of this.consumers) {
+          for (const partition of consumer.partitionLag()) {
+            observer.observe(lag, partition.lag, { 'messaging.consumer.group.name': partition.groupId, 'messaging.destination.name': partition.topic, 'messaging.destination.partition.id': String(partition.partition) });
+          }
+        }
+        if (this.relay && this.dataSource.isInitialized) {
+          const [row] = (await this.dataSource.query('SELECT count(*)::int AS unpublished FROM outbox_messages WHERE published_at IS NULL')) as { unpublished: number }[];
+          observer.observe(backlog, row?.unpublished ?? 0, { 'service.component': this.options.service });
+        }
+      },
+      [lag, backlog],
+    );
   }
 
   /** Wakes the relay right after a transaction wrote outbox rows, instead of at its next poll. */

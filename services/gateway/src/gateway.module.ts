@@ -9,6 +9,7 @@ import { CredentialVault } from './execution/credential-vault.service';
 import { ExecutorService } from './execution/executor.service';
 import { mapGatewayError } from './gateway-errors';
 import { GatewayController } from './grpc/gateway.controller';
+import { PoolMetrics } from './registry/pool-metrics';
 import { ServerRegistryService } from './registry/server-registry.service';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './gateway-schema';
 
@@ -41,6 +42,7 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ServerRegistryService,
+        PoolMetrics,
         ExecutorService,
         CredentialVault,
         ExecutionCommandHandler,
