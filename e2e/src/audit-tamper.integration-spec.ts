@@ -4,7 +4,7 @@ import { bearerMetadata, createGrpcClient, serverStreamCall, unaryCall, type Grp
 import { auditV1, intakeV1, operationV1 } from '@tradewarden/proto';
 import { eventually, harnessServers, userToken } from '@tradewarden/test-harness';
 import { createKafka, decodeEnvelope, topicName, Topics } from '@tradewarden/messaging';
-import { checkpointVerifies, GENESIS_HASH, recordHash, type AuditContent } from '@tradewarden/audit-chain';
+import { auditContentOf, checkpointVerifies, GENESIS_HASH, recordHash } from '@tradewarden/audit-chain';
 import { verifyExport } from '@tradewarden/audit-export';
 import { eventsV1 } from '@tradewarden/proto';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
@@ -155,21 +155,7 @@ describe('audit trail tampering end to end', () => {
     let previousHash = GENESIS_HASH;
     for (let sequence = 1; sequence <= count; sequence += 1) {
       const record = received.get(String(sequence))!;
-      const content: AuditContent = {
-        sequence: record.sequence,
-        occurredAt: record.occurredAt!.toISOString(),
-        eventId: record.eventId,
-        eventType: record.eventType,
-        sourceTopic: record.sourceTopic,
-        actorSubject: record.actorSubject,
-        actorUsername: record.actorUsername,
-        actorRoles: record.actorRoles,
-        actorClient: record.actorClient,
-        operationId: record.operationId,
-        serverId: record.serverId,
-        traceId: record.traceId,
-        details: JSON.parse(record.detailsJson) as unknown,
-      };
+      const content = auditContentOf({ ...record, occurredAt: record.occurredAt!.toISOString(), details: JSON.parse(record.detailsJson) as unknown });
       expect(record.previousHash).toBe(previousHash);
       expect(recordHash(previousHash, content)).toBe(record.hash);
       previousHash = record.hash;

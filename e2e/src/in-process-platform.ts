@@ -52,8 +52,6 @@ export interface PlatformOptions {
   gateway?: 'in-process' | 'process';
   /** With gateway: 'process', how many gateway instances to start (one consumer group, one database); default 1. */
   gateways?: number;
-  /** Extra environment of the gateway(s). */
-  gatewayEnv?: Record<string, string>;
   logDir?: string;
   /** Simulated accounts beyond the five demo accounts. */
   generatedAccounts?: number;
@@ -61,6 +59,8 @@ export interface PlatformOptions {
   tradeServer?: boolean;
   /** Extra environment of the approval service (e.g. a short APPROVAL_DEFAULT_TTL_HOURS to see requests expire). */
   approvalEnv?: Record<string, string>;
+  /** Extra environment of the gateway(s) (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for a gateway process). */
+  gatewayEnv?: Record<string, string>;
   /** Extra environment of the audit service (e.g. AUDIT_CHECKPOINT_EVERY_RECORDS). */
   auditEnv?: Record<string, string>;
 }
@@ -200,8 +200,9 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
       gatewayProcess = await startGatewayProcess();
       // Sequentially, as a rolling deployment adds them: each join is a rebalance of the execution consumer group.
       for (let instance = 1; instance < (options.gateways ?? 1); instance += 1) await startGatewayProcess({ ownAddress: true });
+    } else {
+      started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));
     }
-    else started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));
     started.push(await startApprovalService(loadApprovalConfig(await envFor('approval', options.approvalEnv ?? {}))));
     started.push(await startIntakeService(loadIntakeConfig(await envFor('intake'))));
     started.push(

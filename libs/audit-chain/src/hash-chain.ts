@@ -20,6 +20,28 @@ export interface AuditContent {
   details: unknown;
 }
 
+/**
+ * Exactly what the hash covers, taken from anything that carries it (a stored row, a record read from the stream or
+ * from an export): extra fields such as recordedAt or accounts are left out, as the hash leaves them out.
+ */
+export function auditContentOf(source: AuditContent): AuditContent {
+  return {
+    sequence: source.sequence,
+    occurredAt: source.occurredAt,
+    eventId: source.eventId,
+    eventType: source.eventType,
+    sourceTopic: source.sourceTopic,
+    actorSubject: source.actorSubject,
+    actorUsername: source.actorUsername,
+    actorRoles: source.actorRoles,
+    actorClient: source.actorClient,
+    operationId: source.operationId,
+    serverId: source.serverId,
+    traceId: source.traceId,
+    details: source.details,
+  };
+}
+
 export interface ChainedRecord extends AuditContent {
   previousHash: string;
   hash: string;

@@ -22,26 +22,8 @@ export interface HeaderLine {
   keyId: string;
 }
 
-export interface RecordLine {
-  kind: 'record';
-  sequence: string;
-  recordedAt: string;
-  occurredAt: string;
-  eventId: string;
-  eventType: string;
-  sourceTopic: string;
-  actorSubject: string;
-  actorUsername: string;
-  actorRoles: string[];
-  actorClient: string;
-  operationId: string;
-  serverId: string;
-  accounts: string[];
-  traceId: string;
-  details: unknown;
-  previousHash: string;
-  hash: string;
-}
+/** A record line: the record's fields as exported, its details parsed (what the hash covers). */
+export type RecordLine = { kind: 'record' } & Omit<RecordFields, 'detailsJson'>;
 
 export interface CheckpointLine {
   kind: 'checkpoint';

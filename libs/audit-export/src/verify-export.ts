@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { GENESIS_HASH, checkpointVerifies, keyIdOf, recordHash, type AuditContent } from '@tradewarden/audit-chain';
+import { GENESIS_HASH, auditContentOf, checkpointVerifies, keyIdOf, recordHash } from '@tradewarden/audit-chain';
 import { EXPORT_FORMAT_ID, EXPORT_FORMAT_VERSION, renderJsonLine, type CheckpointLine, type EndLine, type ExportLine, type HeaderLine, type RecordLine } from './json-lines';
 
 /**
@@ -307,21 +307,7 @@ class ExportVerification {
       if (sequence !== expected) fail(`record ${expected} is missing (deleted, or records reordered): the next record is ${name}, and this export claims every record of ${this.from}-${this.to}`, expected.toString());
     }
 
-    const content: AuditContent = {
-      sequence: record.sequence,
-      occurredAt: record.occurredAt,
-      eventId: record.eventId,
-      eventType: record.eventType,
-      sourceTopic: record.sourceTopic,
-      actorSubject: record.actorSubject,
-      actorUsername: record.actorUsername,
-      actorRoles: record.actorRoles,
-      actorClient: record.actorClient,
-      operationId: record.operationId,
-      serverId: record.serverId,
-      traceId: record.traceId,
-      details: record.details,
-    };
+    const content = auditContentOf(record);
     if (recordHash(record.previousHash, content) !== record.hash) fail(`record ${name} does not match its hash: its content was altered`);
     if (sequence === 1n && record.previousHash !== GENESIS_HASH) fail('record 1 does not start the chain (its previous hash is not the genesis hash of 64 zeros)');
     const linked = this.last !== undefined && sequence === this.last.sequence + 1n;

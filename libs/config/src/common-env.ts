@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 export const portNumber = z.coerce
@@ -20,11 +21,61 @@ export const kafkaEnv = z.object({
     .pipe(z.array(hostPort).min(1, 'needs at least one broker')),
   // Lets several isolated deployments (or test suites) share one Kafka cluster.
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold letters, digits, . _ -').default(''),
+  // TLS to the brokers; the CA file (PEM) replaces the system CAs when given.
+  KAFKA_SSL: z.enum(['true', 'false'], { errorMap: () => ({ message: 'must be true or false' }) }).default('false'),
+  KAFKA_SSL_CA_FILE: z
+    .string()
+    .min(1)
+    .transform((path, context) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch (error) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { errorMap: () => ({ message: 'must be plain, scram-sha-256 or scram-sha-512' }) }).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 });
+
+export interface KafkaSecurity {
+  /** TLS to the brokers: true for the system CAs, or the CA certificates (PEM) to trust instead. */
+  ssl?: true | { ca: string };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
 
 export interface KafkaConfig {
   brokers: string[];
   topicPrefix: string;
+  security: KafkaSecurity;
+}
+
+/**
+ * The checks one variable cannot make alone: SASL needs its username and password, and a CA file needs TLS. loadConfig
+ * applies them to every schema with the Kafka variables.
+ */
+export function kafkaSecurityProblems(env: Partial<Record<keyof z.infer<typeof kafkaEnv>, unknown>>): { variable: string; message: string }[] {
+  const problems: { variable: string; message: string }[] = [];
+  if (env.KAFKA_SASL_MECHANISM !== undefined) {
+    if (env.KAFKA_SASL_USERNAME === undefined) problems.push({ variable: 'KAFKA_SASL_USERNAME', message: 'is required with KAFKA_SASL_MECHANISM' });
+    if (env.KAFKA_SASL_PASSWORD === undefined) problems.push({ variable: 'KAFKA_SASL_PASSWORD', message: 'is required with KAFKA_SASL_MECHANISM (no default: a secret)' });
+    if (env.KAFKA_SSL !== 'true') problems.push({ variable: 'KAFKA_SSL', message: 'must be true with KAFKA_SASL_MECHANISM: credentials never cross the network in clear text' });
+  } else if (env.KAFKA_SASL_USERNAME !== undefined || env.KAFKA_SASL_PASSWORD !== undefined) {
+    problems.push({ variable: 'KAFKA_SASL_MECHANISM', message: 'is required with KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD' });
+  }
+  if (env.KAFKA_SSL_CA_FILE !== undefined && env.KAFKA_SSL !== 'true') problems.push({ variable: 'KAFKA_SSL', message: 'must be true with KAFKA_SSL_CA_FILE' });
+  return problems;
+}
+
+function kafkaSecurityOf(env: z.infer<typeof kafkaEnv>): KafkaSecurity {
+  const security: KafkaSecurity = {};
+  if (env.KAFKA_SSL === 'true') security.ssl = env.KAFKA_SSL_CA_FILE ? { ca: env.KAFKA_SSL_CA_FILE } : true;
+  if (env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD) {
+    security.sasl = { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD };
+  }
+  return security;
 }
 
 export const databaseEnv = z.object({
@@ -83,7 +134,7 @@ export function toServiceBaseConfig(env: z.infer<typeof serviceBaseEnv>) {
   return {
     grpc: { host: env.GRPC_HOST, port: env.GRPC_PORT },
     database: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, migrationUrl: env.DATABASE_MIGRATION_URL },
-    kafka: { brokers: env.KAFKA_BROKERS, topicPrefix: env.KAFKA_TOPIC_PREFIX } satisfies KafkaConfig,
+    kafka: { brokers: env.KAFKA_BROKERS, topicPrefix: env.KAFKA_TOPIC_PREFIX, security: kafkaSecurityOf(env) } satisfies KafkaConfig,
     keycloak: { url: env.KEYCLOAK_URL, realm: env.KEYCLOAK_REALM, audience: env.KEYCLOAK_AUDIENCE } satisfies KeycloakConfig,
   };
 }

@@ -12,4 +12,4 @@ export {
   toServiceBaseConfig,
   toServiceAccountConfig,
 } from './common-env';
-export type { KafkaConfig, KeycloakConfig, ServiceAccountConfig, TelemetryConfig } from './common-env';
+export type { KafkaConfig, KafkaSecurity, KeycloakConfig, ServiceAccountConfig, TelemetryConfig } from './common-env';

@@ -20,6 +20,11 @@ export interface KafkaServerOptions {
   controllerPort: number;
   /** Default partitions of auto-created topics; Tradewarden creates its own topics explicitly. */
   heapMb?: number;
+  /**
+   * A second listener with TLS and SASL/PLAIN, as brokers' production clusters run (the PLAINTEXT one stays for the
+   * broker itself and readiness): its certificate and PKCS#8 key (PEM), and the users it accepts.
+   */
+  saslSsl?: { port: number; certificatePem: string; privateKeyPem: string; plainUsers: Record<string, string> };
 }
 
 export interface KafkaServer {
@@ -47,16 +52,36 @@ function ensureBrokerJars(): string {
   return libs;
 }
 
+/** A value of a Java properties file: line breaks as \n escapes (PEM blocks are written inline). */
+function propertyValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n');
+}
+
+function saslSslProperties(secure: NonNullable<KafkaServerOptions['saslSsl']>): string[] {
+  const users = Object.entries(secure.plainUsers)
+    .map(([user, password]) => `user_${user}="${password.replace(/"/g, '\\"')}"`)
+    .join(' ');
+  return [
+    'sasl.enabled.mechanisms=PLAIN',
+    `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`,
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.certificate.chain=${propertyValue(secure.certificatePem)}`,
+    `ssl.keystore.key=${propertyValue(secure.privateKeyPem)}`,
+  ];
+}
+
 function brokerProperties(options: KafkaServerOptions, logDir: string): string {
+  const secure = options.saslSsl ? `,SASL_SSL://127.0.0.1:${options.saslSsl.port}` : '';
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${options.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${options.port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}${secure}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${options.port}${secure}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
+    ...(options.saslSsl ? saslSslProperties(options.saslSsl) : []),
     `log.dirs=${logDir}`,
     'num.partitions=3',
     // A single node: internal topics cannot have more replicas than brokers.
@@ -83,6 +108,7 @@ export async function startKafka(options: KafkaServerOptions): Promise<KafkaServ
   const libs = ensureBrokerJars();
   await assertPortFree(options.port, 'Kafka', 'KAFKA_PORT');
   await assertPortFree(options.controllerPort, 'the Kafka controller', 'KAFKA_CONTROLLER_PORT');
+  if (options.saslSsl) await assertPortFree(options.saslSsl.port, 'the Kafka TLS/SASL listener', 'KAFKA_SASL_SSL_PORT');
   const logDir = join(options.dataDir, 'kraft-logs');
   mkdirSync(logDir, { recursive: true });
   const propertiesFile = join(options.dataDir, 'server.properties');

@@ -40,9 +40,18 @@ export interface EventConsumerOptions {
  * its row there and is skipped. Offsets are committed only after that transaction committed. Messages that cannot be
  * decoded are kept in dead_letters, never dropped silently.
  */
+/** How far a partition's committed position trails its end, as of the last batch the consumer processed. */
+export interface PartitionLag {
+  groupId: string;
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
 export class EventConsumer {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
+  private readonly lagByPartition = new Map<string, PartitionLag>();
 
   constructor(
     kafka: Kafka,
@@ -57,6 +66,16 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       retry: { retries: 8, initialRetryTime: 300 },
     });
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.lagByPartition.set(`${payload.topic}:${payload.partition}`, { groupId: options.groupId, topic: payload.topic, partition: payload.partition, lag: Number(payload.offsetLag) });
+    });
+    // A partition this instance no longer owns is another instance's to report.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.lagByPartition.clear());
+  }
+
+  /** Consumer lag per assigned partition (kafkajs reports it after each batch). */
+  partitionLag(): PartitionLag[] {
+    return [...this.lagByPartition.values()];
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,7 @@
 export { Topics, topicName } from './topics';
 export type { TopicBase } from './topics';
 export { createKafka, ensureTopics } from './kafka-client';
-export type { TopicSpec } from './kafka-client';
+export type { KafkaClientSecurity, TopicSpec } from './kafka-client';
 export { buildEnvelope, encodeEnvelope, encodeEnvelopeJson, decodeEnvelope, payloadCase } from './envelope';
 export type { EnvelopePayload, BuildEnvelopeOptions } from './envelope';
 export { OutboxMessage } from './outbox-message.entity';

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 
 const levelNames: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -8,10 +8,29 @@ const levelNames: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-export function createKafka(clientId: string, brokers: string[]): Kafka {
+/** TLS and SASL for the brokers (libs/config's KafkaSecurity); none means plaintext, as the local platform runs. */
+export interface KafkaClientSecurity {
+  ssl?: true | { ca: string };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+function saslOptionsOf({ mechanism, username, password }: NonNullable<KafkaClientSecurity['sasl']>): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
+}
+
+export function createKafka(clientId: string, brokers: string[], security: KafkaClientSecurity = {}): Kafka {
   return new Kafka({
     clientId,
     brokers,
+    ...(security.ssl ? { ssl: security.ssl === true ? true : { ca: [security.ssl.ca], rejectUnauthorized: true } } : {}),
+    ...(security.sasl ? { sasl: saslOptionsOf(security.sasl) } : {}),
     connectionTimeout: 3000,
     requestTimeout: 30000,
     retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },

@@ -13,7 +13,8 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
 import { EventConsumer, type ConsumedEvent } from './event-consumer';
-import { createKafka, ensureTopics } from './kafka-client';
+import { tradewardenMeter } from '@tradewarden/telemetry';
+import { createKafka, ensureTopics, type KafkaClientSecurity } from './kafka-client';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
 import { topicName, type TopicBase } from './topics';
@@ -42,6 +43,8 @@ export interface ConsumerRegistration {
 export interface MessagingOptions {
   service: string;
   brokers: string[];
+  /** TLS/SASL to the brokers; plaintext when absent. */
+  security?: KafkaClientSecurity;
   topicPrefix: string;
   produces: TopicBase[];
   consumers: ConsumerRegistration[];
@@ -96,7 +99,29 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
       await consumer.start();
       this.consumers.push(consumer);
     }
+    this.observeMetrics();
     this.logger.log(`relay ${this.relay ? 'running' : 'not needed'}, ${this.consumers.length} consumer(s) running`);
+  }
+
+  /** Consumer lag per partition, and the outbox rows not yet published: the two queues an operator watches. */
+  private observeMetrics(): void {
+    const meter = tradewardenMeter();
+    const lag = meter.createObservableGauge('tradewarden.kafka.consumer.lag', { description: 'Messages between the committed position and the end of a partition, per consumer group', unit: '{message}' });
+    const backlog = meter.createObservableGauge('tradewarden.outbox.backlog', { description: 'Outbox events written but not yet published to Kafka', unit: '{event}' });
+    meter.addBatchObservableCallback(
+      async (observer) => {
+        for (const consumer of this.consumers) {
+          for (const partition of consumer.partitionLag()) {
+            observer.observe(lag, partition.lag, { 'messaging.consumer.group.name': partition.groupId, 'messaging.destination.name': partition.topic, 'messaging.destination.partition.id': String(partition.partition) });
+          }
+        }
+        if (this.relay && this.dataSource.isInitialized) {
+          const [row] = (await this.dataSource.query('SELECT count(*)::int AS unpublished FROM outbox_messages WHERE published_at IS NULL')) as { unpublished: number }[];
+          observer.observe(backlog, row?.unpublished ?? 0, { 'service.component': this.options.service });
+        }
+      },
+      [lag, backlog],
+    );
   }
 
   /** Wakes the relay right after a transaction wrote outbox rows, instead of at its next poll. */
@@ -118,7 +143,7 @@ export class MessagingModule {
       global: true,
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
-        { provide: KAFKA, useFactory: () => createKafka(`tradewarden-${options.service}`, options.brokers) },
+        { provide: KAFKA, useFactory: () => createKafka(`tradewarden-${options.service}`, options.brokers, options.security) },
         { provide: OutboxWriter, useFactory: () => new OutboxWriter(options.topicPrefix) },
         MessagingRuntime,
       ],

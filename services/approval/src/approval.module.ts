@@ -35,6 +35,7 @@ export class ApprovalModule {
         MessagingModule.forService({
           service: 'approval',
           brokers: config.kafka.brokers,
+          security: config.kafka.security,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.approvalDecisions, Topics.accessEvents, Topics.delegationEvents, Topics.executionResults],
           consumers: [

@@ -30,6 +30,7 @@ export class AuditModule {
         MessagingModule.forService({
           service: 'audit',
           brokers: config.kafka.brokers,
+          security: config.kafka.security,
           topicPrefix: config.kafka.topicPrefix,
           // Its own denials go to the access topic like everyone's, and come back to it as records; every record goes
           // out on the compliance stream.

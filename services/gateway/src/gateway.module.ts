@@ -13,6 +13,7 @@ import { EXECUTION_PARTITIONS, ExecutionOwnership } from './execution/execution-
 import { ExecutorService } from './execution/executor.service';
 import { mapGatewayError } from './gateway-errors';
 import { GatewayController } from './grpc/gateway.controller';
+import { PoolMetrics } from './registry/pool-metrics';
 import { ServerRegistryService } from './registry/server-registry.service';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './gateway-schema';
 
@@ -33,6 +34,7 @@ export class GatewayModule {
         MessagingModule.forService({
           service: 'gateway',
           brokers: config.kafka.brokers,
+          security: config.kafka.security,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.executionResults, Topics.accessEvents, Topics.registryEvents],
           consumers: [{ name: 'execution', topics: [Topics.executionCommands], handler: ExecutionCommandHandler, sessionTimeoutMs: config.execution.sessionTimeoutMs }],
@@ -49,6 +51,7 @@ export class GatewayModule {
         { provide: ConnectionSlots, useFactory: (locks: LockSession) => new ConnectionSlots(locks, config.database.schema), inject: [LockSession] },
         ExecutionOwnership,
         ServerRegistryService,
+        PoolMetrics,
         ExecutorService,
         CredentialVault,
         ExecutionCommandHandler,

@@ -29,6 +29,7 @@ export class IdentityModule {
         MessagingModule.forService({
           service: 'identity',
           brokers: config.kafka.brokers,
+          security: config.kafka.security,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.accessEvents, Topics.executionResults],
           consumers: [

@@ -6,6 +6,7 @@ import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarde
 import type { IntakeConfig } from './config';
 import { ApprovalDecisionHandler } from './execution/approval-decision.handler';
 import { ExecutionResultHandler } from './execution/execution-result.handler';
+import { OperationOutcomeMetrics } from './execution/operation-outcome-metrics';
 import { OperationTransitions } from './execution/operation-transitions';
 import { IntakeController } from './grpc/intake.controller';
 import { mapIntakeError } from './intake-errors';
@@ -38,6 +39,7 @@ export class IntakeModule {
         MessagingModule.forService({
           service: 'intake',
           brokers: config.kafka.brokers,
+          security: config.kafka.security,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.operationEvents, Topics.executionCommands, Topics.platformChangeCommands, Topics.accessEvents, Topics.templateEvents],
           consumers: [
@@ -56,6 +58,7 @@ export class IntakeModule {
         OperationQueryService,
         TemplateService,
         OperationTransitions,
+        OperationOutcomeMetrics,
         ApprovalDecisionHandler,
         ExecutionResultHandler,
         RolloutService,

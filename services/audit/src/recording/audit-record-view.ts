@@ -1,5 +1,5 @@
 import type { auditV1 } from '@tradewarden/proto';
-import type { AuditContent, ChainedRecord } from '@tradewarden/audit-chain';
+import { auditContentOf, type AuditContent, type ChainedRecord } from '@tradewarden/audit-chain';
 import type { AuditRecordRow } from './audit-record.entity';
 
 /** A record as the API and the compliance stream show it: everything its hash covers, and the hashes. */
@@ -27,23 +27,7 @@ export function auditRecordView(content: AuditContent, recordedAt: Date, previou
 
 /** A stored record as the chain covers it. */
 export function chainedRecordOf(row: AuditRecordRow): ChainedRecord {
-  return {
-    sequence: row.sequence,
-    occurredAt: row.occurredAt,
-    eventId: row.eventId,
-    eventType: row.eventType,
-    sourceTopic: row.sourceTopic,
-    actorSubject: row.actorSubject,
-    actorUsername: row.actorUsername,
-    actorRoles: row.actorRoles,
-    actorClient: row.actorClient,
-    operationId: row.operationId,
-    serverId: row.serverId,
-    traceId: row.traceId,
-    details: row.details,
-    previousHash: row.previousHash,
-    hash: row.hash,
-  };
+  return { ...auditContentOf(row), previousHash: row.previousHash, hash: row.hash };
 }
 
 export function auditRecordViewOfRow(row: AuditRecordRow): auditV1.AuditRecord {
