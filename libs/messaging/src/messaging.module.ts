@@ -25,6 +25,8 @@ export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 /** A class whose handle() applies one consumed event in the consumer's transaction. */
 export interface ConsumedEventHandler {
   handle(event: ConsumedEvent, manager: EntityManager): Promise<void>;
+  /** When present, the consumer applies up to MAX_EVENTS_PER_TRANSACTION events per transaction through this. */
+  handleBatch?(events: ConsumedEvent[], manager: EntityManager): Promise<void>;
 }
 
 export interface ConsumerRegistration {
@@ -86,6 +88,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
         groupId: `${prefix}tradewarden.${this.options.service}.${registration.name}`,
         topics: registration.topics.map((topic) => topicName(this.options.topicPrefix, topic)),
         handler: (event, manager) => handler.handle(event, manager),
+        batchHandler: handler.handleBatch ? (events, manager) => handler.handleBatch!(events, manager) : undefined,
       });
       await consumer.start();
       this.consumers.push(consumer);
