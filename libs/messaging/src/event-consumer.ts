@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { eventsV1 } from '@tradewarden/proto';
 import { extractTraceContext, withSpan } from '@tradewarden/telemetry';
@@ -16,10 +16,21 @@ export interface ConsumedEvent {
 /** Applies one event inside the transaction that also records it as processed. */
 export type EventHandler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
 
+/**
+ * Applies several events, in partition order, inside one transaction that also records them as processed (only the
+ * ones not processed before are passed). For handlers whose per-event cost is mostly the transaction itself.
+ */
+export type EventBatchHandler = (events: ConsumedEvent[], manager: EntityManager) => Promise<void>;
+
+/** Events a batch handler gets at most per transaction. */
+export const MAX_EVENTS_PER_TRANSACTION = 200;
+
 export interface EventConsumerOptions {
   groupId: string;
   topics: string[];
   handler: EventHandler;
+  /** When given, events are applied in transactions of up to MAX_EVENTS_PER_TRANSACTION through this instead. */
+  batchHandler?: EventBatchHandler;
   /** Where a new group starts; services read their inputs from the beginning so nothing before boot is missed. */
   fromBeginning?: boolean;
   /** How long the group waits for a silent member (a crashed process) before giving its partitions to others. */
@@ -92,6 +103,11 @@ export class EventConsumer {
     }
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    const batchHandler = this.options.batchHandler;
+    if (batchHandler) {
+      await this.consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload, batchHandler) });
+      return;
+    }
     await this.consumer.run({
       autoCommit: true,
       eachMessage: (payload) => this.onMessage(payload),
@@ -114,11 +130,11 @@ export class EventConsumer {
     });
   }
 
-  private async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
-    let envelope: eventsV1.EventEnvelope;
+  /** The message's envelope, or undefined after keeping an undecodable message in dead_letters. */
+  private async decoded(topic: string, partition: number, message: KafkaMessage): Promise<eventsV1.EventEnvelope | undefined> {
     try {
       if (!message.value) throw new Error('message has no value');
-      envelope = decodeEnvelope(message.value);
+      return decodeEnvelope(message.value);
     } catch (error) {
       this.logger.error(`undecodable message at ${topic}[${partition}]@${message.offset}: ${String(error)}`);
       await this.dataSource.query(
@@ -126,8 +142,53 @@ export class EventConsumer {
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [this.options.groupId, topic, partition, message.offset, message.key?.toString() ?? null, message.value, String(error)],
       );
-      return;
+      return undefined;
     }
+  }
+
+  /**
+   * A batch of one partition in transactions of up to MAX_EVENTS_PER_TRANSACTION events: the events not processed
+   * before are recorded and applied together, and the offset moves past them only after the commit. A crash between
+   * commit and offset commit redelivers events that the processed-events rows then skip.
+   */
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, handler: EventBatchHandler): Promise<void> {
+    const { topic, partition } = batch;
+    for (let start = 0; start < batch.messages.length; start += MAX_EVENTS_PER_TRANSACTION) {
+      if (!isRunning() || isStale()) return;
+      const messages = batch.messages.slice(start, start + MAX_EVENTS_PER_TRANSACTION);
+      const events: ConsumedEvent[] = [];
+      for (const message of messages) {
+        const envelope = await this.decoded(topic, partition, message);
+        if (envelope) events.push({ envelope, topic, partition, offset: message.offset, key: message.key?.toString() });
+      }
+      if (events.length > 0) {
+        await withSpan(`consume ${events.length} events`, async (span) => {
+          span.setAttribute('messaging.system', 'kafka');
+          span.setAttribute('messaging.destination.name', topic);
+          span.setAttribute('messaging.batch.message_count', events.length);
+          await this.dataSource.transaction(async (manager) => {
+            const inserted = (await manager.query(
+              `INSERT INTO processed_events (consumer_group, event_id, topic)
+               SELECT $1, event_id, $3 FROM unnest($2::uuid[]) AS event_id
+               ON CONFLICT DO NOTHING RETURNING event_id`,
+              [this.options.groupId, events.map((event) => event.envelope.eventId), topic],
+            )) as { event_id: string }[];
+            const fresh = new Set(inserted.map((row) => row.event_id.toLowerCase()));
+            // The same event twice in one batch (a relay retry) is applied once: the first occurrence.
+            const toApply = events.filter((event) => fresh.delete(event.envelope.eventId.toLowerCase()));
+            if (toApply.length < events.length) this.logger.debug(`skipping ${events.length - toApply.length} duplicate event(s)`);
+            if (toApply.length > 0) await handler(toApply, manager);
+          });
+        });
+      }
+      resolveOffset(messages.at(-1)!.offset);
+      await heartbeat();
+    }
+  }
+
+  private async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const envelope = await this.decoded(topic, partition, message);
+    if (!envelope) return;
     const parent = extractTraceContext({ traceparent: envelope.traceparent || message.headers?.['traceparent']?.toString() });
     await withSpan(
       `consume ${envelope.eventType}`,

@@ -12,8 +12,8 @@ export { EventTooLargeError, MAX_EVENT_BYTES, OutboxWriter, jsonCopyRowId } from
 export type { EventEncoding, OutboxEvent } from './outbox-writer';
 export { OutboxRelay } from './outbox-relay';
 export type { OutboxRelayOptions } from './outbox-relay';
-export { EventConsumer } from './event-consumer';
-export type { EventConsumerOptions, EventHandler, ConsumedEvent } from './event-consumer';
+export { EventConsumer, MAX_EVENTS_PER_TRANSACTION } from './event-consumer';
+export type { EventConsumerOptions, EventHandler, EventBatchHandler, ConsumedEvent } from './event-consumer';
 export { messagingEntities } from './messaging-entities';
 export { MessagingModule, MessagingRuntime, KAFKA, MESSAGING_OPTIONS } from './messaging.module';
 export type { MessagingOptions, ConsumerRegistration, ConsumedEventHandler } from './messaging.module';

@@ -29,6 +29,8 @@ export interface ConsumedEventHandler {
   partitionsAssigned?(assignment: Record<string, number[]>): void;
   /** The consumer crashed or stopped and holds no partition now. */
   partitionsRevoked?(): void;
+  /** When present, the consumer applies up to MAX_EVENTS_PER_TRANSACTION events per transaction through this. */
+  handleBatch?(events: ConsumedEvent[], manager: EntityManager): Promise<void>;
 }
 
 export interface ConsumerRegistration {
@@ -95,6 +97,7 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
         sessionTimeoutMs: registration.sessionTimeoutMs,
         onAssigned: handler.partitionsAssigned ? (assignment) => handler.partitionsAssigned!(assignment) : undefined,
         onRevoked: handler.partitionsRevoked ? () => handler.partitionsRevoked!() : undefined,
+        batchHandler: handler.handleBatch ? (events, manager) => handler.handleBatch!(events, manager) : undefined,
       });
       await consumer.start();
       this.consumers.push(consumer);

@@ -12,6 +12,10 @@ import { topicName, type TopicBase } from './topics';
  */
 export const MAX_EVENT_BYTES = 768 * 1024;
 
+/** Rows and payload bytes per INSERT statement of outbox rows. */
+const INSERT_ROWS = 500;
+const INSERT_BYTES = 4 * 1024 * 1024;
+
 export class EventTooLargeError extends Error {
   constructor(eventType: string, bytes: number) {
     super(`a ${eventType} event of ${bytes} bytes is over the ${MAX_EVENT_BYTES}-byte limit of an outbox event`);
@@ -71,7 +75,19 @@ export class OutboxWriter {
         publishedAt: null,
       });
     });
-    // Insert in order: the bigserial id is the publication order.
-    for (const row of rows) await manager.insert(OutboxMessage, row);
+    // In order: the bigserial id is the publication order, and a multi-row INSERT takes its ids in VALUES order. Each
+    // statement carries a bounded amount of payload.
+    let chunk: OutboxMessage[] = [];
+    let chunkBytes = 0;
+    for (const row of rows) {
+      if (chunk.length > 0 && (chunk.length >= INSERT_ROWS || chunkBytes + row.payload.length > INSERT_BYTES)) {
+        await manager.insert(OutboxMessage, chunk);
+        chunk = [];
+        chunkBytes = 0;
+      }
+      chunk.push(row);
+      chunkBytes += row.payload.length;
+    }
+    if (chunk.length > 0) await manager.insert(OutboxMessage, chunk);
   }
 }
