@@ -37,13 +37,21 @@ export interface InProcessPlatform {
   mt5Connection: { address: string; pinnedSha256: string; passwordRef: string };
   /** With gateway: 'process', the running gateway process (replace it with startGatewayProcess after a kill). */
   gatewayProcess?: ServiceProcess;
-  startGatewayProcess(): Promise<ServiceProcess>;
+  /** With gateway: 'process', every gateway process started so far (gateways: N starts N), killed ones included. */
+  gatewayProcesses: ServiceProcess[];
+  /**
+   * Starts a gateway process: on the gateway address the other services use (after the one there was killed), or with
+   * ownAddress on a port of its own, as one more instance of the same deployment (same consumer group and database).
+   */
+  startGatewayProcess(options?: { ownAddress?: boolean }): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
 export interface PlatformOptions {
   /** Run the gateway as its own process (so a test can SIGKILL it) instead of in this process. */
   gateway?: 'in-process' | 'process';
+  /** With gateway: 'process', how many gateway instances to start (one consumer group, one database); default 1. */
+  gateways?: number;
   logDir?: string;
   /** Simulated accounts beyond the five demo accounts. */
   generatedAccounts?: number;
@@ -51,7 +59,7 @@ export interface PlatformOptions {
   tradeServer?: boolean;
   /** Extra environment of the approval service (e.g. a short APPROVAL_DEFAULT_TTL_HOURS to see requests expire). */
   approvalEnv?: Record<string, string>;
-  /** Extra environment of the gateway (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for a gateway process). */
+  /** Extra environment of the gateway(s) (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for a gateway process). */
   gatewayEnv?: Record<string, string>;
   /** Extra environment of the audit service (e.g. AUDIT_CHECKPOINT_EVERY_RECORDS). */
   auditEnv?: Record<string, string>;
@@ -135,9 +143,17 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
   const processes: ServiceProcess[] = [];
   const logDir = options.logDir ?? mkdtempSync(join(tmpdir(), `tradewarden-${suite}-`));
   let gatewayEnv: Record<string, string> = {};
-  const startGatewayProcess = async () => {
-    const gateway = await startServiceProcess('gateway', { ...gatewayEnv, [passwordVariable]: managerPassword, [bridgeKeyVariable]: bridgeKey }, addresses.gateway, logDir);
+  const gatewayProcesses: ServiceProcess[] = [];
+  const startGatewayProcess = async ({ ownAddress = false }: { ownAddress?: boolean } = {}) => {
+    const port = ownAddress ? await freePort() : ports.gateway;
+    const gateway = await startServiceProcess(
+      'gateway',
+      { ...gatewayEnv, GRPC_PORT: String(port), [passwordVariable]: managerPassword, [bridgeKeyVariable]: bridgeKey },
+      `127.0.0.1:${port}`,
+      logDir,
+    );
     processes.push(gateway);
+    gatewayProcesses.push(gateway);
     return gateway;
   };
   let gatewayProcess: ServiceProcess | undefined;
@@ -180,8 +196,13 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
       GATEWAY_CREDENTIALS_KEY: randomBytes(32).toString('base64'),
       ...(options.gatewayEnv ?? {}),
     });
-    if (options.gateway === 'process') gatewayProcess = await startGatewayProcess();
-    else started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));
+    if (options.gateway === 'process') {
+      gatewayProcess = await startGatewayProcess();
+      // Sequentially, as a rolling deployment adds them: each join is a rebalance of the execution consumer group.
+      for (let instance = 1; instance < (options.gateways ?? 1); instance += 1) await startGatewayProcess({ ownAddress: true });
+    } else {
+      started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));
+    }
     started.push(await startApprovalService(loadApprovalConfig(await envFor('approval', options.approvalEnv ?? {}))));
     started.push(await startIntakeService(loadIntakeConfig(await envFor('intake'))));
     started.push(
@@ -214,6 +235,7 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
     mt4ServerId,
     mt5Connection: { address: simulator.webApiUrl, pinnedSha256: certificate.fingerprint256, passwordRef: `env:${passwordVariable}` },
     gatewayProcess,
+    gatewayProcesses,
     startGatewayProcess,
     stop: async () => {
       for (const service of [...started].reverse()) await service.close();

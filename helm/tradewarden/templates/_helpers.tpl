@@ -135,6 +135,8 @@ GATEWAY_EXECUTION_POLL_MS: {{ int $svc.config.executionPollMs | quote }}
 GATEWAY_MAX_ATTEMPTS: {{ int $svc.config.maxAttempts | quote }}
 GATEWAY_EXECUTION_CONCURRENCY: {{ int $svc.config.executionConcurrency | quote }}
 GATEWAY_CREDENTIALS_TTL_HOURS: {{ int $svc.config.credentialsTtlHours | quote }}
+GATEWAY_CONSUMER_SESSION_TIMEOUT_MS: {{ int $svc.config.consumerSessionTimeoutMs | quote }}
+GATEWAY_TAKEOVER_GRACE_MS: {{ int $svc.config.takeoverGraceMs | quote }}
 {{- else if eq $name "audit" }}
 AUDIT_CHECKPOINT_EVERY_RECORDS: {{ int64 $svc.config.checkpointEveryRecords | quote }}
 AUDIT_CHECKPOINT_EVERY_SECONDS: {{ $svc.config.checkpointEverySeconds | toString | quote }}
@@ -188,7 +190,8 @@ AUDIT_CHECKPOINT_EVERY_SECONDS: {{ $svc.config.checkpointEverySeconds | toString
 {{- fail (printf "services.%s.autoscaling: minReplicas (%d) is above maxReplicas (%d)" $name (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) }}
 {{- end }}
 {{- if and $svc.pdb.enabled (kindIs "float64" $svc.pdb.minAvailable) }}
-{{- $replicas := ternary $svc.autoscaling.minReplicas $svc.replicaCount $autoscaled }}
+{{- $replicas := $svc.replicaCount }}
+{{- if $autoscaled }}{{- $replicas = $svc.autoscaling.minReplicas }}{{- end }}
 {{- if ge (int $svc.pdb.minAvailable) (int $replicas) }}
 {{- fail (printf "services.%s.pdb.minAvailable (%d) must be below the replicas (%d), or no pod could ever be evicted (node drains would hang)" $name (int $svc.pdb.minAvailable) (int $replicas)) }}
 {{- end }}

@@ -33,6 +33,16 @@ export interface EventConsumerOptions {
   batchHandler?: EventBatchHandler;
   /** Where a new group starts; services read their inputs from the beginning so nothing before boot is missed. */
   fromBeginning?: boolean;
+  /** How long the group waits for a silent member (a crashed process) before giving its partitions to others. */
+  sessionTimeoutMs?: number;
+  /**
+   * After every rebalance, the member's whole new assignment (topic -> partitions). kafkajs 2.2 rebalances eagerly and
+   * has no revoke callback: this runs once the group has joined and synced, when other members may already be
+   * consuming what this one lost.
+   */
+  onAssigned?: (assignment: Record<string, number[]>) => void;
+  /** The consumer crashed (kafkajs may restart it and join again) or stopped: it holds no partition now. */
+  onRevoked?: () => void;
 }
 
 /**
@@ -62,8 +72,8 @@ export class EventConsumer {
     this.logger = new Logger(`consumer:${options.groupId}`);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30000) / 10)),
       allowAutoTopicCreation: false,
       retry: { retries: 8, initialRetryTime: 300 },
     });
@@ -80,6 +90,17 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    const { onAssigned, onRevoked } = this.options;
+    if (onAssigned) {
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => onAssigned(payload.memberAssignment));
+    }
+    if (onRevoked) {
+      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+        this.logger.error(`consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${String(payload.error)}`);
+        onRevoked();
+      });
+      this.consumer.on(this.consumer.events.STOP, () => onRevoked());
+    }
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
     const batchHandler = this.options.batchHandler;

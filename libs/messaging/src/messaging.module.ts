@@ -25,6 +25,10 @@ export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 /** A class whose handle() applies one consumed event in the consumer's transaction. */
 export interface ConsumedEventHandler {
   handle(event: ConsumedEvent, manager: EntityManager): Promise<void>;
+  /** After every rebalance: this member's whole assignment (see EventConsumerOptions.onAssigned). */
+  partitionsAssigned?(assignment: Record<string, number[]>): void;
+  /** The consumer crashed or stopped and holds no partition now. */
+  partitionsRevoked?(): void;
   /** When present, the consumer applies up to MAX_EVENTS_PER_TRANSACTION events per transaction through this. */
   handleBatch?(events: ConsumedEvent[], manager: EntityManager): Promise<void>;
 }
@@ -34,6 +38,8 @@ export interface ConsumerRegistration {
   name: string;
   topics: TopicBase[];
   handler: Type<ConsumedEventHandler>;
+  /** How long the group waits for a silent member before reassigning its partitions (default 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 export interface MessagingOptions {
@@ -88,6 +94,9 @@ export class MessagingRuntime implements OnApplicationBootstrap, OnApplicationSh
         groupId: `${prefix}tradewarden.${this.options.service}.${registration.name}`,
         topics: registration.topics.map((topic) => topicName(this.options.topicPrefix, topic)),
         handler: (event, manager) => handler.handle(event, manager),
+        sessionTimeoutMs: registration.sessionTimeoutMs,
+        onAssigned: handler.partitionsAssigned ? (assignment) => handler.partitionsAssigned!(assignment) : undefined,
+        onRevoked: handler.partitionsRevoked ? () => handler.partitionsRevoked!() : undefined,
         batchHandler: handler.handleBatch ? (events, manager) => handler.handleBatch!(events, manager) : undefined,
       });
       await consumer.start();

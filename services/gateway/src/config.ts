@@ -12,6 +12,11 @@ const gatewayEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
   GATEWAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   // Items executed at the same time (each server's pool still caps its connections; one account at a time).
   GATEWAY_EXECUTION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  // How long Kafka waits for a silent gateway (a crashed process) before other instances take its servers over.
+  GATEWAY_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(30000),
+  // After taking over a partition from a lost instance, how long its interrupted items wait before the deal-history
+  // check, so that a call still on the wire lands first.
+  GATEWAY_TAKEOVER_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(5000),
   // AES-256 key (32 bytes, base64) sealing the passwords the gateway generates until their submitter collects them.
   // A secret: no default (the local demo launcher makes one).
   GATEWAY_CREDENTIALS_KEY: z
@@ -29,7 +34,13 @@ function toGatewayConfig(env: z.infer<typeof gatewayEnv>) {
     serviceAccount: toServiceAccountConfig(env),
     identityAddress: env.IDENTITY_GRPC_ADDRESS,
     servers: env.GATEWAY_SERVERS,
-    execution: { pollMs: env.GATEWAY_EXECUTION_POLL_MS, maxAttempts: env.GATEWAY_MAX_ATTEMPTS, concurrency: env.GATEWAY_EXECUTION_CONCURRENCY },
+    execution: {
+      pollMs: env.GATEWAY_EXECUTION_POLL_MS,
+      maxAttempts: env.GATEWAY_MAX_ATTEMPTS,
+      concurrency: env.GATEWAY_EXECUTION_CONCURRENCY,
+      sessionTimeoutMs: env.GATEWAY_CONSUMER_SESSION_TIMEOUT_MS,
+      takeoverGraceMs: env.GATEWAY_TAKEOVER_GRACE_MS,
+    },
     credentials: { key: Buffer.from(env.GATEWAY_CREDENTIALS_KEY, 'base64'), ttlHours: env.GATEWAY_CREDENTIALS_TTL_HOURS },
   };
 }

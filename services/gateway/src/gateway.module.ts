@@ -3,9 +3,13 @@ import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
+import { hostname } from 'node:os';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { ConnectionSlots } from './coordination/connection-slots';
+import { LockSession } from './coordination/lock-session';
 import { ExecutionCommandHandler } from './execution/execution-command.handler';
 import { CredentialVault } from './execution/credential-vault.service';
+import { EXECUTION_PARTITIONS, ExecutionOwnership } from './execution/execution-ownership.service';
 import { ExecutorService } from './execution/executor.service';
 import { mapGatewayError } from './gateway-errors';
 import { GatewayController } from './grpc/gateway.controller';
@@ -33,14 +37,19 @@ export class GatewayModule {
           security: config.kafka.security,
           topicPrefix: config.kafka.topicPrefix,
           produces: [Topics.executionResults, Topics.accessEvents, Topics.registryEvents],
-          consumers: [{ name: 'execution', topics: [Topics.executionCommands], handler: ExecutionCommandHandler }],
-          partitions: { [Topics.executionCommands]: 12 },
+          consumers: [{ name: 'execution', topics: [Topics.executionCommands], handler: ExecutionCommandHandler, sessionTimeoutMs: config.execution.sessionTimeoutMs }],
+          partitions: { [Topics.executionCommands]: EXECUTION_PARTITIONS },
         }),
         GrpcPlatformModule.forService({ keycloak: config.keycloak, errorMapper: mapGatewayError, accessDeniedRecorder: OutboxAccessDeniedRecorder }),
       ],
       controllers: [GatewayController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        // The instance's session for advisory locks (connection slots, execution partitions); its name shows the
+        // holder in pg_stat_activity.
+        { provide: LockSession, useFactory: () => new LockSession(config.database.url, `tradewarden-gateway-locks ${hostname()}/${process.pid}`) },
+        { provide: ConnectionSlots, useFactory: (locks: LockSession) => new ConnectionSlots(locks, config.database.schema), inject: [LockSession] },
+        ExecutionOwnership,
         ServerRegistryService,
         PoolMetrics,
         ExecutorService,

@@ -12,6 +12,7 @@ export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'APPLIED' | 'FAILED' |
 @Index('execution_items_open_idx', ['status', 'createdAt'])
 @Index('execution_items_seq_key', ['seq'], { unique: true })
 @Index('execution_items_account_open_idx', ['serverId', 'accountKey', 'seq'], { where: "status IN ('PENDING', 'IN_PROGRESS')" })
+@Index('execution_items_partition_open_idx', ['kafkaPartition', 'seq'], { where: "status IN ('PENDING', 'IN_PROGRESS')" })
 export class ExecutionItemRow {
   @PrimaryColumn({ name: 'item_id', type: 'uuid' })
   itemId!: string;
@@ -29,6 +30,10 @@ export class ExecutionItemRow {
 
   @Column({ name: 'server_id', type: 'text' })
   serverId!: string;
+
+  /** The execution-commands partition the item arrived on: only the instance holding it executes the item. */
+  @Column({ name: 'kafka_partition', type: 'integer', nullable: true })
+  kafkaPartition!: number | null;
 
   @Column({ name: 'operation_type', type: 'text' })
   operationType!: string;

@@ -12,10 +12,12 @@ import { GatewayError } from '../gateway-errors';
 import { MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import { toAccount } from '../mt/gateway-records';
 import { UnsupportedChangeError, type AccountReads, type MtConnector } from '../mt/mt-connector';
+import { LockSession } from '../coordination/lock-session';
 import { ServerRegistryService } from '../registry/server-registry.service';
 import { ExecutionItemRow, type ExecutionStatus } from './execution-item.entity';
 import { CredentialVault } from './credential-vault.service';
 import { afterUnconfirmedAttempt } from './execution-rules';
+import { ExecutionOwnership } from './execution-ownership.service';
 import { recordTarget, type RecordTarget } from './record-target';
 
 type Outcome =
@@ -42,6 +44,9 @@ function pick(snapshot: Record<string, string>, fields: readonly string[]): Reco
  * execution token and verified in the deal history; record updates read back), and records the outcome with its
  * ItemExecuted event in one transaction.
  * An item left IN_PROGRESS by a crash is resolved through the deal history before anything is sent again.
+ *
+ * Only items of the execution partitions this instance holds are claimed (ExecutionOwnership), so each server's
+ * execution traffic lives in one gateway instance at a time however many run.
  */
 @Injectable()
 export class ExecutorService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -57,23 +62,29 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
     private readonly outbox: OutboxWriter,
     private readonly messaging: MessagingRuntime,
     private readonly vault: CredentialVault,
+    private readonly ownership: ExecutionOwnership,
+    private readonly locks: LockSession,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Items a crashed instance left mid-call: their outcome is unknown until the deal history is checked.
-    const recovered = await this.dataSource.query(
-      `UPDATE execution_items SET status = 'PENDING', error_message = 'resumed after restart: checking deal history first'
-        WHERE status = 'IN_PROGRESS' RETURNING item_id`,
-    );
-    if (recovered[0]?.length) this.logger.warn(`resuming ${recovered[0].length} item(s) left in progress`);
+  onApplicationBootstrap(): void {
+    // Items a crashed instance left mid-call are sent back to PENDING by whoever takes their partition next
+    // (ExecutionOwnership), never here: another instance may be executing them right now.
+    this.ownership.onGained(() => this.wake());
     this.running = true;
     this.loops = Array.from({ length: this.config.execution.concurrency }, () => this.run());
   }
 
+  /**
+   * Stops claiming, lets the items in flight finish, then lets go of the partitions (closing their pools), closes the
+   * remaining connections and only then the lock session, so no slot is given back while its connection is open.
+   */
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
     for (const wake of this.wakers) wake();
     await Promise.all(this.loops);
+    await this.ownership.close();
+    await this.registry.closeAll();
+    await this.locks.close();
   }
 
   wake(): void {
@@ -105,25 +116,41 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async processNext(): Promise<boolean> {
-    // The oldest due item whose account has no earlier unfinished item: several executors work in parallel (bounded
-    // per server by its pool), while each account's changes are applied one at a time, in approval order.
-    const [rows] = (await this.dataSource.query(
-      `WITH candidate AS (
-         SELECT i.item_id FROM execution_items i
-          WHERE i.status = 'PENDING' AND (i.not_before IS NULL OR i.not_before <= now())
-            AND NOT EXISTS (
-              SELECT 1 FROM execution_items e
-               WHERE e.server_id = i.server_id AND e.account_key = i.account_key AND e.seq < i.seq
-                 AND e.status IN ('PENDING', 'IN_PROGRESS'))
-          ORDER BY i.seq
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED)
-       UPDATE execution_items SET status = 'IN_PROGRESS', attempts = attempts + 1, updated_at = now()
-        WHERE item_id = (SELECT item_id FROM candidate)
-        RETURNING item_id`,
-    )) as [{ item_id: string }[], number];
-    const claimedId = rows[0]?.item_id;
-    if (!claimedId) return false;
+    // The oldest due item of a partition this instance holds whose account has no earlier unfinished item: several
+    // executors work in parallel (bounded per server by its pool), while each account's changes are applied one at a
+    // time, in approval order.
+    const claim = await this.ownership.withClaim(async (partitions) => {
+      if (partitions.length === 0) return undefined;
+      const [rows] = (await this.dataSource.query(
+        `WITH candidate AS (
+           SELECT i.item_id FROM execution_items i
+            WHERE i.status = 'PENDING' AND (i.not_before IS NULL OR i.not_before <= now())
+              AND i.kafka_partition = ANY($1::int[])
+              AND NOT EXISTS (
+                SELECT 1 FROM execution_items e
+                 WHERE e.server_id = i.server_id AND e.account_key = i.account_key AND e.seq < i.seq
+                   AND e.status IN ('PENDING', 'IN_PROGRESS'))
+            ORDER BY i.seq
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED)
+         UPDATE execution_items SET status = 'IN_PROGRESS', attempts = attempts + 1, updated_at = now()
+          WHERE item_id = (SELECT item_id FROM candidate)
+          RETURNING item_id, kafka_partition, server_id`,
+        [partitions],
+      )) as [{ item_id: string; kafka_partition: number; server_id: string }[], number];
+      const row = rows[0];
+      return row ? { itemId: row.item_id, done: this.ownership.track(row.kafka_partition, row.server_id) } : undefined;
+    });
+    if (!claim) return false;
+    try {
+      await this.executeClaimed(claim.itemId);
+    } finally {
+      claim.done();
+    }
+    return true;
+  }
+
+  private async executeClaimed(claimedId: string): Promise<void> {
     const claimed = await this.dataSource.getRepository(ExecutionItemRow).findOneByOrFail({ itemId: claimedId });
     const plan = operationV1.ItemPlan.fromJSON(claimed.plan);
     const traceparent = claimed.traceparent;
@@ -138,7 +165,6 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
       },
       traceparent ? extractTraceContext({ traceparent }) : undefined,
     );
-    return true;
   }
 
   private async execute(item: ExecutionItemRow, plan: operationV1.ItemPlan): Promise<Outcome> {
@@ -410,9 +436,11 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async record(item: ExecutionItemRow, outcome: Outcome): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const recorded = await this.dataSource.transaction(async (manager) => {
       const status: ExecutionStatus = outcome.status;
-      await manager.update(ExecutionItemRow, { itemId: item.itemId }, {
+      // Fenced by the claim (status and attempt): if this instance lost the item's partition mid-call and another took
+      // it over, that one owns the outcome now (settled through the deal history) and this one is dropped.
+      const updated = await manager.update(ExecutionItemRow, { itemId: item.itemId, status: 'IN_PROGRESS', attempts: item.attempts }, {
         status,
         mtReference: outcome.status === 'APPLIED' ? outcome.mtReference : null,
         mtRetcode: 'mtRetcode' in outcome ? (outcome.mtRetcode ?? null) : null,
@@ -422,7 +450,8 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
         errorMessage: 'errorMessage' in outcome ? outcome.errorMessage : null,
         notBefore: outcome.status === 'PENDING' ? new Date(Date.now() + outcome.delayMs) : null,
       });
-      if (outcome.status === 'PENDING') return;
+      if (updated.affected !== 1) return false;
+      if (outcome.status === 'PENDING') return true;
       const itemStatus = {
         APPLIED: operationV1.ItemStatus.ITEM_STATUS_APPLIED,
         FAILED: operationV1.ItemStatus.ITEM_STATUS_FAILED,
@@ -453,7 +482,12 @@ export class ExecutorService implements OnApplicationBootstrap, OnApplicationShu
           { actor: undefined, producer: 'gateway', aggregateId: item.operationId },
         ),
       );
+      return true;
     });
+    if (!recorded) {
+      this.logger.warn(`item ${item.itemId} on ${item.serverId}: taken over by another instance, outcome ${outcome.status} of attempt ${item.attempts} dropped`);
+      return;
+    }
     this.messaging.publishSoon();
     if (outcome.status !== 'PENDING') this.logger.log(`item ${item.itemId} on ${item.serverId}: ${outcome.status}`);
   }

@@ -182,4 +182,6 @@ export interface MtConnector {
   stats(): PoolStats;
   /** Finishes the calls in flight, then closes every connection. */
   drain(): Promise<void>;
+  /** Closes every connection at once, calls in flight included (their connection slots are no longer held). */
+  abort(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { BulkheadRejectedError, bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap, type IPolicy } from 'cockatiel';
+import { createPool, type Pool } from 'generic-pool';
 import { createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
 import type { AccountChanges, GroupChanges, OrderChanges, PositionChanges, SymbolChanges, TradingSession } from '@tradewarden/mt-change';
 import { MtBalanceType, MtDealAction, MtRetcode } from '@tradewarden/mt5-webapi-protocol';
@@ -19,6 +20,7 @@ import {
   type NewAccount,
   type PasswordKind,
 } from '../mt/mt-connector';
+import { UNBOUNDED_SLOTS, type SlotLease, type SlotSource } from '../coordination/connection-slots';
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from '../mt5/mt5-errors';
 import { isConnectionFailure, type PoolSettings, type PoolStats } from '../pool/mt-server-pool';
 import { LatencyWindow } from '../pool/latency-window';
@@ -81,11 +83,17 @@ export class Mt4BridgeConnector implements MtConnector {
   private readonly latencies = new LatencyWindow();
   private readonly counters = { requests: 0, errors: 0, inFlight: 0, waiting: 0 };
   private draining = false;
+  /**
+   * Connection slots of the deployment-wide cap, one per call in flight (the bridge opens an MT4 manager connection
+   * for each): kept a few seconds after use so a burst does not ask PostgreSQL for each call, then given back.
+   */
+  private readonly leases: Pool<SlotLease>;
 
   constructor(
     readonly serverId: string,
     private readonly options: Mt4BridgeOptions,
     private readonly settings: PoolSettings,
+    slots: SlotSource = UNBOUNDED_SLOTS,
   ) {
     this.logger = new Logger(`mt4:${serverId}`);
     this.limiter = new RequestRateLimiter(settings.requestsPerSecond);
@@ -96,6 +104,13 @@ export class Mt4BridgeConnector implements MtConnector {
     breaker.onStateChange((state) => this.logger.warn(`circuit ${CircuitState[state].toLowerCase()}`));
     this.breakerState = () => breaker.state;
     this.policy = wrap(breaker, bulkhead(settings.maxConnections, Number.MAX_SAFE_INTEGER));
+    this.leases = createPool<SlotLease>(
+      {
+        create: () => slots.acquire(serverId, settings.maxConnections, settings.acquireTimeoutMs),
+        destroy: (lease) => lease.release(),
+      },
+      { max: settings.maxConnections, min: 0, acquireTimeoutMillis: settings.acquireTimeoutMs, idleTimeoutMillis: 5_000, evictionRunIntervalMillis: 1_000 },
+    );
   }
 
   /** The channel, made on first use (a pinned bridge is asked for its certificate first); a failed attempt is not kept. */
@@ -132,7 +147,11 @@ export class Mt4BridgeConnector implements MtConnector {
         const startedAt = performance.now();
         const metadata = new Metadata();
         metadata.set('authorization', `Bearer ${this.options.bridgeKey}`);
+        let lease: SlotLease | undefined;
         try {
+          lease = await this.leases.acquire().catch((error: unknown) => {
+            throw new MtTransportError(`mt4:${method}`, new Error(`no connection slot within ${this.settings.acquireTimeoutMs} ms: ${String(error)}`));
+          });
           const client = await this.channel();
           return (await unaryCall(client, method, request as never, metadata, this.options.requestTimeoutMs)) as ResponseOf<K>;
         } catch (error) {
@@ -144,6 +163,7 @@ export class Mt4BridgeConnector implements MtConnector {
         } finally {
           this.counters.inFlight -= 1;
           this.latencies.record(performance.now() - startedAt);
+          if (lease) await this.leases.release(lease).catch(() => undefined);
         }
       });
     } catch (error) {
@@ -497,5 +517,15 @@ export class Mt4BridgeConnector implements MtConnector {
     while (this.counters.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     const client = await this.client?.catch(() => undefined);
     client?.close();
+    await this.leases.drain();
+    await this.leases.clear();
+  }
+
+  /** Cancels the calls in flight now (their slots were lost with the lock session), then drains. */
+  async abort(): Promise<void> {
+    this.draining = true;
+    const client = await this.client?.catch(() => undefined);
+    client?.close();
+    await this.drain();
   }
 }

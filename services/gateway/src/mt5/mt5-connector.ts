@@ -108,6 +108,10 @@ export class Mt5Connector implements MtConnector {
     return this.pool.stats();
   }
 
+  abort(): Promise<void> {
+    return this.pool.abort();
+  }
+
   drain(): Promise<void> {
     return this.pool.drain();
   }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, CircuitState, type CircuitBreakerPolicy, type RetryPolicy } from 'cockatiel';
 import { createPool, type Pool } from 'generic-pool';
+import { UNBOUNDED_SLOTS, type SlotLease, type SlotSource } from '../coordination/connection-slots';
 import { MtAuthenticationError, MtTransportError } from '../mt5/mt5-errors';
 import { Mt5WebApiSession, type Mt5SessionOptions } from '../mt5/mt5-webapi-session';
 import { LatencyWindow } from './latency-window';
@@ -41,6 +42,9 @@ export const isConnectionFailure = (error: unknown) => error instanceof MtTransp
 // Idle sessions are closed before the server's 180 s idle drop, and pinged when borrowed after 20 s of silence.
 const IDLE_CLOSE_MS = 150_000;
 const PING_AFTER_IDLE_MS = 20_000;
+// A server counts a connection until it has processed its close, which lags the client's close (and a killed
+// instance's closes) by a moment: a slot just freed elsewhere is given that moment before it becomes a new connection.
+const SLOT_SETTLE_MS = 150;
 
 /**
  * The connections of one MT server: a cap that is never exceeded (generic-pool), warm idle sessions, a health ping
@@ -57,11 +61,15 @@ export class MtServerPool {
   private readonly latencies = new LatencyWindow();
   private counters = { requests: 0, errors: 0, reconnects: 0, created: 0 };
   private draining = false;
+  /** Every open session with the connection slot it stands for. */
+  private readonly leases = new Map<Mt5WebApiSession, SlotLease>();
 
   constructor(
     readonly serverId: string,
     private readonly session: Mt5SessionOptions,
     private readonly settings: PoolSettings,
+    /** Connection slots shared by every gateway instance: a session is opened only with one in hand. */
+    private readonly slots: SlotSource = UNBOUNDED_SLOTS,
   ) {
     this.logger = new Logger(`pool:${serverId}`);
     this.limiter = new RequestRateLimiter(settings.requestsPerSecond);
@@ -76,20 +84,40 @@ export class MtServerPool {
     });
     this.pool = createPool<Mt5WebApiSession>(
       {
-        create: () =>
-          this.connect.execute(async ({ attempt }) => {
-            if (attempt > 0) this.counters.reconnects += 1;
-            const created = new Mt5WebApiSession(this.session);
-            try {
-              await created.open();
-            } catch (error) {
-              await created.close();
-              throw error;
-            }
+        create: async () => {
+          // The slot first: the cap counts connections across the deployment, and a connection exists only with one.
+          const lease = await this.slots.acquire(this.serverId, settings.maxConnections, settings.acquireTimeoutMs);
+          try {
+            if (lease.slot >= 0) await new Promise((resolve) => setTimeout(resolve, SLOT_SETTLE_MS));
+            const created = await this.connect.execute(async ({ attempt }) => {
+              if (attempt > 0) this.counters.reconnects += 1;
+              const opening = new Mt5WebApiSession(this.session);
+              try {
+                await opening.open();
+              } catch (error) {
+                await opening.close();
+                throw error;
+              }
+              return opening;
+            });
             this.counters.created += 1;
+            this.leases.set(created, lease);
             return created;
-          }),
-        destroy: (session) => session.close(),
+          } catch (error) {
+            await lease.release();
+            throw error;
+          }
+        },
+        destroy: async (session) => {
+          try {
+            await session.close();
+          } finally {
+            // Only once the connection is closed may another instance open one in its place.
+            const lease = this.leases.get(session);
+            this.leases.delete(session);
+            await lease?.release();
+          }
+        },
         validate: async (session) => {
           if (session.idleForMs < PING_AFTER_IDLE_MS) return true;
           try {
@@ -171,6 +199,16 @@ export class MtServerPool {
     this.draining = true;
     await this.pool.drain();
     await this.pool.clear();
+  }
+
+  /**
+   * Closes every session now, borrowed ones included (their requests fail): the slots they stood for are no longer held
+   * (the lock session broke), so they must not stay open while another instance may take those slots.
+   */
+  async abort(): Promise<void> {
+    this.draining = true;
+    await Promise.all([...this.leases.keys()].map((session) => session.close().catch(() => undefined)));
+    await this.drain();
   }
 
   private async acquire(): Promise<Mt5WebApiSession> {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@tradewarden/database';
+import { ConnectionSlots } from '../coordination/connection-slots';
 import type { MtConnector } from '../mt/mt-connector';
 import { Mt4BridgeConnector } from '../mt4/mt4-bridge-connector';
 import { Mt5Connector } from '../mt5/mt5-connector';
@@ -31,13 +32,29 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   // Promises, so that concurrent first uses of a server share one pool instead of racing to open two.
   private readonly connectors = new Map<string, Promise<MtConnector>>();
   private readonly opened = new Map<string, MtConnector>();
+  /** The registry row's updated_at each open connector was built from. */
+  private readonly versions = new Map<string, number>();
+  /** Whether this instance executes a server (only then are its idle sessions kept warm); see keepWarmWhere. */
+  private executes: (serverId: string) => boolean = () => true;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly outbox: OutboxWriter,
     private readonly messaging: MessagingRuntime,
-  ) {}
+    private readonly slots: ConnectionSlots,
+  ) {
+    // The slots were lost with the lock session: connections that stood for them must not stay open.
+    slots.onLost(() => {
+      const lost = [...this.opened.entries()];
+      this.opened.clear();
+      this.connectors.clear();
+      this.versions.clear();
+      for (const [serverId, connector] of lost) {
+        connector.abort().catch((error: unknown) => this.logger.warn(`closing ${serverId} after losing its slots: ${String(error)}`));
+      }
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     // Servers named in configuration are (re)applied at every boot; an administrator's decision to disable one stands.
@@ -57,11 +74,34 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     this.logger.log(`registry holds ${await this.dataSource.getRepository(MtServerRow).count()} server(s)`);
   }
 
+  /**
+   * Keeps `minIdle` sessions open only for servers this instance executes. A pool opened for reads on an instance that
+   * does not execute the server opens sessions on demand and lets them close when idle, so that it does not hold
+   * connection slots the executing instance needs (the cap counts across instances).
+   */
+  keepWarmWhere(executes: (serverId: string) => boolean): void {
+    this.executes = executes;
+  }
+
   async list(): Promise<MtServerRow[]> {
     return this.dataSource.getRepository(MtServerRow).find({ order: { id: 'ASC' } });
   }
 
-  connector(serverId: string): Promise<MtConnector> {
+  /**
+   * The connector of an enabled server. Every use checks the registry row first, because another gateway instance may
+   * have disabled the server or changed its settings (it closes only its own pools): a disabled server is refused and
+   * its pool here closed, a changed one is reopened with the new settings.
+   */
+  async connector(serverId: string): Promise<MtConnector> {
+    const row = await this.dataSource.getRepository(MtServerRow).findOne({ where: { id: serverId }, select: { id: true, enabled: true, disabledReason: true, updatedAt: true } });
+    if (!row) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
+    const known = this.versions.get(serverId);
+    if (!row.enabled || (known !== undefined && known !== row.updatedAt.getTime())) await this.closeServer(serverId);
+    if (!row.enabled) throw new GatewayError('SERVER_DISABLED', `server "${serverId}" is out of service: ${row.disabledReason ?? 'disabled'}`);
+    return this.openConnector(serverId);
+  }
+
+  private openConnector(serverId: string): Promise<MtConnector> {
     let connector = this.connectors.get(serverId);
     if (!connector) {
       connector = this.open(serverId);
@@ -76,9 +116,10 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     const server = await this.dataSource.getRepository(MtServerRow).findOneBy({ id: serverId });
     if (!server) throw new GatewayError('SERVER_NOT_FOUND', `no MT server "${serverId}" in the registry`);
     if (!server.enabled) throw new GatewayError('SERVER_DISABLED', `server "${serverId}" is out of service: ${server.disabledReason ?? 'disabled'}`);
+    this.versions.set(serverId, server.updatedAt.getTime());
     const settings = {
       maxConnections: server.maxConnections,
-      minIdle: server.minIdle,
+      minIdle: this.executes(server.id) ? server.minIdle : 0,
       acquireTimeoutMs: server.acquireTimeoutMs,
       requestsPerSecond: server.requestsPerSecond,
       breakerThreshold: 5,
@@ -98,6 +139,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
           tls: server.address.startsWith('grpcs://') ? tls : undefined,
         },
         settings,
+        this.slots,
       );
       this.opened.set(serverId, bridge);
       return bridge;
@@ -112,6 +154,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
         tls,
       },
       settings,
+      this.slots,
     );
     pool.start();
     const connector = new Mt5Connector(pool);
@@ -132,7 +175,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
       return { row: saved, created: !existing };
     });
     this.messaging.publishSoon();
-    await this.close(entry.id);
+    await this.closeServer(entry.id);
     return { row, created };
   }
 
@@ -148,7 +191,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
       return saved;
     });
     this.messaging.publishSoon();
-    await this.close(serverId);
+    await this.closeServer(serverId);
     return row;
   }
 
@@ -171,11 +214,15 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     );
   }
 
-  /** Drains and forgets a server's open connector (after its settings changed or it was disabled). */
-  private async close(serverId: string): Promise<void> {
+  /**
+   * Drains and forgets a server's open connector (after its settings changed or it was disabled, or this instance no
+   * longer executes for it); its connections close and their slots are given back. The next use opens a new one.
+   */
+  async closeServer(serverId: string): Promise<void> {
     const connector = this.opened.get(serverId);
     this.opened.delete(serverId);
     this.connectors.delete(serverId);
+    this.versions.delete(serverId);
     await connector?.drain();
   }
 
@@ -185,9 +232,16 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.opened.values()].map((connector) => connector.drain()));
+    await this.closeAll();
+  }
+
+  /** Drains every open connector (shutdown): their connections close and give their slots back. */
+  async closeAll(): Promise<void> {
+    const open = [...this.opened.values()];
     this.opened.clear();
     this.connectors.clear();
+    this.versions.clear();
+    await Promise.all(open.map((connector) => connector.drain()));
   }
 }
 
