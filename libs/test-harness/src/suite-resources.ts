@@ -67,19 +67,26 @@ export function suiteTopicPrefix(suite: string): string {
   return `test.${suite.replace(/[^A-Za-z0-9-]/g, '-')}.${suffix()}`;
 }
 
-/** A real Keycloak access token for a demo user, through the CLI's public client. */
-export async function userToken(username: string): Promise<string> {
+/**
+ * A demo user's password grant through a client of the run's realm. A fresh Keycloak under the load of a whole run has
+ * refused a demo user's correct password (401) while other suites logged in; another try a moment later settles whether
+ * the refusal is real.
+ */
+async function demoUserGrant(clientId: string, username: string): Promise<string> {
   const servers = harnessServers();
-  // A fresh Keycloak under the load of a whole run once refused a demo user's correct password (401) while other suites
-  // logged in; a second try a moment later settles whether the refusal is real.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await fetchPasswordGrantToken(servers.keycloakUrl, servers.realm, 'tradewarden-cli', username, demoRealm.userPassword(username));
+      return await fetchPasswordGrantToken(servers.keycloakUrl, servers.realm, clientId, username, demoRealm.userPassword(username));
     } catch (error) {
       if (attempt >= 3 || !String(error).includes('(401)')) throw error;
       await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
     }
   }
+}
+
+/** A real Keycloak access token for a demo user, through the CLI's public client. */
+export async function userToken(username: string): Promise<string> {
+  return demoUserGrant('tradewarden-cli', username);
 }
 
 /**
@@ -113,7 +120,7 @@ export async function shortLivedUserToken(username: string, lifespanSeconds: num
     }),
   });
   if (created.status !== 201) throw new Error(`Keycloak refused to create client ${clientId} (${created.status}): ${await created.text()}`);
-  return fetchPasswordGrantToken(servers.keycloakUrl, servers.realm, clientId, username, demoRealm.userPassword(username));
+  return demoUserGrant(clientId, username);
 }
 
 /** Demo client credentials of one of Tradewarden's service clients (tradewarden-<service>). */
