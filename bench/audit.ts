@@ -34,7 +34,7 @@ import { bearerMetadata, createGrpcClient, serverStreamCall, unaryCall, type Run
 import { freePort } from '@tradewarden/local-infra';
 import { createKafka, decodeEnvelope, payloadCase, topicName, Topics } from '@tradewarden/messaging';
 import { auditV1, eventsV1 } from '@tradewarden/proto';
-import { createSuiteDatabase, harnessServers, provisionServiceDatabase, serviceAccount, suiteTopicPrefix, userToken } from '@tradewarden/test-harness';
+import { createSuiteDatabase, harnessServers, provisionServiceDatabase, serviceEnvironment, suiteTopicPrefix, userToken } from '@tradewarden/test-harness';
 import globalSetup from '../libs/test-harness/src/global-setup';
 import globalTeardown from '../libs/test-harness/src/global-teardown';
 import { auditBurst, produceBurst, type BurstEvent } from '../e2e/src/audit-burst-events';
@@ -155,25 +155,13 @@ interface AuditInstance {
 }
 
 async function startAudit(suiteDatabase: string, suite: string, identityAddress: string): Promise<AuditInstance> {
-  const servers = harnessServers();
   const db = await provisionServiceDatabase(suiteDatabase, 'audit', { separateRuntimeRole: true });
   const port = await freePort();
   const topicPrefix = suiteTopicPrefix(suite);
-  const account = serviceAccount('audit');
   const checkpointKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const service = await startAuditService(
     loadAuditConfig({
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: String(port),
-      DATABASE_URL: db.url,
-      DATABASE_SCHEMA: db.schema,
-      DATABASE_MIGRATION_URL: db.migrationUrl!,
-      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      KEYCLOAK_URL: servers.keycloakUrl,
-      KEYCLOAK_REALM: servers.realm,
-      SERVICE_CLIENT_ID: account.clientId,
-      SERVICE_CLIENT_SECRET: account.clientSecret,
+      ...serviceEnvironment('audit', { port, database: db, topicPrefix }),
       IDENTITY_GRPC_ADDRESS: identityAddress,
       AUDIT_CHECKPOINT_KEY: checkpointKeyPem,
     }),
@@ -438,23 +426,10 @@ async function main(): Promise<void> {
   await globalSetup();
   let identity: RunningGrpcService | undefined;
   try {
-    const servers = harnessServers();
     const identityDb = await provisionServiceDatabase(await createSuiteDatabase('bench_audit_identity'), 'identity');
     const identityPort = await freePort();
-    const account = serviceAccount('identity');
     identity = await startIdentityService(
-      loadIdentityConfig({
-        GRPC_HOST: '127.0.0.1',
-        GRPC_PORT: String(identityPort),
-        DATABASE_URL: identityDb.url,
-        DATABASE_SCHEMA: identityDb.schema,
-        KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-        KAFKA_TOPIC_PREFIX: suiteTopicPrefix('bench-audit-identity'),
-        KEYCLOAK_URL: servers.keycloakUrl,
-        KEYCLOAK_REALM: servers.realm,
-        SERVICE_CLIENT_ID: account.clientId,
-        SERVICE_CLIENT_SECRET: account.clientSecret,
-      }),
+      loadIdentityConfig(serviceEnvironment('identity', { port: identityPort, database: identityDb, topicPrefix: suiteTopicPrefix('bench-audit-identity') })),
     );
     const identityAddress = `127.0.0.1:${identityPort}`;
 

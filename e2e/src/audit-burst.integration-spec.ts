@@ -7,7 +7,7 @@ import { checkpointKeyFromPem, checkpointVerifies, GENESIS_HASH, verifyChain, ty
 import { freePort } from '@tradewarden/local-infra';
 import { createKafka, decodeEnvelope, topicName, Topics } from '@tradewarden/messaging';
 import type { auditV1 } from '@tradewarden/proto';
-import { createSuiteDatabase, eventually, harnessServers, provisionServiceDatabase, serviceAccount, suiteTopicPrefix } from '@tradewarden/test-harness';
+import { createSuiteDatabase, eventually, harnessServers, provisionServiceDatabase, serviceEnvironment, suiteTopicPrefix } from '@tradewarden/test-harness';
 import { auditBurst, produceBurst } from './audit-burst-events';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
@@ -73,7 +73,6 @@ describe('audit service killed during a 10,000-event burst', () => {
   const logDir = mkdtempSync(join(tmpdir(), 'tradewarden-audit-burst-'));
 
   beforeAll(async () => {
-    const servers = harnessServers();
     const suiteDatabase = await createSuiteDatabase('audit-burst');
     const db = await provisionServiceDatabase(suiteDatabase, 'audit', { separateRuntimeRole: true });
     topicPrefix = suiteTopicPrefix('audit-burst');
@@ -81,19 +80,8 @@ describe('audit service killed during a 10,000-event burst', () => {
     address = `127.0.0.1:${await freePort()}`;
     const checkpointKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     publicKeyPem = checkpointKeyFromPem(checkpointKey).publicKeyPem;
-    const account = serviceAccount('audit');
     env = {
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: address.split(':')[1]!,
-      DATABASE_URL: db.url,
-      DATABASE_SCHEMA: db.schema,
-      DATABASE_MIGRATION_URL: db.migrationUrl!,
-      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      KEYCLOAK_URL: servers.keycloakUrl,
-      KEYCLOAK_REALM: servers.realm,
-      SERVICE_CLIENT_ID: account.clientId,
-      SERVICE_CLIENT_SECRET: account.clientSecret,
+      ...serviceEnvironment('audit', { port: Number(address.split(':')[1]), database: db, topicPrefix }),
       // Used only by the gRPC reads, which this test does not make: nothing listens there.
       IDENTITY_GRPC_ADDRESS: `127.0.0.1:${await freePort()}`,
       AUDIT_CHECKPOINT_KEY: checkpointKey,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@tradewarden/local-infra';
 import type { RunningGrpcService } from '@tradewarden/grpc';
-import { createSuiteDatabase, harnessServers, provisionServiceDatabase, serviceAccount, suiteTopicPrefix } from '@tradewarden/test-harness';
+import { createSuiteDatabase, provisionServiceDatabase, serviceEnvironment, suiteTopicPrefix } from '@tradewarden/test-harness';
 import { startApprovalService } from '../../services/approval/src/app';
 import { loadApprovalConfig } from '../../services/approval/src/config';
 import { startAuditService } from '../../services/audit/src/app';
@@ -83,7 +83,6 @@ export async function startInProcessPlatform(suite: string, options: PlatformOpt
 }
 
 async function startPlatformOnce(suite: string, options: PlatformOptions): Promise<InProcessPlatform> {
-  const servers = harnessServers();
   const database = await createSuiteDatabase(suite);
   const topicPrefix = suiteTopicPrefix(suite);
   const managerPassword = `${suite}-manager-password`;
@@ -120,19 +119,8 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
   const envFor = async (service: keyof typeof ports, extra: Record<string, string> = {}) => {
     // The audit service runs as a role that may only read and append to the trail; its schema's owner migrates.
     const db = await provisionServiceDatabase(database, service, { separateRuntimeRole: service === 'audit' });
-    const account = serviceAccount(service);
     return {
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: String(ports[service]),
-      DATABASE_URL: db.url,
-      DATABASE_SCHEMA: db.schema,
-      ...(db.migrationUrl ? { DATABASE_MIGRATION_URL: db.migrationUrl } : {}),
-      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      KEYCLOAK_URL: servers.keycloakUrl,
-      KEYCLOAK_REALM: servers.realm,
-      SERVICE_CLIENT_ID: account.clientId,
-      SERVICE_CLIENT_SECRET: account.clientSecret,
+      ...serviceEnvironment(service, { port: ports[service], database: db, topicPrefix }),
       IDENTITY_GRPC_ADDRESS: addresses.identity,
       GATEWAY_GRPC_ADDRESS: addresses.gateway,
       APPROVAL_GRPC_ADDRESS: addresses.approval,

@@ -1,3 +1,4 @@
+import type { AuditContent } from '@tradewarden/audit-chain';
 import type { auditV1 } from '@tradewarden/proto';
 
 /**
@@ -5,25 +6,11 @@ import type { auditV1 } from '@tradewarden/proto';
  * hashes `occurredAt.toISOString()`, and AuditRecord carries it as a Date, which converts back without loss (the chain
  * only ever hashed millisecond ISO strings).
  */
-export interface RecordFields {
-  sequence: string;
+export interface RecordFields extends AuditContent {
   recordedAt: string;
-  occurredAt: string;
-  eventId: string;
-  eventType: string;
-  sourceTopic: string;
-  actorSubject: string;
-  actorUsername: string;
-  actorRoles: string[];
-  actorClient: string;
-  operationId: string;
-  serverId: string;
   accounts: string[];
-  traceId: string;
-  /** The details as JSON text, exactly as the record carries them. */
+  /** The details as JSON text, exactly as the record carries them; `details` is them parsed (what the hash covers). */
   detailsJson: string;
-  /** The details parsed: what the hash covers. */
-  details: unknown;
   previousHash: string;
   hash: string;
 }

@@ -1,2 +1,2 @@
-export { harnessServers, createSuiteDatabase, provisionServiceDatabase, suiteTopicPrefix, userToken, shortLivedUserToken, serviceAccount, eventually } from './suite-resources';
+export { harnessServers, createSuiteDatabase, provisionServiceDatabase, suiteTopicPrefix, userToken, shortLivedUserToken, serviceAccount, serviceEnvironment, eventually } from './suite-resources';
 export type { HarnessServers } from './suite-resources';

@@ -123,6 +123,31 @@ export async function shortLivedUserToken(username: string, lifespanSeconds: num
   return demoUserGrant(clientId, username);
 }
 
+/**
+ * The environment every Tradewarden service reads (where it listens, its database, the run's Kafka and Keycloak, its
+ * service account), as the launcher sets it, for a service started by a test or a bench against the harness servers.
+ */
+export function serviceEnvironment(
+  service: string,
+  where: { port: number; database: { url: string; schema: string; migrationUrl?: string }; topicPrefix: string },
+): Record<string, string> {
+  const servers = harnessServers();
+  const account = serviceAccount(service);
+  return {
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: String(where.port),
+    DATABASE_URL: where.database.url,
+    DATABASE_SCHEMA: where.database.schema,
+    ...(where.database.migrationUrl ? { DATABASE_MIGRATION_URL: where.database.migrationUrl } : {}),
+    KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: where.topicPrefix,
+    KEYCLOAK_URL: servers.keycloakUrl,
+    KEYCLOAK_REALM: servers.realm,
+    SERVICE_CLIENT_ID: account.clientId,
+    SERVICE_CLIENT_SECRET: account.clientSecret,
+  };
+}
+
 /** Demo client credentials of one of Tradewarden's service clients (tradewarden-<service>). */
 export function serviceAccount(service: string): { clientId: string; clientSecret: string } {
   const clientId = `tradewarden-${service}`;
