@@ -48,6 +48,13 @@ export interface InProcessPlatform {
 }
 
 export interface PlatformOptions {
+  /**
+   * Run all five services as processes of their own, as deployed (the OpenTelemetry SDK instruments gRPC and pg only
+   * in a service's own process; Jest's module sandbox cannot be patched), instead of in this process.
+   */
+  services?: 'in-process' | 'process';
+  /** Extra environment of every service (e.g. OTEL_EXPORTER_OTLP_ENDPOINT). */
+  serviceEnv?: Record<string, string>;
   /** Run the gateway as its own process (so a test can SIGKILL it) instead of in this process. */
   gateway?: 'in-process' | 'process';
   /** With gateway: 'process', how many gateway instances to start (one consumer group, one database); default 1. */
@@ -124,6 +131,7 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
       IDENTITY_GRPC_ADDRESS: addresses.identity,
       GATEWAY_GRPC_ADDRESS: addresses.gateway,
       APPROVAL_GRPC_ADDRESS: addresses.approval,
+      ...(options.serviceEnv ?? {}),
       ...extra,
     };
   };
@@ -144,9 +152,15 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
     gatewayProcesses.push(gateway);
     return gateway;
   };
+  const asProcesses = options.services === 'process';
+  /** Starts a service here, or as its own process on its address. */
+  const startService = async (service: Exclude<keyof typeof ports, 'gateway'>, env: Record<string, string>, startHere: (env: Record<string, string>) => Promise<RunningGrpcService>) => {
+    if (asProcesses) processes.push(await startServiceProcess(service, env, addresses[service], logDir));
+    else started.push(await startHere(env));
+  };
   let gatewayProcess: ServiceProcess | undefined;
   try {
-    started.push(await startIdentityService(loadIdentityConfig(await envFor('identity'))));
+    await startService('identity', await envFor('identity'), (env) => startIdentityService(loadIdentityConfig(env)));
     gatewayEnv = await envFor('gateway', {
       GATEWAY_SERVERS: JSON.stringify([
         {
@@ -184,25 +198,23 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
       GATEWAY_CREDENTIALS_KEY: randomBytes(32).toString('base64'),
       ...(options.gatewayEnv ?? {}),
     });
-    if (options.gateway === 'process') {
+    if (options.gateway === 'process' || asProcesses) {
       gatewayProcess = await startGatewayProcess();
       // Sequentially, as a rolling deployment adds them: each join is a rebalance of the execution consumer group.
       for (let instance = 1; instance < (options.gateways ?? 1); instance += 1) await startGatewayProcess({ ownAddress: true });
     } else {
       started.push(await startGatewayService(loadGatewayConfig(gatewayEnv)));
     }
-    started.push(await startApprovalService(loadApprovalConfig(await envFor('approval', options.approvalEnv ?? {}))));
-    started.push(await startIntakeService(loadIntakeConfig(await envFor('intake'))));
-    started.push(
-      await startAuditService(
-        loadAuditConfig(
-          await envFor('audit', {
-            // Made per run, as an operator would provision one.
-            AUDIT_CHECKPOINT_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-            ...(options.auditEnv ?? {}),
-          }),
-        ),
-      ),
+    await startService('approval', await envFor('approval', options.approvalEnv ?? {}), (env) => startApprovalService(loadApprovalConfig(env)));
+    await startService('intake', await envFor('intake'), (env) => startIntakeService(loadIntakeConfig(env)));
+    await startService(
+      'audit',
+      await envFor('audit', {
+        // Made per run, as an operator would provision one.
+        AUDIT_CHECKPOINT_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        ...(options.auditEnv ?? {}),
+      }),
+      (env) => startAuditService(loadAuditConfig(env)),
     );
   } catch (error) {
     for (const service of started.reverse()) await service.close();
@@ -227,7 +239,7 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
     startGatewayProcess,
     stop: async () => {
       for (const service of [...started].reverse()) await service.close();
-      for (const child of processes) if (child.child.exitCode === null && child.child.signalCode === null) await child.stop();
+      for (const child of [...processes].reverse()) if (child.child.exitCode === null && child.child.signalCode === null) await child.stop();
       await cluster.stop();
       await mt4.stop();
     },

@@ -1,77 +1,54 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { bearerMetadata, createGrpcClient, unaryCall, type GrpcClient } from '@tradewarden/grpc';
-import { intakeV1, operationV1 } from '@tradewarden/proto';
+import { approvalV1, intakeV1, operationV1 } from '@tradewarden/proto';
 import { eventually, userToken } from '@tradewarden/test-harness';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
-import { operationReaches } from './operation-steps';
+import { approvalPending, operationReaches } from './operation-steps';
+import { attribute, pointValue, startOtlpReceiver, type OtlpMetric, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 
-interface OtlpAttribute {
-  key: string;
-  value: { stringValue?: string; intValue?: string | number };
-}
-interface OtlpPoint {
-  attributes?: OtlpAttribute[];
-  asInt?: string | number;
-  asDouble?: number;
-}
-interface OtlpMetric {
-  name: string;
-  gauge?: { dataPoints: OtlpPoint[] };
-  sum?: { dataPoints: OtlpPoint[] };
-}
-interface OtlpMetricsRequest {
-  resourceMetrics: { resource: { attributes: OtlpAttribute[] }; scopeMetrics: { metrics: OtlpMetric[] }[] }[];
-}
-interface OtlpTracesRequest {
-  resourceSpans: { resource: { attributes: OtlpAttribute[] }; scopeSpans: { spans: { name: string; traceId: string }[] }[] }[];
+const SERVER_SPAN = 2;
+const CLIENT_SPAN = 3;
+
+/** The spans of one trace form one tree: a single root, and every other span's parent is in the trace. */
+function treeProblems(spans: ReceivedSpan[]): string[] {
+  const ids = new Set(spans.map((span) => span.spanId));
+  const roots = spans.filter((span) => !span.parentSpanId);
+  const orphans = spans.filter((span) => span.parentSpanId && !ids.has(span.parentSpanId));
+  return [
+    ...(roots.length === 1 ? [] : [`${roots.length} roots: ${roots.map((span) => `${span.service} ${span.name}`).join(', ')}`]),
+    ...orphans.map((span) => `${span.service} ${span.name} has a parent outside the trace`),
+  ];
 }
 
-/** An OTLP/HTTP receiver (JSON, as the services' exporters send it), standing where a collector would. */
-function startReceiver(): Promise<{ server: Server; endpoint: string; metrics: OtlpMetricsRequest[]; traces: OtlpTracesRequest[] }> {
-  const metrics: OtlpMetricsRequest[] = [];
-  const traces: OtlpTracesRequest[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      if (request.url === '/v1/metrics') metrics.push(JSON.parse(body) as OtlpMetricsRequest);
-      if (request.url === '/v1/traces') traces.push(JSON.parse(body) as OtlpTracesRequest);
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, metrics, traces })));
-}
-
-const attribute = (attributes: OtlpAttribute[] | undefined, key: string) => attributes?.find((candidate) => candidate.key === key)?.value.stringValue;
-const pointValue = (point: OtlpPoint) => Number(point.asInt ?? point.asDouble ?? NaN);
-
-// Issue 7: the OpenTelemetry exporter is configured by environment, and metrics for pools, consumer lag and operation
-// outcomes are exported. The gateway runs as its own process here (the SDK patches modules at start, which Jest's
+// Issue 7: the OpenTelemetry exporter is configured by environment; one operation is one trace from intake through
+// approval, the gateway and the MT call to audit; metrics for pools, consumer lag and operation outcomes are exported.
+// The services run as processes of their own, as deployed (the SDK patches grpc-js and pg at start, which Jest's module
 // sandbox does not allow), exporting to a receiver every second.
-describe('telemetry export from a gateway process', () => {
+describe('telemetry export from the services', () => {
   let platform: InProcessPlatform;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: OtlpReceiver;
   let intake: GrpcClient<typeof intakeV1.IntakeServiceService>;
+  let approval: GrpcClient<typeof approvalV1.ApprovalServiceService>;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
+    receiver = await startOtlpReceiver();
     platform = await startInProcessPlatform('telemetry', {
-      gateway: 'process',
+      services: 'process',
       generatedAccounts: 10,
-      gatewayEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_METRIC_EXPORT_INTERVAL: '1000' },
+      serviceEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_BSP_SCHEDULE_DELAY: '500' },
     });
     intake = createGrpcClient(intakeV1.IntakeServiceService, platform.addresses.intake, 'IntakeService');
+    approval = createGrpcClient(approvalV1.ApprovalServiceService, platform.addresses.approval, 'ApprovalService');
   });
 
   afterAll(async () => {
     intake?.close();
+    approval?.close();
     await platform?.stop();
-    await new Promise<void>((resolve) => receiver?.server.close(() => resolve()));
+    await receiver?.close();
   });
 
-  it('exports pool, consumer-lag and outbox metrics, and the spans of an execution', async () => {
+  it('exports pool, consumer-lag, outbox and operation-outcome metrics', async () => {
     const token = await userToken('agent');
     const request = intakeV1.SubmitOperationRequest.fromPartial({
       clientRequestId: randomUUID(),
@@ -86,28 +63,74 @@ describe('telemetry export from a gateway process', () => {
         const latest = new Map<string, OtlpMetric[]>();
         for (const batch of receiver.metrics) {
           for (const resource of batch.resourceMetrics) {
-            expect(attribute(resource.resource.attributes, 'service.name')).toBe('tradewarden-gateway');
-            for (const scope of resource.scopeMetrics) for (const metric of scope.metrics) latest.set(metric.name, [...(latest.get(metric.name) ?? []), metric]);
+            const service = attribute(resource.resource.attributes, 'service.name') ?? '';
+            for (const scope of resource.scopeMetrics) for (const metric of scope.metrics) latest.set(`${service} ${metric.name}`, [...(latest.get(`${service} ${metric.name}`) ?? []), metric]);
           }
         }
-        const points = (name: string) => (latest.get(name) ?? []).flatMap((metric) => metric.gauge?.dataPoints ?? metric.sum?.dataPoints ?? []);
-        const caps = points('tradewarden.gateway.pool.connections.max').filter((point) => attribute(point.attributes, 'tradewarden.server.id') === platform.serverId);
-        expect(caps.map(pointValue)).toContain(3);
-        expect(points('tradewarden.gateway.pool.connections').some((point) => attribute(point.attributes, 'tradewarden.server.id') === platform.serverId)).toBe(true);
-        expect(points('tradewarden.gateway.mt.requests').some((point) => attribute(point.attributes, 'tradewarden.server.id') === platform.serverId && pointValue(point) > 0)).toBe(true);
-        const lag = points('tradewarden.kafka.consumer.lag');
+        const points = (service: string, name: string) => (latest.get(`tradewarden-${service} ${name}`) ?? []).flatMap((metric) => metric.gauge?.dataPoints ?? metric.sum?.dataPoints ?? []);
+        const ofServer = (point: { attributes?: Parameters<typeof attribute>[0] }) => attribute(point.attributes, 'tradewarden.server.id') === platform.serverId;
+        expect(points('gateway', 'tradewarden.gateway.pool.connections.max').filter(ofServer).map(pointValue)).toContain(3);
+        expect(points('gateway', 'tradewarden.gateway.pool.connections').some(ofServer)).toBe(true);
+        expect(points('gateway', 'tradewarden.gateway.mt.requests').some((point) => ofServer(point) && pointValue(point) > 0)).toBe(true);
+        const lag = points('gateway', 'tradewarden.kafka.consumer.lag');
         expect(lag.some((point) => (attribute(point.attributes, 'messaging.consumer.group.name') ?? '').endsWith('tradewarden.gateway.execution'))).toBe(true);
-        expect(points('tradewarden.outbox.backlog').length).toBeGreaterThan(0);
+        for (const service of ['intake', 'approval', 'gateway', 'audit']) expect(points(service, 'tradewarden.outbox.backlog').length).toBeGreaterThan(0);
+        const finished = points('intake', 'tradewarden.operations.finished').filter((point) => attribute(point.attributes, 'tradewarden.operation.type') === 'balance.deposit');
+        expect(finished.some((point) => attribute(point.attributes, 'tradewarden.operation.status') === 'COMPLETED' && pointValue(point) >= 1)).toBe(true);
       },
       60_000,
       1000,
     );
+  });
+
+  it('shows one operation as one trace: intake, identity, approval, gateway, the MT call and audit', async () => {
+    const agent = bearerMetadata(await userToken('agent'));
+    const supervisor = bearerMetadata(await userToken('supervisor'));
+    // A withdrawal needs a supervisor's approval: the approver's call is a trace of its own, which the operation's links to.
+    const request = intakeV1.SubmitOperationRequest.fromPartial({
+      clientRequestId: randomUUID(),
+      operationType: 'balance.withdrawal',
+      items: [{ serverId: platform.serverId, balanceWithdrawal: { login: '500002', amount: { amount: '2.00', currency: 'USD' }, comment: 'one trace' } }],
+    });
+    const { operation } = await unaryCall(intake, 'submitOperation', request, agent, 60_000);
+    const pending = await approvalPending(approval, supervisor, operation!.operationId);
+    await unaryCall(approval, 'approve', { operationId: pending.operationId, planDigest: pending.planDigest, comment: 'traced' }, supervisor);
+    await operationReaches(intake, agent, operation!.operationId, operationV1.OperationStatus.OPERATION_STATUS_COMPLETED);
+
     await eventually(
       async () => {
-        const spans = receiver.traces.flatMap((batch) => batch.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)));
-        expect(spans.some((span) => span.name === 'consume ExecutionRequested')).toBe(true);
+        const spans = receiver.spans();
+        const dispatch = spans.find((span) => span.name === 'dispatch all' && attribute(span.attributes, 'tradewarden.operation.id') === operation!.operationId);
+        expect(dispatch).toBeDefined();
+        const trace = spans.filter((span) => span.traceId === dispatch!.traceId);
+        const seen = trace.filter((span) => !span.name.startsWith('pg')).map((span) => `${span.service.replace('tradewarden-', '')}: ${span.name}`);
+        expect(seen).toEqual(
+          expect.arrayContaining([
+            'intake: grpc IntakeController.submitOperation',
+            'identity: grpc IdentityController.authorize',
+            'approval: consume OperationSubmitted',
+            'intake: dispatch all',
+            'gateway: consume ExecutionRequested',
+            'gateway: mt5 /api/trade/balance',
+            'intake: consume ItemExecuted',
+            'audit: consume OperationSubmitted',
+            'audit: consume ItemExecuted',
+          ]),
+        );
+        // The approval arrives in the approver's trace, which the dispatch links to (below).
+        expect(seen).not.toContain('intake: consume OperationApproved');
+        expect(trace.find((span) => span.name === 'mt5 /api/trade/balance')).toMatchObject({ kind: CLIENT_SPAN });
+        expect(treeProblems(trace)).toEqual([]);
+        const root = trace.find((span) => !span.parentSpanId)!;
+        expect(root).toMatchObject({ service: 'tradewarden-intake', kind: SERVER_SPAN });
+
+        // The dispatch continues the operation's trace and links to the approver's call, which is a trace of its own.
+        const approverCall = spans.find((span) => span.service === 'tradewarden-approval' && span.name === 'grpc ApprovalController.approve');
+        expect(approverCall).toBeDefined();
+        expect(approverCall!.traceId).not.toBe(dispatch!.traceId);
+        expect((dispatch!.links ?? []).map((link) => link.traceId)).toContain(approverCall!.traceId);
       },
-      30_000,
+      60_000,
       1000,
     );
   });

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { eventsV1 } from '@tradewarden/proto';
-import { extractTraceContext, withSpan } from '@tradewarden/telemetry';
+import { extractTraceContext, SpanKind, SpanStatusCode, startSpanAt, withSpan } from '@tradewarden/telemetry';
 import { decodeEnvelope } from './envelope';
 
 export interface ConsumedEvent {
@@ -157,33 +157,63 @@ export class EventConsumer {
       if (!isRunning() || isStale()) return;
       const messages = batch.messages.slice(start, start + MAX_EVENTS_PER_TRANSACTION);
       const events: ConsumedEvent[] = [];
+      const traceparents: (string | undefined)[] = [];
       for (const message of messages) {
         const envelope = await this.decoded(topic, partition, message);
-        if (envelope) events.push({ envelope, topic, partition, offset: message.offset, key: message.key?.toString() });
+        if (!envelope) continue;
+        events.push({ envelope, topic, partition, offset: message.offset, key: message.key?.toString() });
+        traceparents.push(envelope.traceparent || message.headers?.['traceparent']?.toString());
       }
       if (events.length > 0) {
         await withSpan(`consume ${events.length} events`, async (span) => {
           span.setAttribute('messaging.system', 'kafka');
           span.setAttribute('messaging.destination.name', topic);
           span.setAttribute('messaging.batch.message_count', events.length);
-          await this.dataSource.transaction(async (manager) => {
-            const inserted = (await manager.query(
-              `INSERT INTO processed_events (consumer_group, event_id, topic)
-               SELECT $1, event_id, $3 FROM unnest($2::uuid[]) AS event_id
-               ON CONFLICT DO NOTHING RETURNING event_id`,
-              [this.options.groupId, events.map((event) => event.envelope.eventId), topic],
-            )) as { event_id: string }[];
-            const fresh = new Set(inserted.map((row) => row.event_id.toLowerCase()));
-            // The same event twice in one batch (a relay retry) is applied once: the first occurrence.
-            const toApply = events.filter((event) => fresh.delete(event.envelope.eventId.toLowerCase()));
-            if (toApply.length < events.length) this.logger.debug(`skipping ${events.length - toApply.length} duplicate event(s)`);
-            if (toApply.length > 0) await handler(toApply, manager);
+          // The batch is its own trace; each event's trace (an operation's) gets a span of its own too, linked to the
+          // batch, so that following one operation shows this service having processed its event.
+          const startedAt = Date.now();
+          const eventSpans = events.flatMap((event, index) => {
+            const traceparent = traceparents[index];
+            if (!traceparent) return [];
+            return [
+              startSpanAt(`consume ${event.envelope.eventType}`, extractTraceContext({ traceparent }), startedAt, {
+                kind: SpanKind.CONSUMER,
+                links: [{ context: span.spanContext() }],
+                attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': event.envelope.eventId },
+              }),
+            ];
           });
+          try {
+            await this.processBatch(events, handler);
+          } catch (error) {
+            for (const eventSpan of eventSpans) eventSpan.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+            throw error;
+          } finally {
+            for (const eventSpan of eventSpans) eventSpan.end();
+          }
         });
       }
       resolveOffset(messages.at(-1)!.offset);
       await heartbeat();
     }
+  }
+
+  /** Records the events not processed before and applies them in one transaction. */
+  private async processBatch(events: ConsumedEvent[], handler: EventBatchHandler): Promise<void> {
+    const { topic } = events[0]!;
+    await this.dataSource.transaction(async (manager) => {
+      const inserted = (await manager.query(
+        `INSERT INTO processed_events (consumer_group, event_id, topic)
+         SELECT $1, event_id, $3 FROM unnest($2::uuid[]) AS event_id
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.options.groupId, events.map((event) => event.envelope.eventId), topic],
+      )) as { event_id: string }[];
+      const fresh = new Set(inserted.map((row) => row.event_id.toLowerCase()));
+      // The same event twice in one batch (a relay retry) is applied once: the first occurrence.
+      const toApply = events.filter((event) => fresh.delete(event.envelope.eventId.toLowerCase()));
+      if (toApply.length < events.length) this.logger.debug(`skipping ${events.length - toApply.length} duplicate event(s)`);
+      if (toApply.length > 0) await handler(toApply, manager);
+    });
   }
 
   private async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
@@ -213,6 +243,7 @@ export class EventConsumer {
         });
       },
       parent,
+      { kind: SpanKind.CONSUMER },
     );
   }
 }

@@ -1,4 +1,5 @@
 export { startTelemetry } from './start-telemetry';
 export type { TelemetryOptions, TelemetryHandle } from './start-telemetry';
-export { withSpan, currentTraceId, injectTraceHeaders, extractTraceContext, runInContext } from './trace-context';
+export { withSpan, withChildSpan, currentTraceId, injectTraceHeaders, extractTraceContext, linksToActiveSpan, startSpanAt, runInContext } from './trace-context';
+export { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 export { tradewardenMeter } from './metrics';

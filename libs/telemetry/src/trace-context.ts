@@ -1,10 +1,13 @@
-import { context, propagation, trace, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, trace, SpanStatusCode, type Context, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
 
 const tracer = () => trace.getTracer('tradewarden');
 
-/** Runs fn inside a new active span (child of the current or of the given context), ending it afterwards. */
-export async function withSpan<T>(name: string, fn: (span: Span) => Promise<T>, parent?: Context): Promise<T> {
-  return tracer().startActiveSpan(name, {}, parent ?? context.active(), async (span) => {
+/**
+ * Runs fn inside a new active span (child of the current or of the given context), ending it afterwards. `options`
+ * give the span's kind (CLIENT for calls to an MT server), attributes and links.
+ */
+export async function withSpan<T>(name: string, fn: (span: Span) => Promise<T>, parent?: Context, options: SpanOptions = {}): Promise<T> {
+  return tracer().startActiveSpan(name, options, parent ?? context.active(), async (span) => {
     try {
       return await fn(span);
     } catch (error) {
@@ -15,6 +18,14 @@ export async function withSpan<T>(name: string, fn: (span: Span) => Promise<T>, 
       span.end();
     }
   });
+}
+
+/**
+ * Runs fn in a child span of the active one, or without a span when no trace is active: calls made on their own
+ * (a keep-alive ping) would otherwise each become a trace of their own.
+ */
+export async function withChildSpan<T>(name: string, fn: (span: Span | undefined) => Promise<T>, options: SpanOptions = {}): Promise<T> {
+  return currentTraceId() ? withSpan(name, fn, undefined, options) : fn(undefined);
 }
 
 /** The W3C trace id of the active span, or '' when there is none. */
@@ -37,6 +48,23 @@ export function extractTraceContext(headers: Record<string, string | Buffer | un
     if (value !== undefined) carrier[key] = value.toString();
   }
   return propagation.extract(context.active(), carrier);
+}
+
+/**
+ * A link to the active span, for work that continues another trace (an operation's) but was caused by this one (an
+ * approver's call): the new span's trace stays the operation's, and the link leads to the cause. Empty without a span.
+ */
+export function linksToActiveSpan(): Link[] {
+  const spanContext = trace.getSpanContext(context.active());
+  return spanContext && trace.isSpanContextValid(spanContext) ? [{ context: spanContext }] : [];
+}
+
+/**
+ * A span that started earlier under the given parent (e.g. one event's trace) and is ended by the caller: the per-event
+ * spans of a batch, which all share one transaction. Not made active.
+ */
+export function startSpanAt(name: string, parent: Context, startTime: number, options: SpanOptions = {}): Span {
+  return tracer().startSpan(name, { ...options, startTime }, parent);
 }
 
 export function runInContext<T>(ctx: Context, fn: () => T): T {

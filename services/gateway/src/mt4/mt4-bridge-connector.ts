@@ -26,6 +26,7 @@ import { isConnectionFailure, type PoolSettings, type PoolStats } from '../pool/
 import { LatencyWindow } from '../pool/latency-window';
 import { bridgeCredentials, type BridgeTls } from './bridge-credentials';
 import { RequestRateLimiter } from '../pool/request-rate-limiter';
+import { SpanKind, withChildSpan } from '@tradewarden/telemetry';
 
 export interface Mt4BridgeOptions {
   /** host:port of the bridge's gRPC endpoint. */
@@ -153,7 +154,11 @@ export class Mt4BridgeConnector implements MtConnector {
             throw new MtTransportError(`mt4:${method}`, new Error(`no connection slot within ${this.settings.acquireTimeoutMs} ms: ${String(error)}`));
           });
           const client = await this.channel();
-          return (await unaryCall(client, method, request as never, metadata, this.options.requestTimeoutMs)) as ResponseOf<K>;
+          return await withChildSpan(
+            `mt4 ${method}`,
+            async () => (await unaryCall(client, method, request as never, metadata, this.options.requestTimeoutMs)) as ResponseOf<K>,
+            { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'mt4-manager-bridge', 'rpc.method': method, 'server.address': this.options.address, 'tradewarden.server.id': this.serverId } },
+          );
         } catch (error) {
           if (error instanceof MtAuthenticationError || error instanceof MtTransportError) {
             this.counters.errors += 1;

@@ -2,10 +2,13 @@ import { Agent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { answerRandom, parseRetcode, randomChallenge, webApiPasswordHash } from '@tradewarden/mt5-webapi-protocol';
+import { SpanKind, withChildSpan } from '@tradewarden/telemetry';
 import { MtAuthenticationError, MtRetcodeError, MtTransportError } from './mt5-errors';
 import { sameFingerprint } from '../pool/certificate-fingerprint';
 
 export interface Mt5SessionOptions {
+  /** The registry id of the server, for the spans of its calls. */
+  serverId?: string;
   /** Base URL of the access server's Web API, e.g. https://mt5.broker.example:443. */
   baseUrl: string;
   managerLogin: string;
@@ -46,7 +49,10 @@ export class Mt5WebApiSession {
   private lastActivity = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
+  private readonly host: string;
+
   constructor(private readonly options: Mt5SessionOptions) {
+    this.host = new URL(options.baseUrl).host;
     this.agent = options.baseUrl.startsWith('https:')
       ? new HttpsAgent({
           keepAlive: true,
@@ -66,7 +72,18 @@ export class Mt5WebApiSession {
    * that JSON (record writes: user/update, group/add, symbol/add, position/update).
    */
   request<T = unknown>(path: string, params: Record<string, string> = {}, body?: unknown): Promise<{ answer: T; body: Record<string, unknown> }> {
-    const run = this.queue.then(() => this.requestNow<T>(path, params, body));
+    const attributes = { 'rpc.system': 'mt5-webapi', 'rpc.method': path, 'server.address': this.host, 'tradewarden.server.id': this.options.serverId ?? '' };
+    const run = this.queue.then(() =>
+      withChildSpan(
+        `mt5 ${path}`,
+        (span) =>
+          this.requestNow<T>(path, params, body).catch((error: unknown) => {
+            if (error instanceof MtRetcodeError) span?.setAttribute('tradewarden.mt.retcode', error.code);
+            throw error;
+          }),
+        { kind: SpanKind.CLIENT, attributes },
+      ),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }

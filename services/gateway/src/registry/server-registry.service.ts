@@ -147,6 +147,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     const pool = new MtServerPool(
       server.id,
       {
+        serverId: server.id,
         baseUrl: server.address,
         managerLogin: server.managerLogin,
         password: resolveSecret(server.passwordRef),

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { buildEnvelope, OutboxWriter, Topics } from '@tradewarden/messaging';
 import { isPlatformTarget } from '@tradewarden/platform-change';
 import { operationV1, type commonV1 } from '@tradewarden/proto';
+import { extractTraceContext, linksToActiveSpan, withSpan } from '@tradewarden/telemetry';
 import { canTransition, executionOutcome } from '../domain/operation-status';
 import { originalStatusAfterRevert } from '../domain/revert';
 import { nextRolloutStep, parseCanonicalRollout, scheduledFor, WAVE_SIZE, type RolloutOptions, type RolloutProgress } from '../domain/rollout';
@@ -87,8 +88,20 @@ export class RolloutService {
     return { inFlight: Number(row!.in_flight), undispatched: Number(row!.undispatched), canaryUndispatched: Number(row!.canary_undispatched), failed: Number(row!.failed) };
   }
 
-  /** Sends the selected items, page by page in row order, as ExecutionRequested commands keyed by server. */
+  /**
+   * Sends the selected items in the operation's own trace (the one its submission began), linked to what caused this
+   * step (an approver's call, a result, the scheduler), so that one operation is one trace from intake to the MT call.
+   */
   private async dispatch(manager: EntityManager, operation: OperationRow, options: RolloutOptions, select: 'canary' | 'wave' | 'all'): Promise<void> {
+    const operationTrace = operation.traceparent ? extractTraceContext({ traceparent: operation.traceparent }) : undefined;
+    await withSpan(`dispatch ${select}`, () => this.sendItems(manager, operation, options, select), operationTrace, {
+      links: linksToActiveSpan(),
+      attributes: { 'tradewarden.operation.id': operation.operationId, 'tradewarden.operation.type': operation.operationType },
+    });
+  }
+
+  /** Sends the selected items, page by page in row order, as ExecutionRequested commands keyed by server. */
+  private async sendItems(manager: EntityManager, operation: OperationRow, options: RolloutOptions, select: 'canary' | 'wave' | 'all'): Promise<void> {
     const limit = select === 'wave' ? WAVE_SIZE : Number.MAX_SAFE_INTEGER;
     let sent = 0;
     let afterRow = 0;
