@@ -31,11 +31,15 @@ describe('several gateway instances share the servers', () => {
   let intake: GrpcClient<typeof intakeV1.IntakeServiceService>;
   let db: Client;
   let servers: ServerUnderTest[];
+  /** The live-read loop of the test runs while this is set (cleared in afterAll too, should the test fail mid-way). */
+  let reading = false;
 
   beforeAll(async () => {
     platform = await startInProcessPlatform('scaleout', {
       gateway: 'process',
       gateways: 2,
+      // Intake is given all three instances' addresses (the third joins mid-way), so its live reads go to any that is up.
+      joiningGateways: 1,
       tradeServer: true,
       // A killed instance's servers move on after the group misses it for this long (30 s in production).
       gatewayEnv: { GATEWAY_CONSUMER_SESSION_TIMEOUT_MS: '8000', GATEWAY_TAKEOVER_GRACE_MS: '1000' },
@@ -57,6 +61,7 @@ describe('several gateway instances share the servers', () => {
   });
 
   afterAll(async () => {
+    reading = false;
     intake?.close();
     await db?.end();
     await platform?.stop();
@@ -94,6 +99,22 @@ describe('several gateway instances share the servers', () => {
       180_000,
     );
     const operationId = submitted.operation!.operationId;
+    // Live reads through intake all along, as ops UIs preview while a batch runs: none may fail when an instance dies.
+    const reads = { answered: 0, invalid: [] as string[], failed: [] as string[] };
+    reading = true;
+    const readLoop = (async () => {
+      const preview = intakeV1.ValidateOperationRequest.fromPartial({ operationType: 'balance.deposit', items: [items[0]!, items[1]!, items[2]!] });
+      while (reading) {
+        try {
+          const reply = await unaryCall(intake, 'validateOperation', preview, bearerMetadata(token), 30_000);
+          if (reply.valid) reads.answered += 1;
+          else reads.invalid.push(JSON.stringify(reply.items.flatMap((item) => item.errors)));
+        } catch (error) {
+          reads.failed.push(String(error));
+        }
+        await new Promise((pause) => setTimeout(pause, 100));
+      }
+    })();
     // Answers lost after the deposit was booked: the retries must settle them through the deal history.
     for (const simulator of [platform.simulator, platform.tradeServer!]) {
       simulator.setFaults({ lostAnswerRate: 0.05, latencyMs: { base: 1, jitter: 3 }, paths: ['/api/trade/balance'] });
@@ -133,12 +154,18 @@ describe('several gateway instances share the servers', () => {
       1000,
     );
 
+    reading = false;
+    await readLoop;
+    expect(reads.failed).toEqual([]);
+    expect(reads.invalid).toEqual([]);
+    expect(reads.answered).toBeGreaterThan(10);
+
     const figures = servers.map(
       (server) => `${server.serverId}: peak ${server.state.peakConnections}/${server.cap} connections (${server.state.counters.refusedConnections} refused), ${tokenDeals(server).length} deals`,
     );
     process.stdout.write(
       `gateway scale-out: ${items.length} deposits, ${appliedAtKill} applied when pid ${victim.child.pid} was killed; owners then ${owners.join(', ')}; ` +
-        `${platform.serverId} taken over by pid ${successor.child.pid}; ${figures.join('; ')}\n`,
+        `${platform.serverId} taken over by pid ${successor.child.pid}; ${figures.join('; ')}; ${reads.answered} live previews through intake, none failed\n`,
     );
     expect(operation.items.filter((item) => item.status === operationV1.ItemStatus.ITEM_STATUS_APPLIED)).toHaveLength(items.length);
     for (const server of servers) {

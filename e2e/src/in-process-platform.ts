@@ -59,6 +59,12 @@ export interface PlatformOptions {
   gateway?: 'in-process' | 'process';
   /** With gateway: 'process', how many gateway instances to start (one consumer group, one database); default 1. */
   gateways?: number;
+  /**
+   * Gateway instances a test will add later (startGatewayProcess with ownAddress). Their ports are chosen now, and with
+   * more than one instance in all the other services are given every instance's address (a list, as a deployment with
+   * fixed instances would be configured), so their reads go to whichever instances are up.
+   */
+  joiningGateways?: number;
   logDir?: string;
   /** Simulated accounts beyond the five demo accounts. */
   generatedAccounts?: number;
@@ -116,6 +122,8 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
   process.env[bridgeKeyVariable] = bridgeKey;
   const mt4 = await startMt4Bridge({ host: '127.0.0.1', port: 0, bridgeKey, seed: 43, generatedAccounts: 50, tls: certificate });
   const ports = { identity: await freePort(), intake: await freePort(), approval: await freePort(), gateway: await freePort(), audit: await freePort() };
+  const gatewayPorts = [ports.gateway];
+  while (gatewayPorts.length < (options.gateways ?? 1) + (options.joiningGateways ?? 0)) gatewayPorts.push(await freePort());
   const addresses = {
     identity: `127.0.0.1:${ports.identity}`,
     intake: `127.0.0.1:${ports.intake}`,
@@ -129,7 +137,7 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
     return {
       ...serviceEnvironment(service, { port: ports[service], database: db, topicPrefix }),
       IDENTITY_GRPC_ADDRESS: addresses.identity,
-      GATEWAY_GRPC_ADDRESS: addresses.gateway,
+      GATEWAY_GRPC_ADDRESS: gatewayPorts.map((port) => `127.0.0.1:${port}`).join(','),
       APPROVAL_GRPC_ADDRESS: addresses.approval,
       ...(options.serviceEnv ?? {}),
       ...extra,
@@ -140,8 +148,9 @@ async function startPlatformOnce(suite: string, options: PlatformOptions): Promi
   const logDir = options.logDir ?? mkdtempSync(join(tmpdir(), `tradewarden-${suite}-`));
   let gatewayEnv: Record<string, string> = {};
   const gatewayProcesses: ServiceProcess[] = [];
+  let nextOwnGatewayPort = 1;
   const startGatewayProcess = async ({ ownAddress = false }: { ownAddress?: boolean } = {}) => {
-    const port = ownAddress ? await freePort() : ports.gateway;
+    const port = ownAddress ? (gatewayPorts[nextOwnGatewayPort++] ?? (await freePort())) : ports.gateway;
     const gateway = await startServiceProcess(
       'gateway',
       { ...gatewayEnv, GRPC_PORT: String(port), [passwordVariable]: managerPassword, [bridgeKeyVariable]: bridgeKey },

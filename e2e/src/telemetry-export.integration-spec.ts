@@ -48,7 +48,7 @@ describe('telemetry export from the services', () => {
     await receiver?.close();
   });
 
-  it('exports pool, consumer-lag, outbox and operation-outcome metrics', async () => {
+  it('exports pool, execution-ownership, consumer-lag, outbox and operation-outcome metrics', async () => {
     const token = await userToken('agent');
     const request = intakeV1.SubmitOperationRequest.fromPartial({
       clientRequestId: randomUUID(),
@@ -72,6 +72,8 @@ describe('telemetry export from the services', () => {
         expect(points('gateway', 'tradewarden.gateway.pool.connections.max').filter(ofServer).map(pointValue)).toContain(3);
         expect(points('gateway', 'tradewarden.gateway.pool.connections').some(ofServer)).toBe(true);
         expect(points('gateway', 'tradewarden.gateway.mt.requests').some((point) => ofServer(point) && pointValue(point) > 0)).toBe(true);
+        expect(points('gateway', 'tradewarden.gateway.execution.partitions').some((point) => pointValue(point) >= 1)).toBe(true);
+        expect(points('gateway', 'tradewarden.gateway.execution.servers').some(ofServer)).toBe(true);
         const lag = points('gateway', 'tradewarden.kafka.consumer.lag');
         expect(lag.some((point) => (attribute(point.attributes, 'messaging.consumer.group.name') ?? '').endsWith('tradewarden.gateway.execution'))).toBe(true);
         for (const service of ['intake', 'approval', 'gateway', 'audit']) expect(points(service, 'tradewarden.outbox.backlog').length).toBeGreaterThan(0);

@@ -65,10 +65,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (include "tradewarden.componentName" (dict "root" .root "component" .component)) .svc.existingSecret }}
 {{- end }}
 
-{{/* In-cluster gRPC address of a service, host:port. Call with (dict "root" $ "component" "identity"). */}}
+{{/*
+Address the services call a service at: its headless Service as a dns target, so a caller resolves every ready pod and
+spreads calls over them (a ClusterIP Service would pin each caller's one HTTP/2 connection to one pod). Call with
+(dict "root" $ "component" "identity").
+*/}}
 {{- define "tradewarden.address" -}}
 {{- $svc := index .root.Values.services .component }}
-{{- printf "%s:%d" (include "tradewarden.componentName" .) (int $svc.port) }}
+{{- printf "dns:///%s-peers:%d" (include "tradewarden.componentName" .) (int $svc.port) }}
 {{- end }}
 
 {{/* Which services call which over gRPC (the NetworkPolicies follow it). */}}

@@ -11,6 +11,37 @@ export const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port');
 
+const ipPort = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
+
+/**
+ * Where a service reaches another service's instances, as a gRPC target: `host:port` (every address the name resolves
+ * to), `dns:///host:port` (the same, spelled out; e.g. a Kubernetes headless Service), or a comma-separated list of
+ * `ip:port` (fixed instances; becomes an `ipv4:`/`ipv6:` target). Calls are spread over the instances and skip ones that
+ * are down (round_robin).
+ */
+export const grpcTarget = z
+  .string()
+  .trim()
+  .superRefine((value, context) => {
+    if (value.startsWith('dns:')) {
+      if (!/^dns:(?:\/\/[A-Za-z0-9.\-:]*\/)?[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(value)) context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be dns:///host:port' });
+      return;
+    }
+    const parts = value.split(',').map((part) => part.trim());
+    if (parts.length === 1) {
+      if (!hostPort.safeParse(parts[0]).success) context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be host:port, dns:///host:port or a comma-separated list of ip:port' });
+      return;
+    }
+    const bad = parts.filter((part) => !ipPort.test(part));
+    if (bad.length > 0) context.addIssue({ code: z.ZodIssueCode.custom, message: `a list takes IP addresses (ip:port); for names use dns:///host:port; not an ip:port: ${bad.join(', ')}` });
+    else if (new Set(parts.map((part) => part.startsWith('['))).size > 1) context.addIssue({ code: z.ZodIssueCode.custom, message: 'a list is either all IPv4 or all IPv6' });
+  })
+  .transform((value) => {
+    const parts = value.split(',').map((part) => part.trim());
+    if (parts.length === 1) return value;
+    return `${parts[0]!.startsWith('[') ? 'ipv6' : 'ipv4'}:${parts.join(',')}`;
+  });
+
 const nonEmpty = z.string().min(1, 'is required');
 
 /** Comma-separated host:port list of Kafka brokers, plus the client id and an optional topic prefix. */

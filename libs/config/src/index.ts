@@ -8,6 +8,7 @@ export {
   telemetryEnv,
   portNumber,
   hostPort,
+  grpcTarget,
   serviceBaseEnv,
   toServiceBaseConfig,
   toServiceAccountConfig,

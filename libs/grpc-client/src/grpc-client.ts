@@ -34,16 +34,46 @@ export interface GrpcClient<S extends ServiceDefinitionOf> {
   close(): void;
 }
 
-/** A grpc-js client for a ts-proto generated service definition (e.g. IntakeServiceService). */
+export interface ChannelPolicy<S extends ServiceDefinitionOf> {
+  /**
+   * Methods safe to send again when the instance a call went to could not be reached (reads): such a call is retried
+   * on another instance (UNAVAILABLE only, within the call's deadline). Writes are never retried here.
+   */
+  retryUnavailable?: (keyof S & string)[];
+}
+
+/** Every call picks the next ready instance of the target (round_robin); without a retry policy a call is tried once. */
+export function channelServiceConfig<S extends ServiceDefinitionOf>(definition: S, policy: ChannelPolicy<S> = {}): object {
+  const retried = (policy.retryUnavailable ?? []).map((method) => {
+    const [, service, name] = /^\/([^/]+)\/([^/]+)$/.exec(definition[method]!.path) ?? [];
+    return { service: service!, method: name! };
+  });
+  return {
+    loadBalancingConfig: [{ round_robin: {} }],
+    methodConfig:
+      retried.length === 0
+        ? []
+        : [{ name: retried, retryPolicy: { maxAttempts: 4, initialBackoff: '0.1s', maxBackoff: '1s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] } }],
+  };
+}
+
+/**
+ * A grpc-js client for a ts-proto generated service definition (e.g. IntakeServiceService). `address` is a gRPC target:
+ * host:port, dns:///host:port or ipv4:a:port,b:port (libs/config grpcTarget); calls are spread over its instances.
+ */
 export function createGrpcClient<S extends ServiceDefinitionOf>(
   definition: S,
   address: string,
   serviceName: string,
   channelCredentials: ChannelCredentials = credentials.createInsecure(),
+  policy: ChannelPolicy<S> = {},
 ): GrpcClient<S> {
   const Constructor = makeGenericClientConstructor(definition, serviceName);
   const raw = new Constructor(address, channelCredentials, {
     'grpc.keepalive_time_ms': 30000,
+    'grpc.service_config': JSON.stringify(channelServiceConfig(definition, policy)),
+    // The configuration above is the whole of it: no DNS TXT lookups for one.
+    'grpc.service_config_disable_resolution': 1,
   });
   return { definition, raw, close: () => raw.close() };
 }

@@ -32,6 +32,11 @@ export function grpcServerOptions(spec: GrpcServerSpec): GrpcOptions {
       package: spec.packages,
       protoPath: spec.protoFiles.map((file) => protoFile(file)),
       url: `${spec.host}:${spec.port}`,
+      channelOptions: {
+        // Clients re-resolve their target when a connection ends, so ending each after 5 minutes (calls in flight
+        // finish first) lets them find instances added since, e.g. by an autoscaler.
+        'grpc.max_connection_age_ms': 300_000,
+      },
       loader: {
         includeDirs: [protoRoot()],
         longs: String,

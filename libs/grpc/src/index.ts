@@ -6,7 +6,7 @@ export { callerOf, rememberCaller } from './caller-context';
 export { rpcError, GrpcExceptionFilter } from './rpc-errors';
 export type { GrpcErrorMapper } from './rpc-errors';
 export { createGrpcClient, unaryCall, clientStreamCall, serverStreamCall, bearerMetadata } from '@tradewarden/grpc-client';
-export type { GrpcClient, ServiceDefinitionOf } from '@tradewarden/grpc-client';
+export type { ChannelPolicy, GrpcClient, ServiceDefinitionOf } from '@tradewarden/grpc-client';
 export { ServingStatusRegistry } from './health';
 export { ServiceClient } from './service-client';
 export { GrpcTracingInterceptor } from './grpc-tracing.interceptor';

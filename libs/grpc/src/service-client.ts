@@ -1,7 +1,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import type { ServiceTokenProvider } from '@tradewarden/auth';
 import { injectTraceHeaders } from '@tradewarden/telemetry';
-import { createGrpcClient, unaryCall, type GrpcClient, type ServiceDefinitionOf } from '@tradewarden/grpc-client';
+import { createGrpcClient, unaryCall, type ChannelPolicy, type GrpcClient, type ServiceDefinitionOf } from '@tradewarden/grpc-client';
 
 type RequestOf<S extends ServiceDefinitionOf, K extends keyof S> = Parameters<S[K]['requestSerialize']>[0];
 type ResponseOf<S extends ServiceDefinitionOf, K extends keyof S> = ReturnType<S[K]['responseDeserialize']>;
@@ -20,8 +20,9 @@ export class ServiceClient<S extends ServiceDefinitionOf> {
     address: string,
     private readonly tokens: ServiceTokenProvider,
     private readonly timeoutMs = 10000,
+    policy: ChannelPolicy<S> = {},
   ) {
-    this.client = createGrpcClient(definition, address, serviceName);
+    this.client = createGrpcClient(definition, address, serviceName, undefined, policy);
   }
 
   async call<K extends keyof S & string>(method: K, request: RequestOf<S, K>): Promise<ResponseOf<S, K>> {

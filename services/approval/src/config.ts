@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { hostPort, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
+import { grpcTarget, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
 
 const approvalEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
-  IDENTITY_GRPC_ADDRESS: hostPort,
+  IDENTITY_GRPC_ADDRESS: grpcTarget,
   // How long a request waits for its approvals when its policy does not say (then EXPIRED; nothing runs).
   APPROVAL_DEFAULT_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
   // How often pending requests past their time are expired.

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { hostPort, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
+import { grpcTarget, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
 
 const auditEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
-  IDENTITY_GRPC_ADDRESS: hostPort,
+  IDENTITY_GRPC_ADDRESS: grpcTarget,
   // Required here: the trail's owner migrates, while DATABASE_URL's role may only read the trail and append to it.
   DATABASE_MIGRATION_URL: z
     .string({ required_error: 'is required: the audit schema owner (migrations only); DATABASE_URL must be a role that may only append to the trail' })

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { hostPort, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
+import { grpcTarget, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
 import { serverListSchema } from './registry/server-config';
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
 const gatewayEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
-  IDENTITY_GRPC_ADDRESS: hostPort,
+  IDENTITY_GRPC_ADDRESS: grpcTarget,
   // JSON array of MT servers to seed the registry with (see docs/configuration.md).
   GATEWAY_SERVERS: serverListSchema,
   GATEWAY_EXECUTION_POLL_MS: z.coerce.number().int().min(20).max(10000).default(200),

@@ -14,6 +14,7 @@ import { ExecutorService } from './execution/executor.service';
 import { mapGatewayError } from './gateway-errors';
 import { GatewayController } from './grpc/gateway.controller';
 import { PoolMetrics } from './registry/pool-metrics';
+import { ExecutionMetrics } from './execution/execution-metrics';
 import { ServerRegistryService } from './registry/server-registry.service';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './gateway-schema';
 
@@ -52,6 +53,7 @@ export class GatewayModule {
         ExecutionOwnership,
         ServerRegistryService,
         PoolMetrics,
+        ExecutionMetrics,
         ExecutorService,
         CredentialVault,
         ExecutionCommandHandler,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { hostPort, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
+import { grpcTarget, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
 
 const intakeEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
-  IDENTITY_GRPC_ADDRESS: hostPort,
-  GATEWAY_GRPC_ADDRESS: hostPort,
+  IDENTITY_GRPC_ADDRESS: grpcTarget,
+  GATEWAY_GRPC_ADDRESS: grpcTarget,
   // Read for grant.* and approval_policy.* operations (the policies in force).
-  APPROVAL_GRPC_ADDRESS: hostPort,
+  APPROVAL_GRPC_ADDRESS: grpcTarget,
   // Highest leverage (1:n) an account may be given; MetaQuotes documents 1-500, brokers may allow up to 1000.
   INTAKE_MAX_LEVERAGE: z.coerce.number().int().min(1).max(1000).default(500),
   // A swap rate changing by more than this fraction is flagged to the approver (0.5 = 50 %).

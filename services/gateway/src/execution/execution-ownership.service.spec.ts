@@ -75,6 +75,7 @@ describe('ExecutionOwnership', () => {
     await settle();
     // The rebalance reached b first: a still holds partition 1 and has an item of it in flight.
     const done = await a.ownership.withClaim(() => Promise.resolve(a.ownership.track(1, 'mt5-demo-1')));
+    expect(a.ownership.executedServers()).toEqual(['mt5-demo-1']);
     b.ownership.assign([1]);
     a.ownership.assign([]);
     await settle();
@@ -85,6 +86,7 @@ describe('ExecutionOwnership', () => {
     done();
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(a.closeServer).toHaveBeenCalledWith('mt5-demo-1');
+    expect(a.ownership.executedServers()).toEqual([]);
     expect(b.ownership.heldPartitions()).toEqual([1]);
   });
 

@@ -80,6 +80,11 @@ export class ExecutionOwnership {
     return [...this.held.keys()].sort((a, b) => a - b);
   }
 
+  /** Servers whose items this instance has claimed in the partitions it holds: the servers it executes now. */
+  executedServers(): string[] {
+    return [...new Set([...this.held.keys()].flatMap((partition) => [...(this.serversOf.get(partition) ?? [])]))].sort();
+  }
+
   /**
    * Runs a claim of ledger items restricted to the partitions held now. A partition being let go waits for claims that
    * started before, so an item claimed here is tracked before its partition can be unlocked.

@@ -14,7 +14,10 @@ export class LiveStateClient {
   private readonly client: ServiceClient<typeof gatewayV1.GatewayServiceService>;
 
   constructor(gatewayAddress: string, keycloak: KeycloakConfig, account: ServiceAccountConfig) {
-    this.client = new ServiceClient(gatewayV1.GatewayServiceService, 'GatewayService', gatewayAddress, new ServiceTokenProvider(keycloak, account), 15000);
+    // Live reads only: one that found its gateway instance gone (a crash, a rolling update) is asked of another.
+    this.client = new ServiceClient(gatewayV1.GatewayServiceService, 'GatewayService', gatewayAddress, new ServiceTokenProvider(keycloak, account), 15000, {
+      retryUnavailable: ['listServers', 'getAccounts', 'getGroup', 'getSymbols', 'getPositions', 'getOrders'],
+    });
   }
 
   /** Registered servers, each with its platform and whether it is in service. */

@@ -12,8 +12,9 @@ export class PlatformStateClient {
 
   constructor(addresses: { identity: string; approval: string }, keycloak: KeycloakConfig, account: ServiceAccountConfig) {
     const tokens = new ServiceTokenProvider(keycloak, account);
-    this.identity = new ServiceClient(identityV1.IdentityServiceService, 'IdentityService', addresses.identity, tokens, 15000);
-    this.approval = new ServiceClient(approvalV1.ApprovalServiceService, 'ApprovalService', addresses.approval, tokens, 15000);
+    // Reads only, so one that found its instance gone is asked of another.
+    this.identity = new ServiceClient(identityV1.IdentityServiceService, 'IdentityService', addresses.identity, tokens, 15000, { retryUnavailable: ['listGrants'] });
+    this.approval = new ServiceClient(approvalV1.ApprovalServiceService, 'ApprovalService', addresses.approval, tokens, 15000, { retryUnavailable: ['listPolicies'] });
   }
 
   async grants(): Promise<identityV1.GrantRecord[]> {
