@@ -72,7 +72,18 @@ spreads calls over them (a ClusterIP Service would pin each caller's one HTTP/2 
 */}}
 {{- define "tradewarden.address" -}}
 {{- $svc := index .root.Values.services .component }}
-{{- printf "dns:///%s-peers:%d" (include "tradewarden.componentName" .) (int $svc.port) }}
+{{- printf "dns:///%s:%d" (include "tradewarden.peersName" .) (int $svc.port) }}
+{{- end }}
+
+{{/* The headless Service of a service's pods, within the 63 characters of a name. Call with (dict "root" $ "component" "identity"). */}}
+{{- define "tradewarden.peersName" -}}
+{{- printf "%s-%s-peers" (include "tradewarden.fullname" .root | trunc (int (sub 56 (len .component))) | trimSuffix "-") .component }}
+{{- end }}
+
+{{/* The ClusterIP Service of a service, host:port, for clients outside the release. */}}
+{{- define "tradewarden.clientAddress" -}}
+{{- $svc := index .root.Values.services .component }}
+{{- printf "%s:%d" (include "tradewarden.componentName" .) (int $svc.port) }}
 {{- end }}
 
 {{/* Which services call which over gRPC (the NetworkPolicies follow it). */}}

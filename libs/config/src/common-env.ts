@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 
 export const portNumber = z.coerce
@@ -11,7 +12,13 @@ export const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port');
 
-const ipPort = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
+/** 'v4' or 'v6' for an ip:port ([ipv6]:port), undefined for anything else (names included). */
+function ipPortFamily(value: string): 'v4' | 'v6' | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[3]) < 1 || Number(match[3]) > 65535) return undefined;
+  if (match[1] !== undefined) return isIPv6(match[1]) ? 'v6' : undefined;
+  return isIPv4(match[2]!) ? 'v4' : undefined;
+}
 
 /**
  * Where a service reaches another service's instances, as a gRPC target: `host:port` (every address the name resolves
@@ -32,9 +39,10 @@ export const grpcTarget = z
       if (!hostPort.safeParse(parts[0]).success) context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be host:port, dns:///host:port or a comma-separated list of ip:port' });
       return;
     }
-    const bad = parts.filter((part) => !ipPort.test(part));
+    const families = parts.map(ipPortFamily);
+    const bad = parts.filter((_, index) => families[index] === undefined);
     if (bad.length > 0) context.addIssue({ code: z.ZodIssueCode.custom, message: `a list takes IP addresses (ip:port); for names use dns:///host:port; not an ip:port: ${bad.join(', ')}` });
-    else if (new Set(parts.map((part) => part.startsWith('['))).size > 1) context.addIssue({ code: z.ZodIssueCode.custom, message: 'a list is either all IPv4 or all IPv6' });
+    else if (new Set(families).size > 1) context.addIssue({ code: z.ZodIssueCode.custom, message: 'a list is either all IPv4 or all IPv6' });
   })
   .transform((value) => {
     const parts = value.split(',').map((part) => part.trim());

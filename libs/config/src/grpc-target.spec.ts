@@ -37,5 +37,8 @@ describe('grpcTarget', () => {
   it('refuses names in a list (grpc resolves lists of addresses only) and mixed address families', () => {
     expect(problem('gateway-0:50054,gateway-1:50054')).toContain('a list takes IP addresses (ip:port); for names use dns:///host:port; not an ip:port: gateway-0:50054, gateway-1:50054');
     expect(problem('10.0.0.5:50054,[fd00::6]:50054')).toContain('a list is either all IPv4 or all IPv6');
+    expect(problem('999.1.1.1:50054,10.0.0.6:50054')).toContain('not an ip:port: 999.1.1.1:50054');
+    expect(problem('[:]:50054,[fd00::6]:50054')).toContain('not an ip:port: [:]:50054');
+    expect(problem('10.0.0.5:0,10.0.0.6:50054')).toContain('not an ip:port: 10.0.0.5:0');
   });
 });

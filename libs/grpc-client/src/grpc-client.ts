@@ -37,7 +37,8 @@ export interface GrpcClient<S extends ServiceDefinitionOf> {
 export interface ChannelPolicy<S extends ServiceDefinitionOf> {
   /**
    * Methods safe to send again when the instance a call went to could not be reached (reads): such a call is retried
-   * on another instance (UNAVAILABLE only, within the call's deadline). Writes are never retried here.
+   * on another instance (UNAVAILABLE only, within the call's deadline; not when the server says the failure lies beyond
+   * it, with the trailer grpc-retry-pushback-ms: -1). Writes are never retried here.
    */
   retryUnavailable?: (keyof S & string)[];
 }
@@ -50,6 +51,8 @@ export function channelServiceConfig<S extends ServiceDefinitionOf>(definition: 
   });
   return {
     loadBalancingConfig: [{ round_robin: {} }],
+    // Retries stop while more than half of the recent calls failed: a wide outage is not multiplied by retries.
+    ...(retried.length === 0 ? {} : { retryThrottling: { maxTokens: 10, tokenRatio: 0.1 } }),
     methodConfig:
       retried.length === 0
         ? []

@@ -175,21 +175,21 @@ export class EventConsumer {
           const eventSpans = events.flatMap((event, index) => {
             const traceparent = traceparents[index];
             if (!traceparent) return [];
-            return [
-              startSpanAt(`consume ${event.envelope.eventType}`, extractTraceContext({ traceparent }), startedAt, {
-                kind: SpanKind.CONSUMER,
-                links: [{ context: span.spanContext() }],
-                attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': event.envelope.eventId },
-              }),
-            ];
+            const eventSpan = startSpanAt(`consume ${event.envelope.eventType}`, extractTraceContext({ traceparent }), startedAt, {
+              kind: SpanKind.CONSUMER,
+              links: [{ context: span.spanContext() }],
+              attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': event.envelope.eventId },
+            });
+            return [{ event, eventSpan }];
           });
           try {
-            await this.processBatch(events, handler);
+            const applied = await this.processBatch(events, handler);
+            for (const { event, eventSpan } of eventSpans) if (!applied.has(event)) eventSpan.setAttribute('tradewarden.duplicate', true);
           } catch (error) {
-            for (const eventSpan of eventSpans) eventSpan.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+            for (const { eventSpan } of eventSpans) eventSpan.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
             throw error;
           } finally {
-            for (const eventSpan of eventSpans) eventSpan.end();
+            for (const { eventSpan } of eventSpans) eventSpan.end();
           }
         });
       }
@@ -198,10 +198,10 @@ export class EventConsumer {
     }
   }
 
-  /** Records the events not processed before and applies them in one transaction. */
-  private async processBatch(events: ConsumedEvent[], handler: EventBatchHandler): Promise<void> {
+  /** Records the events not processed before and applies them in one transaction; returns those it applied. */
+  private async processBatch(events: ConsumedEvent[], handler: EventBatchHandler): Promise<Set<ConsumedEvent>> {
     const { topic } = events[0]!;
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const inserted = (await manager.query(
         `INSERT INTO processed_events (consumer_group, event_id, topic)
          SELECT $1, event_id, $3 FROM unnest($2::uuid[]) AS event_id
@@ -213,6 +213,7 @@ export class EventConsumer {
       const toApply = events.filter((event) => fresh.delete(event.envelope.eventId.toLowerCase()));
       if (toApply.length < events.length) this.logger.debug(`skipping ${events.length - toApply.length} duplicate event(s)`);
       if (toApply.length > 0) await handler(toApply, manager);
+      return new Set(toApply);
     });
   }
 

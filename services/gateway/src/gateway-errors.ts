@@ -58,7 +58,8 @@ export const mapGatewayError: GrpcErrorMapper = (error) => {
       : { code: status.FAILED_PRECONDITION, message: error.message };
   }
   if (error instanceof MtTransportError || error instanceof MtAuthenticationError) {
-    return { code: status.UNAVAILABLE, message: error.message };
+    // The MT server is down, saturated or refusing the login: every gateway instance shares it, so no retry elsewhere.
+    return { code: status.UNAVAILABLE, message: error.message, beyondThisInstance: true };
   }
   return undefined;
 };
