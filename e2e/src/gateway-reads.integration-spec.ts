@@ -126,4 +126,17 @@ describe('gateway reads', () => {
     const unknownServer = (await call('getGroup', { serverId: 'mt5-nowhere', group: 'x' }).catch((e: unknown) => e)) as ServiceError;
     expect(unknownServer.code).toBe(status.NOT_FOUND);
   });
+
+  // Last: it leaves the server's circuit breaker open for a while.
+  it('says when the MT server cannot be reached, and that another gateway instance would not do better', async () => {
+    platform.simulator.setFaults({ dropRate: 1, paths: ['/api/user/get_batch', '/api/user/get'] });
+    try {
+      const error = (await call('getAccounts', { serverId: platform.serverId, logins: ['500001'], includeMargin: false }).catch((e: unknown) => e)) as ServiceError;
+      expect(error.code).toBe(status.UNAVAILABLE);
+      // The trailer that keeps a caller's retry policy from sending the read to another instance (which shares the server).
+      expect(error.metadata.get('grpc-retry-pushback-ms')).toEqual(['-1']);
+    } finally {
+      platform.simulator.resetFaults();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { eventually, userToken } from '@tradewarden/test-harness';
 import { partitionOfServer } from '../../services/gateway/src/execution/partition-rules';
 import { EXECUTION_PARTITIONS } from '../../services/gateway/src/execution/execution-ownership.service';
 import { startInProcessPlatform, type InProcessPlatform } from './in-process-platform';
+import { attribute, pointValue, startOtlpReceiver, type OtlpReceiver } from './otlp-receiver';
 import type { ServiceProcess } from './service-process';
 
 const DEPOSITS_PER_SERVER = 300;
@@ -33,8 +34,10 @@ describe('several gateway instances share the servers', () => {
   let servers: ServerUnderTest[];
   /** The live-read loop of the test runs while this is set (cleared in afterAll too, should the test fail mid-way). */
   let reading = false;
+  let receiver: OtlpReceiver;
 
   beforeAll(async () => {
+    receiver = await startOtlpReceiver();
     platform = await startInProcessPlatform('scaleout', {
       gateway: 'process',
       gateways: 2,
@@ -42,7 +45,13 @@ describe('several gateway instances share the servers', () => {
       joiningGateways: 1,
       tradeServer: true,
       // A killed instance's servers move on after the group misses it for this long (30 s in production).
-      gatewayEnv: { GATEWAY_CONSUMER_SESSION_TIMEOUT_MS: '8000', GATEWAY_TAKEOVER_GRACE_MS: '1000' },
+      gatewayEnv: {
+        GATEWAY_CONSUMER_SESSION_TIMEOUT_MS: '8000',
+        GATEWAY_TAKEOVER_GRACE_MS: '1000',
+        // The forwarded-read counts are read from the instances' metrics.
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      },
     });
     intake = createGrpcClient(intakeV1.IntakeServiceService, platform.addresses.intake, 'IntakeService');
     db = new Client({ connectionString: platform.databaseAdminUrl });
@@ -65,7 +74,31 @@ describe('several gateway instances share the servers', () => {
     intake?.close();
     await db?.end();
     await platform?.stop();
+    await receiver?.close();
   });
+
+  /** Reads forwarded between the instances, by outcome: the latest cumulative count of each instance, summed. */
+  function forwardedReads(): Record<string, number> {
+    const latest = new Map<string, number>();
+    for (const batch of receiver.metrics) {
+      for (const resource of batch.resourceMetrics) {
+        const instance = `${attribute(resource.resource.attributes, 'host.name') ?? ''}/${resource.resource.attributes.find((item) => item.key === 'process.pid')?.value.intValue ?? ''}`;
+        for (const metric of resource.scopeMetrics.flatMap((scope) => scope.metrics)) {
+          if (metric.name !== 'tradewarden.gateway.reads.forwarded') continue;
+          for (const point of metric.sum?.dataPoints ?? []) {
+            const key = `${instance} ${attribute(point.attributes, 'tradewarden.server.id')} ${attribute(point.attributes, 'outcome')}`;
+            latest.set(key, pointValue(point));
+          }
+        }
+      }
+    }
+    const byOutcome: Record<string, number> = {};
+    for (const [key, value] of latest) {
+      const outcome = key.split(' ').at(-1)!;
+      byOutcome[outcome] = (byOutcome[outcome] ?? 0) + value;
+    }
+    return byOutcome;
+  }
 
   const tokenDeals = (server: ServerUnderTest) => server.state.deals.filter((deal) => deal.comment.startsWith('TW-'));
   const appliedSoFar = () => servers.reduce((sum, server) => sum + tokenDeals(server).length, 0);
@@ -79,7 +112,7 @@ describe('several gateway instances share the servers', () => {
           AND l.objid::text::bigint = $1`,
       [partitionOfServer(serverId, EXECUTION_PARTITIONS)],
     );
-    const pid = Number(/\/(\d+)$/.exec(rows[0]?.application_name ?? '')?.[1]);
+    const pid = Number(/ (\d+)$/.exec(rows[0]?.application_name ?? '')?.[1]);
     return platform.gatewayProcesses.find((gateway) => gateway.child.pid === pid && gateway.child.exitCode === null && gateway.child.signalCode === null);
   }
 
@@ -161,13 +194,19 @@ describe('several gateway instances share the servers', () => {
     expect(reads.invalid).toEqual([]);
     expect(answeredAtKill).toBeGreaterThan(0);
     expect(reads.answered - answeredAtKill).toBeGreaterThan(10);
+    // Reads that reached an instance not executing their server were answered by the one that does.
+    const forwarded = await eventually(async () => {
+      const counts = forwardedReads();
+      expect(counts.answered ?? 0).toBeGreaterThan(0);
+      return counts;
+    }, 30_000, 500);
 
     const figures = servers.map(
       (server) => `${server.serverId}: peak ${server.state.peakConnections}/${server.cap} connections (${server.state.counters.refusedConnections} refused), ${tokenDeals(server).length} deals`,
     );
     process.stdout.write(
       `gateway scale-out: ${items.length} deposits, ${appliedAtKill} applied when pid ${victim.child.pid} was killed; owners then ${owners.join(', ')}; ` +
-        `${platform.serverId} taken over by pid ${successor.child.pid}; ${figures.join('; ')}; ${reads.answered} live previews through intake (${reads.answered - answeredAtKill} after the kill), none failed\n`,
+        `${platform.serverId} taken over by pid ${successor.child.pid}; ${figures.join('; ')}; ${reads.answered} live previews through intake (${reads.answered - answeredAtKill} after the kill), none failed; reads forwarded ${JSON.stringify(forwarded)}\n`,
     );
     expect(operation.items.filter((item) => item.status === operationV1.ItemStatus.ITEM_STATUS_APPLIED)).toHaveLength(items.length);
     for (const server of servers) {

@@ -88,7 +88,7 @@ spreads calls over them (a ClusterIP Service would pin each caller's one HTTP/2 
 
 {{/* Which services call which over gRPC (the NetworkPolicies follow it). */}}
 {{- define "tradewarden.callees" -}}
-{{- $callees := dict "identity" (list) "intake" (list "identity" "gateway" "approval") "approval" (list "identity") "gateway" (list "identity") "audit" (list "identity") }}
+{{- $callees := dict "identity" (list) "intake" (list "identity" "gateway" "approval") "approval" (list "identity") "gateway" (list "identity" "gateway") "audit" (list "identity") }}
 {{- toJson (index $callees .) }}
 {{- end }}
 

@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
-import { grpcTarget, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
+import { ConfigError, grpcTarget, hostPort, loadConfig, serviceAccountEnv, serviceBaseEnv, toServiceAccountConfig, toServiceBaseConfig } from '@tradewarden/config';
+import { MAX_ADVERTISED_ADDRESS_LENGTH } from './reads/read-routing';
 import { serverListSchema } from './registry/server-config';
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -24,7 +26,21 @@ const gatewayEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
     .refine((value) => Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(value), 'must be 32 bytes, base64-encoded'),
   // Uncollected passwords are erased after this many hours.
   GATEWAY_CREDENTIALS_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+  // host:port at which the other gateway instances reach this one (reads are forwarded to the instance executing the
+  // server). Default: GRPC_HOST:GRPC_PORT, or this host's name when GRPC_HOST listens on every interface.
+  GATEWAY_ADVERTISED_ADDRESS: hostPort.pipe(z.string().max(MAX_ADVERTISED_ADDRESS_LENGTH, `must be at most ${MAX_ADVERTISED_ADDRESS_LENGTH} characters`)).optional(),
 });
+
+/** Where the other instances reach this one: GATEWAY_ADVERTISED_ADDRESS, or made from the listen address. */
+function advertisedAddress(env: z.infer<typeof gatewayEnv>): string {
+  if (env.GATEWAY_ADVERTISED_ADDRESS) return env.GATEWAY_ADVERTISED_ADDRESS;
+  const everyInterface = ['0.0.0.0', '::', '[::]'].includes(env.GRPC_HOST);
+  const made = `${everyInterface ? hostname() : env.GRPC_HOST}:${env.GRPC_PORT}`;
+  if (made.length > MAX_ADVERTISED_ADDRESS_LENGTH) {
+    throw new ConfigError('gateway', [`GATEWAY_ADVERTISED_ADDRESS: required here: ${made} is longer than ${MAX_ADVERTISED_ADDRESS_LENGTH} characters (e.g. the pod IP and port)`]);
+  }
+  return made;
+}
 
 export type GatewayConfig = ReturnType<typeof toGatewayConfig>;
 
@@ -42,6 +58,7 @@ function toGatewayConfig(env: z.infer<typeof gatewayEnv>) {
       takeoverGraceMs: env.GATEWAY_TAKEOVER_GRACE_MS,
     },
     credentials: { key: Buffer.from(env.GATEWAY_CREDENTIALS_KEY, 'base64'), ttlHours: env.GATEWAY_CREDENTIALS_TTL_HOURS },
+    advertisedAddress: advertisedAddress(env),
   };
 }
 

@@ -3,7 +3,6 @@ import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { DatabaseModule } from '@tradewarden/database';
 import { GrpcPlatformModule } from '@tradewarden/grpc';
 import { MessagingModule, OutboxAccessDeniedRecorder, Topics } from '@tradewarden/messaging';
-import { hostname } from 'node:os';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ConnectionSlots } from './coordination/connection-slots';
 import { LockSession } from './coordination/lock-session';
@@ -15,6 +14,9 @@ import { mapGatewayError } from './gateway-errors';
 import { GatewayController } from './grpc/gateway.controller';
 import { PoolMetrics } from './registry/pool-metrics';
 import { ExecutionMetrics } from './execution/execution-metrics';
+import { ExecutionHolders } from './reads/execution-holders';
+import { ReadForwardingInterceptor } from './reads/read-forwarding.interceptor';
+import { lockSessionName } from './reads/read-routing';
 import { ServerRegistryService } from './registry/server-registry.service';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './gateway-schema';
 
@@ -48,12 +50,14 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         // The instance's session for advisory locks (connection slots, execution partitions); its name shows the
         // holder in pg_stat_activity.
-        { provide: LockSession, useFactory: () => new LockSession(config.database.url, `tradewarden-gateway-locks ${hostname()}/${process.pid}`) },
+        { provide: LockSession, useFactory: () => new LockSession(config.database.url, lockSessionName(config.advertisedAddress, process.pid)) },
         { provide: ConnectionSlots, useFactory: (locks: LockSession) => new ConnectionSlots(locks, config.database.schema), inject: [LockSession] },
         ExecutionOwnership,
         ServerRegistryService,
         PoolMetrics,
         ExecutionMetrics,
+        ExecutionHolders,
+        ReadForwardingInterceptor,
         ExecutorService,
         CredentialVault,
         ExecutionCommandHandler,

@@ -9,6 +9,11 @@ import { assignmentChanges, partitionOfServer } from './partition-rules';
 /** Partitions of the execution-commands topic (commands are keyed by server id, so a server lives in one). */
 export const EXECUTION_PARTITIONS = 12;
 
+/** The advisory-lock namespace of the execution partitions (one per gateway schema, so deployments sharing a database do not meet). */
+export function executionPartitionNamespace(schema: string): string {
+  return `${schema}:execution-partition`;
+}
+
 const RECONCILE_EVERY_MS = 500;
 
 /**
@@ -54,7 +59,12 @@ export class ExecutionOwnership {
   }
 
   private get namespace(): string {
-    return `${this.config.database.schema}:execution-partition`;
+    return executionPartitionNamespace(this.config.database.schema);
+  }
+
+  /** This instance holds the execution partition of the server's commands now. */
+  holdsPartitionOf(serverId: string): boolean {
+    return this.held.has(partitionOfServer(serverId, EXECUTION_PARTITIONS));
   }
 
   /** The partitions Kafka assigned to this instance after a rebalance (the whole assignment, eager protocol). */

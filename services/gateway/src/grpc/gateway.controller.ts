@@ -1,10 +1,11 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { AuthorizationClient } from '@tradewarden/authorization-client';
 import { callerOf, ServiceRoleOnly } from '@tradewarden/grpc';
 import { gatewayV1 } from '@tradewarden/proto';
 import { CredentialVault } from '../execution/credential-vault.service';
 import { GatewayError } from '../gateway-errors';
+import { ReadForwardingInterceptor } from '../reads/read-forwarding.interceptor';
 import { toAccount, toGroup, toOrder, toPosition, toSymbol } from '../mt/gateway-records';
 import type { MtServerRow } from '../registry/mt-server.entity';
 import { serverEntrySchema } from '../registry/server-config';
@@ -55,7 +56,8 @@ function requireLogin(login: string, field = 'login'): void {
 }
 
 /**
- * Live reads of MT servers for validation, previews and ops UIs. Account, group, symbol and position data is personal
+ * Live reads of MT servers for validation, previews and ops UIs, served by the instance executing the server
+ * (ReadForwardingInterceptor). Account, group, symbol and position data is personal
  * or commercially sensitive: only Tradewarden's services read it here, on behalf of callers they authorized.
  */
 @Controller()
@@ -68,6 +70,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   ) {}
 
   @ServiceRoleOnly()
+  @UseInterceptors(ReadForwardingInterceptor)
   async getAccount(request: gatewayV1.GetAccountRequest, _metadata?: Metadata): Promise<gatewayV1.GetAccountResponse> {
     requireLogin(request.login);
     const connector = await this.registry.connector(request.serverId);
@@ -75,6 +78,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   }
 
   @ServiceRoleOnly()
+  @UseInterceptors(ReadForwardingInterceptor)
   async getAccounts(request: gatewayV1.GetAccountsRequest, _metadata?: Metadata): Promise<gatewayV1.GetAccountsResponse> {
     if (request.logins.length > MAX_LOGINS_PER_CALL) throw new GatewayError('INVALID_ARGUMENT', `logins: at most ${MAX_LOGINS_PER_CALL} per call`);
     request.logins.forEach((login, index) => requireLogin(login, `logins[${index}]`));
@@ -88,6 +92,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   }
 
   @ServiceRoleOnly()
+  @UseInterceptors(ReadForwardingInterceptor)
   async findAccounts(request: gatewayV1.FindAccountsRequest, _metadata?: Metadata): Promise<gatewayV1.FindAccountsResponse> {
     if (!request.groupMask) throw new GatewayError('INVALID_ARGUMENT', 'group_mask: required (e.g. "real\\*")');
     const pageSize = request.pageSize === 0 ? 1000 : request.pageSize;
@@ -105,6 +110,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   }
 
   @ServiceRoleOnly()
+  @UseInterceptors(ReadForwardingInterceptor)
   async getGroup(request: gatewayV1.GetGroupRequest, _metadata?: Metadata): Promise<gatewayV1.GetGroupResponse> {
     if (!request.group) throw new GatewayError('INVALID_ARGUMENT', 'group: required');
     const connector = await this.registry.connector(request.serverId);
@@ -112,6 +118,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   }
 
   @ServiceRoleOnly()
+  @UseInterceptors(ReadForwardingInterceptor)
   async getSymbols(request: gatewayV1.GetSymbolsRequest, _metadata?: Metadata): Promise<gatewayV1.GetSymbolsResponse> {
     if (!request.mask) throw new GatewayError('INVALID_ARGUMENT', 'mask: required (a symbol name or a pattern such as "Forex\\*")');
     const connector = await this.registry.connector(request.serverId);
@@ -119,6 +126,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   }
 
   @ServiceRoleOnly()
+  @UseInterceptors(ReadForwardingInterceptor)
   async getPositions(request: gatewayV1.GetPositionsRequest, _metadata?: Metadata): Promise<gatewayV1.GetPositionsResponse> {
     requireLogin(request.login);
     const connector = await this.registry.connector(request.serverId);
@@ -126,6 +134,7 @@ export class GatewayController implements gatewayV1.GatewayServiceController {
   }
 
   @ServiceRoleOnly()
+  @UseInterceptors(ReadForwardingInterceptor)
   async getOrders(request: gatewayV1.GetOrdersRequest, _metadata?: Metadata): Promise<gatewayV1.GetOrdersResponse> {
     requireLogin(request.login);
     if (request.order && !TICKET.test(request.order)) throw new GatewayError('INVALID_ARGUMENT', 'order: must be an order ticket (digits)');
