@@ -48,8 +48,11 @@ export interface OtlpReceiver {
 export const attribute = (attributes: OtlpAttribute[] | undefined, key: string) => attributes?.find((candidate) => candidate.key === key)?.value.stringValue;
 export const pointValue = (point: OtlpPoint) => Number(point.asInt ?? point.asDouble ?? NaN);
 
-/** An OTLP/HTTP receiver (JSON, as the services' exporters send it), standing where a collector would. */
-export function startOtlpReceiver(): Promise<OtlpReceiver> {
+/**
+ * An OTLP/HTTP receiver (JSON, as the services' exporters send it), standing where a collector would. With keepTraces
+ * false it answers trace exports without keeping them (a long test that needs only metrics).
+ */
+export function startOtlpReceiver({ keepTraces = true }: { keepTraces?: boolean } = {}): Promise<OtlpReceiver> {
   const metrics: OtlpMetricsRequest[] = [];
   const traces: OtlpTracesRequest[] = [];
   const server: Server = createServer((request, response) => {
@@ -57,7 +60,7 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     request.on('end', () => {
       if (request.url === '/v1/metrics') metrics.push(JSON.parse(body) as OtlpMetricsRequest);
-      if (request.url === '/v1/traces') traces.push(JSON.parse(body) as OtlpTracesRequest);
+      if (request.url === '/v1/traces' && keepTraces) traces.push(JSON.parse(body) as OtlpTracesRequest);
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });

@@ -25,11 +25,17 @@ export class ServiceClient<S extends ServiceDefinitionOf> {
     this.client = createGrpcClient(definition, address, serviceName, undefined, policy);
   }
 
-  async call<K extends keyof S & string>(method: K, request: RequestOf<S, K>): Promise<ResponseOf<S, K>> {
+  /** `options` override the client's timeout and add metadata entries. */
+  async call<K extends keyof S & string>(method: K, request: RequestOf<S, K>, options: { timeoutMs?: number; metadata?: Record<string, string> } = {}): Promise<ResponseOf<S, K>> {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${await this.tokens.token()}`);
-    for (const [key, value] of Object.entries(injectTraceHeaders())) metadata.set(key, value);
-    return unaryCall(this.client as GrpcClient<ServiceDefinitionOf>, method as never, request as never, metadata, this.timeoutMs) as Promise<ResponseOf<S, K>>;
+    for (const [key, value] of Object.entries({ ...injectTraceHeaders(), ...(options.metadata ?? {}) })) metadata.set(key, value);
+    return unaryCall(this.client as GrpcClient<ServiceDefinitionOf>, method as never, request as never, metadata, options.timeoutMs ?? this.timeoutMs) as Promise<ResponseOf<S, K>>;
+  }
+
+  /** Whether the channel is connected, or connects within `timeoutMs` (false for an address that does not answer). */
+  ready(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => this.client.raw.waitForReady(Date.now() + timeoutMs, (error) => resolve(error === undefined || error === null)));
   }
 
   close(): void {

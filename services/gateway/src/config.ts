@@ -28,18 +28,25 @@ const gatewayEnv = serviceBaseEnv.merge(serviceAccountEnv).extend({
   GATEWAY_CREDENTIALS_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
   // host:port at which the other gateway instances reach this one (reads are forwarded to the instance executing the
   // server). Default: GRPC_HOST:GRPC_PORT, or this host's name when GRPC_HOST listens on every interface.
-  GATEWAY_ADVERTISED_ADDRESS: hostPort.pipe(z.string().max(MAX_ADVERTISED_ADDRESS_LENGTH, `must be at most ${MAX_ADVERTISED_ADDRESS_LENGTH} characters`)).optional(),
+  GATEWAY_ADVERTISED_ADDRESS: hostPort.optional(),
 });
+
+/** `fd00::5:50054` (a pod IP and a port, as the chart joins them) as gRPC reads an IPv6 address: `[fd00::5]:50054`. */
+export function bracketIpv6(address: string): string {
+  const colon = address.lastIndexOf(':');
+  const host = address.slice(0, colon);
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]${address.slice(colon)}` : address;
+}
 
 /** Where the other instances reach this one: GATEWAY_ADVERTISED_ADDRESS, or made from the listen address. */
 function advertisedAddress(env: z.infer<typeof gatewayEnv>): string {
-  if (env.GATEWAY_ADVERTISED_ADDRESS) return env.GATEWAY_ADVERTISED_ADDRESS;
   const everyInterface = ['0.0.0.0', '::', '[::]'].includes(env.GRPC_HOST);
-  const made = `${everyInterface ? hostname() : env.GRPC_HOST}:${env.GRPC_PORT}`;
-  if (made.length > MAX_ADVERTISED_ADDRESS_LENGTH) {
-    throw new ConfigError('gateway', [`GATEWAY_ADVERTISED_ADDRESS: required here: ${made} is longer than ${MAX_ADVERTISED_ADDRESS_LENGTH} characters (e.g. the pod IP and port)`]);
+  const address = bracketIpv6(env.GATEWAY_ADVERTISED_ADDRESS ?? `${everyInterface ? hostname() : env.GRPC_HOST}:${env.GRPC_PORT}`);
+  if (address.length > MAX_ADVERTISED_ADDRESS_LENGTH) {
+    const problem = env.GATEWAY_ADVERTISED_ADDRESS ? `${address} is longer than ${MAX_ADVERTISED_ADDRESS_LENGTH} characters` : `required here: ${address} is longer than ${MAX_ADVERTISED_ADDRESS_LENGTH} characters (e.g. the pod IP and port)`;
+    throw new ConfigError('gateway', [`GATEWAY_ADVERTISED_ADDRESS: ${problem}`]);
   }
-  return made;
+  return address;
 }
 
 export type GatewayConfig = ReturnType<typeof toGatewayConfig>;

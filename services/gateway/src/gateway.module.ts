@@ -15,7 +15,6 @@ import { GatewayController } from './grpc/gateway.controller';
 import { PoolMetrics } from './registry/pool-metrics';
 import { ExecutionMetrics } from './execution/execution-metrics';
 import { ExecutionHolders } from './reads/execution-holders';
-import { ReadForwardingInterceptor } from './reads/read-forwarding.interceptor';
 import { lockSessionName } from './reads/read-routing';
 import { ServerRegistryService } from './registry/server-registry.service';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './gateway-schema';
@@ -57,7 +56,6 @@ export class GatewayModule {
         PoolMetrics,
         ExecutionMetrics,
         ExecutionHolders,
-        ReadForwardingInterceptor,
         ExecutorService,
         CredentialVault,
         ExecutionCommandHandler,

@@ -49,8 +49,9 @@ export class ExecutionOwnership {
     private readonly locks: LockSession,
     private readonly registry: ServerRegistryService,
   ) {
-    // A server's pool keeps warm sessions only where the server is executed (it was claimed in a partition held here).
-    registry.keepWarmWhere((serverId) => [...this.held.keys()].some((partition) => this.serversOf.get(partition)?.has(serverId) === true));
+    // A server's pool keeps warm sessions only in the server's home: the instance holding its partition (reads are
+    // sent there too), or where its items were claimed.
+    registry.keepWarmWhere((serverId) => this.holdsPartitionOf(serverId) || this.executedServers().includes(serverId));
     locks.onLost(() => {
       // Every partition lock went with the session: claim nothing more until they are taken again.
       this.logger.error(`execution partitions ${[...this.held.keys()].join(', ') || '(none)'} lost with the lock session`);

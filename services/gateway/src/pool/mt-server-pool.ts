@@ -20,6 +20,11 @@ export interface PoolSettings {
   breakerThreshold: number;
   /** How long an open circuit refuses work before letting a probe through. */
   breakerHalfOpenAfterMs: number;
+  /**
+   * How long an idle session stays open (default 150 s, before the server's 180 s idle drop). Short where this instance
+   * does not execute the server: its sessions there stand for connection slots the executing instance needs.
+   */
+  idleCloseMs?: number;
 }
 
 export interface PoolStats {
@@ -133,8 +138,8 @@ export class MtServerPool {
         min: Math.min(settings.minIdle, settings.maxConnections),
         acquireTimeoutMillis: settings.acquireTimeoutMs,
         testOnBorrow: true,
-        idleTimeoutMillis: IDLE_CLOSE_MS,
-        evictionRunIntervalMillis: 30_000,
+        idleTimeoutMillis: settings.idleCloseMs ?? IDLE_CLOSE_MS,
+        evictionRunIntervalMillis: Math.min(30_000, Math.max(1000, Math.floor((settings.idleCloseMs ?? IDLE_CLOSE_MS) / 5))),
         autostart: false,
       },
     );

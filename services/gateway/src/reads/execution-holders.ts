@@ -12,7 +12,8 @@ const REMEMBER_MS = 1000;
 /**
  * Which instance holds a server's execution partition, read from PostgreSQL: the session holding the partition's
  * advisory lock (pg_locks) and its name, which carries the holder's advertised address (pg_stat_activity). The lock and
- * the name live and die with that one connection, so a crashed instance is never named.
+ * the name live and die with that one connection, so a crashed instance is never named. Only sessions of the gateway's
+ * own role count: any role of the database can take an advisory lock and name its session.
  */
 @Injectable()
 export class ExecutionHolders {
@@ -32,6 +33,7 @@ export class ExecutionHolders {
       `SELECT a.application_name
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+          AND a.usename = current_user
           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND l.classid::text::bigint = (hashtext($1)::bigint & 4294967295)
           AND l.objid::text::bigint = $2`,

@@ -22,6 +22,9 @@ function publishedSettings(row: MtServerRow): string {
   return JSON.stringify([row.platform, row.address, [...row.tags].sort(), row.maxConnections, row.passwordRef]);
 }
 
+/** How long an idle session of a server this instance does not execute stays open. */
+const READS_ONLY_IDLE_CLOSE_MS = 5000;
+
 /**
  * Server registry and the connection pool of each server. The registry is seeded from configuration at boot; a pool
  * opens on first use and drains on shutdown (borrowed sessions finish their request first).
@@ -76,7 +79,7 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
 
   /**
    * Keeps `minIdle` sessions open only for servers this instance executes. A pool opened for reads on an instance that
-   * does not execute the server opens sessions on demand and lets them close when idle, so that it does not hold
+   * does not execute the server opens sessions on demand and closes them 5 s after use, so that it does not hold
    * connection slots the executing instance needs (the cap counts across instances).
    */
   keepWarmWhere(executes: (serverId: string) => boolean): void {
@@ -120,6 +123,9 @@ export class ServerRegistryService implements OnModuleInit, OnApplicationShutdow
     const settings = {
       maxConnections: server.maxConnections,
       minIdle: this.executes(server.id) ? server.minIdle : 0,
+      // Sessions opened here for reads (during a rebalance: reads normally go to the executing instance) give their
+      // slots back soon after use.
+      idleCloseMs: this.executes(server.id) ? undefined : READS_ONLY_IDLE_CLOSE_MS,
       acquireTimeoutMs: server.acquireTimeoutMs,
       requestsPerSecond: server.requestsPerSecond,
       breakerThreshold: 5,
