@@ -110,6 +110,8 @@ describe('several gateway instances share the servers', () => {
     const { rows } = await db.query<{ application_name: string }>(
       `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+          -- Advisory locks are per database, and other suites' gateways hold the same keys in theirs.
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND l.classid::text::bigint = (hashtext('gateway:execution-partition')::bigint & 4294967295)
           AND l.objid::text::bigint = $1`,
       [partitionOfServer(serverId, EXECUTION_PARTITIONS)],
