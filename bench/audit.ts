@@ -32,12 +32,12 @@ import { accountsNamedIn, checkpointKeyFromPem, GENESIS_HASH, recordHash, signCh
 import { verifyExport } from '@tradewarden/audit-export';
 import { bearerMetadata, createGrpcClient, serverStreamCall, unaryCall, type RunningGrpcService } from '@tradewarden/grpc';
 import { freePort } from '@tradewarden/local-infra';
-import { createKafka, decodeEnvelope, payloadCase, topicName, Topics } from '@tradewarden/messaging';
+import { createKafka, decodeEnvelope, payloadCase, topicName } from '@tradewarden/messaging';
 import { auditV1, eventsV1 } from '@tradewarden/proto';
 import { createSuiteDatabase, harnessServers, provisionServiceDatabase, serviceEnvironment, suiteTopicPrefix, userToken } from '@tradewarden/test-harness';
 import globalSetup from '../libs/test-harness/src/global-setup';
 import globalTeardown from '../libs/test-harness/src/global-teardown';
-import { auditBurst, produceBurst, type BurstEvent } from '../e2e/src/audit-burst-events';
+import { auditBurst, BURST_TOPICS, produceBurst, type BurstEvent } from '../e2e/src/audit-burst-events';
 import { startAuditService } from '../services/audit/src/app';
 import { loadAuditConfig } from '../services/audit/src/config';
 import { startIdentityService } from '../services/identity/src/app';
@@ -48,7 +48,6 @@ const verifyRecords = Number(process.env['BENCH_VERIFY_RECORDS'] ?? 1_000_000);
 const WARM_UP_EVENTS = 500;
 const FILL_BATCH = 10_000;
 const CHECKPOINT_EVERY = 1_000;
-const BURST_TOPICS = [Topics.approvalDecisions, Topics.executionCommands, Topics.executionResults, Topics.operationEvents, Topics.accessEvents, Topics.registryEvents];
 
 interface Figure {
   phase: string;

@@ -12,6 +12,9 @@ export interface BurstEvent {
 
 const SERVERS = ['mt5-demo-1', 'mt5-demo-2', 'mt4-demo-1'];
 
+/** The topics a burst uses, all consumed by the audit service's trail consumer. */
+export const BURST_TOPICS: TopicBase[] = [Topics.approvalDecisions, Topics.executionCommands, Topics.executionResults, Topics.operationEvents, Topics.accessEvents, Topics.registryEvents];
+
 function user(username: string, roles: string[]): commonV1.Actor {
   return { subject: randomUUID(), username, kind: commonV1.ActorKind.ACTOR_KIND_USER, roles, clientId: 'tradewarden-cli' };
 }

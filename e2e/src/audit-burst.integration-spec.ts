@@ -8,14 +8,12 @@ import { freePort } from '@tradewarden/local-infra';
 import { createKafka, decodeEnvelope, topicName, Topics } from '@tradewarden/messaging';
 import type { auditV1 } from '@tradewarden/proto';
 import { createSuiteDatabase, eventually, harnessServers, provisionServiceDatabase, serviceEnvironment, suiteTopicPrefix } from '@tradewarden/test-harness';
-import { auditBurst, produceBurst } from './audit-burst-events';
+import { auditBurst, BURST_TOPICS, produceBurst } from './audit-burst-events';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
 const EVENTS = 10_000;
 /** The audit service is killed once this many records are written: a good share, far from all. */
 const KILL_AT = 2_500;
-/** The topics the burst uses, all consumed by the audit service's trail consumer. */
-const BURST_TOPICS = [Topics.approvalDecisions, Topics.executionCommands, Topics.executionResults, Topics.operationEvents, Topics.accessEvents, Topics.registryEvents];
 
 interface RecordRow {
   sequence: string;

@@ -29,25 +29,19 @@ function ipPortFamily(value: string): 'v4' | 'v6' | undefined {
 export const grpcTarget = z
   .string()
   .trim()
-  .superRefine((value, context) => {
-    if (value.startsWith('dns:')) {
-      if (!/^dns:(?:\/\/[A-Za-z0-9.\-:]*\/)?[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(value)) context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be dns:///host:port' });
-      return;
-    }
+  .transform((value, context) => {
+    const refuse = (message: string) => {
+      context.addIssue({ code: z.ZodIssueCode.custom, message });
+      return z.NEVER;
+    };
+    if (value.startsWith('dns:')) return /^dns:(?:\/\/[A-Za-z0-9.\-:]*\/)?[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(value) ? value : refuse('must be dns:///host:port');
     const parts = value.split(',').map((part) => part.trim());
-    if (parts.length === 1) {
-      if (!hostPort.safeParse(parts[0]).success) context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be host:port, dns:///host:port or a comma-separated list of ip:port' });
-      return;
-    }
+    if (parts.length === 1) return hostPort.safeParse(value).success ? value : refuse('must be host:port, dns:///host:port or a comma-separated list of ip:port');
     const families = parts.map(ipPortFamily);
     const bad = parts.filter((_, index) => families[index] === undefined);
-    if (bad.length > 0) context.addIssue({ code: z.ZodIssueCode.custom, message: `a list takes IP addresses (ip:port); for names use dns:///host:port; not an ip:port: ${bad.join(', ')}` });
-    else if (new Set(families).size > 1) context.addIssue({ code: z.ZodIssueCode.custom, message: 'a list is either all IPv4 or all IPv6' });
-  })
-  .transform((value) => {
-    const parts = value.split(',').map((part) => part.trim());
-    if (parts.length === 1) return value;
-    return `${parts[0]!.startsWith('[') ? 'ipv6' : 'ipv4'}:${parts.join(',')}`;
+    if (bad.length > 0) return refuse(`a list takes IP addresses (ip:port); for names use dns:///host:port; not an ip:port: ${bad.join(', ')}`);
+    if (new Set(families).size > 1) return refuse('a list is either all IPv4 or all IPv6');
+    return `ip${families[0]}:${parts.join(',')}`;
   });
 
 const nonEmpty = z.string().min(1, 'is required');
